@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { adminSocketAlive, socketAdminOps } from '../admin/admin-client.ts';
+import type { AdminOps } from '../admin/admin-ops.ts';
+import { directAdminOps } from '../admin/direct-ops.ts';
+import { utcDay } from '../clock.ts';
+import { loadConfig } from '../config.ts';
+import { isLockConflict } from '../store/duckdb/open.ts';
+import type { RefusalCount, Site } from '../store/types.ts';
+
+const usage = `Usage: zenovay <command> [options]
+
+  sites add <domain> [--name NAME] [--timezone TZ]   create a site, print its id and tracking code
+  sites list                                         list sites
+  stats filtered [--site ID] [--days N]              refused events per site, day and reason
+
+Options: --json  print JSON instead of text
+Environment: ZENOVAY_DATA_DIR (default ./data)`;
+
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (text: string) => void,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      name: { type: 'string' },
+      timezone: { type: 'string' },
+      site: { type: 'string' },
+      days: { type: 'string', default: '7' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [group, command, ...rest] = positionals;
+  if (values.help || !group) {
+    out(usage);
+    return group ? 0 : 2;
+  }
+  const config = loadConfig(env);
+  const ops = await openOps(config.dataDir);
+  try {
+    if (group === 'sites' && command === 'add' && rest[0]) {
+      const site = await ops.addSite({ domain: rest[0], name: values.name, timezone: values.timezone });
+      out(
+        values.json
+          ? JSON.stringify(siteJson(site))
+          : `Site ${site.domain}\n  id:            ${site.id}\n  tracking code: ${site.trackingCode}`,
+      );
+      return 0;
+    }
+    if (group === 'sites' && command === 'list') {
+      const sites = await ops.listSites();
+      if (values.json) out(JSON.stringify(sites.map(siteJson)));
+      else
+        out(
+          sites.length === 0 ? 'No sites yet: zenovay sites add example.com' : sites.map(siteLine).join('\n'),
+        );
+      return 0;
+    }
+    if (group === 'stats' && command === 'filtered') {
+      const days = Number(values.days);
+      if (!Number.isInteger(days) || days < 1) throw new Error('--days must be a positive integer');
+      const fromDay = utcDay(Date.now() - (days - 1) * 86_400_000);
+      const counts = await ops.refusals({ fromDay, siteId: values.site });
+      out(values.json ? JSON.stringify(counts.map(refusalJson)) : refusalTable(counts));
+      return 0;
+    }
+    out(usage);
+    return 2;
+  } finally {
+    await ops.close();
+  }
+}
+
+/** Through the running server when there is one (it owns the DuckDB file), else the file itself. */
+async function openOps(dataDir: string): Promise<AdminOps> {
+  if (await adminSocketAlive(dataDir)) return socketAdminOps(dataDir);
+  try {
+    return await directAdminOps(dataDir);
+  } catch (error) {
+    if (isLockConflict(error)) {
+      throw new Error(`another process holds ${dataDir}; is a server running without its admin socket?`);
+    }
+    throw error;
+  }
+}
+
+function siteJson(site: Site) {
+  return {
+    id: site.id,
+    domain: site.domain,
+    name: site.name,
+    tracking_code: site.trackingCode,
+    timezone: site.timezone,
+    created_at: site.createdAt,
+  };
+}
+
+function siteLine(site: Site): string {
+  return `${site.id}  ${site.trackingCode}  ${site.domain}`;
+}
+
+function refusalJson(item: RefusalCount) {
+  return { site_id: item.siteId, day: item.day, reason: item.reason, count: item.count };
+}
+
+function refusalTable(counts: RefusalCount[]): string {
+  if (counts.length === 0) return 'No refused events in this period.';
+  return counts
+    .map((item) => `${item.day}  ${item.siteId || '(unknown code)'}  ${item.reason}  ${item.count}`)
+    .join('\n');
+}

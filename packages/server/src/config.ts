@@ -1,0 +1,108 @@
+import path from 'node:path';
+
+/**
+ * The service's configuration, read once at start. This is the only module that reads
+ * `process.env`; everything else receives a frozen `Config`.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Largest accepted request body on the public ingest endpoint. */
+  readonly maxBodyBytes: number;
+  /** Per client IP: burst and sustained windows (the spec's 60 per 10 s and 5,000 per hour). */
+  readonly ingestLimits: readonly RateRule[];
+  /** Addresses of the operator's own load balancers, whose X-Forwarded-For is believed. */
+  readonly trustedProxyCidrs: readonly string[];
+  /** Events waiting for the writer; beyond this new requests get 503 + Retry-After. */
+  readonly writerMaxQueue: number;
+  /** Most events one commit takes. */
+  readonly writerMaxBatch: number;
+  /** How long an `event_id` is remembered for deduplication. */
+  readonly dedupeWindowMs: number;
+  /** How often refusal counters are written to the store. */
+  readonly refusalFlushIntervalMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export interface RateRule {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+const HOUR_MS = 3_600_000;
+
+export const defaultConfig: Config = Object.freeze({
+  port: 8080,
+  host: '0.0.0.0',
+  dataDir: path.resolve('data'),
+  maxBodyBytes: 32 * 1024,
+  ingestLimits: Object.freeze([
+    { limit: 60, windowMs: 10_000 },
+    { limit: 5_000, windowMs: HOUR_MS },
+  ]),
+  trustedProxyCidrs: Object.freeze([]),
+  writerMaxQueue: 20_000,
+  writerMaxBatch: 5_000,
+  dedupeWindowMs: 48 * HOUR_MS,
+  refusalFlushIntervalMs: 5_000,
+  logLevel: 'info',
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Builds the config from environment variables; throws a readable error on a bad value. */
+export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    port: intFrom(env, 'PORT', defaultConfig.port, 0, 65_535),
+    host: env.HOST || defaultConfig.host,
+    dataDir: path.resolve(env.ZENOVAY_DATA_DIR || 'data'),
+    maxBodyBytes: intFrom(env, 'ZENOVAY_MAX_BODY_BYTES', defaultConfig.maxBodyBytes, 1_024, 1_048_576),
+    ingestLimits: [
+      {
+        limit: intFrom(env, 'ZENOVAY_RATE_BURST_LIMIT', 60, 1, 1e9),
+        windowMs: intFrom(env, 'ZENOVAY_RATE_BURST_WINDOW_MS', 10_000, 1, 86_400_000),
+      },
+      {
+        limit: intFrom(env, 'ZENOVAY_RATE_SUSTAINED_LIMIT', 5_000, 1, 1e9),
+        windowMs: intFrom(env, 'ZENOVAY_RATE_SUSTAINED_WINDOW_MS', HOUR_MS, 1, 86_400_000),
+      },
+    ],
+    trustedProxyCidrs: listFrom(env, 'ZENOVAY_TRUSTED_PROXIES'),
+    writerMaxQueue: intFrom(env, 'ZENOVAY_WRITER_MAX_QUEUE', defaultConfig.writerMaxQueue, 1, 10_000_000),
+    writerMaxBatch: intFrom(env, 'ZENOVAY_WRITER_MAX_BATCH', defaultConfig.writerMaxBatch, 1, 1_000_000),
+    dedupeWindowMs: intFrom(env, 'ZENOVAY_DEDUPE_WINDOW_HOURS', 48, 48, 24 * 365) * HOUR_MS,
+    refusalFlushIntervalMs: defaultConfig.refusalFlushIntervalMs,
+    logLevel: logLevelFrom(env.ZENOVAY_LOG_LEVEL),
+    ...overrides,
+  };
+  return Object.freeze(config);
+}
+
+function intFrom(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function listFrom(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function logLevelFrom(raw: string | undefined): LogLevel {
+  const levels: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+  if (raw === undefined || raw === '') return defaultConfig.logLevel;
+  if ((levels as string[]).includes(raw)) return raw as LogLevel;
+  throw new Error(`ZENOVAY_LOG_LEVEL must be one of ${levels.join(', ')}, got "${raw}"`);
+}

@@ -1,0 +1,66 @@
+/**
+ * The one registry of refusals: code -> HTTP status and the sentence a sender reads.
+ * Codes are stable API; never rename one. Every code is also a reason in the refusal counters.
+ */
+export const errorRegistry = {
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  NOT_AN_OBJECT: { status: 400, message: 'The request body must be a JSON object.' },
+  VALIDATION_ERROR: { status: 400, message: 'Some fields are missing or invalid; see "fields".' },
+  BOT_DETECTED: {
+    status: 403,
+    message:
+      'The user_agent looks like a bot or a generic HTTP client; use a descriptive agent such as "MyApp-Server/1.0".',
+  },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Domain not authorized for this tracking code.' },
+  UNKNOWN_TRACKING_CODE: { status: 404, message: 'No site has this tracking code.' },
+  NOT_FOUND: { status: 404, message: 'There is nothing at this path.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed on this path.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than this server accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'Send the body as application/json or text/plain containing JSON.',
+  },
+  RATE_LIMIT_EXCEEDED: {
+    status: 429,
+    message: 'Too many requests from this address; retry after the time in Retry-After.',
+  },
+  SERVER_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After.' },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    message: 'The event could not be stored; retry after the time in Retry-After.',
+  },
+  INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side; the event was not stored.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+export const errorCodes = Object.keys(errorRegistry) as ErrorCode[];
+
+/** One offending field of a validation refusal. */
+export interface FieldError {
+  readonly field: string;
+  readonly reason: string;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; fields?: FieldError[] };
+}
+
+/** A refusal on its way to the client: the code decides status and sentence. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly fields?: FieldError[],
+    readonly headers?: Readonly<Record<string, string>>,
+  ) {
+    super(errorRegistry[code].message);
+    this.status = errorRegistry[code].status;
+  }
+}
+
+export function errorBody(code: ErrorCode, fields?: readonly FieldError[]): ErrorBody {
+  const body: ErrorBody = { error: { code, message: errorRegistry[code].message } };
+  if (fields && fields.length > 0) body.error.fields = [...fields];
+  return body;
+}

@@ -1,0 +1,55 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { ErrorCode } from '../errors.ts';
+import type { ProcessEvent } from '../ingest/pipeline.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
+import type { Logger } from '../log.ts';
+import type { SiteDirectory } from '../sites/site-directory.ts';
+import { registerJsonBodyParser } from './body-parser.ts';
+import { createClientIpResolver } from './client-ip.ts';
+import { installErrorHandlers } from './error-handler.ts';
+import { decorateRequests } from './request-context.ts';
+import { registerHealthRoute } from './routes/health.ts';
+import { registerIngestRoutes } from './routes/ingest.ts';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly sites: SiteDirectory;
+  readonly limiter: RateLimiter;
+  readonly processEvent: ProcessEvent;
+  readonly countRefusal: (siteId: string, code: ErrorCode) => void;
+  readonly writerQueueLength: () => number;
+}
+
+/** Builds the HTTP app without listening, so tests and `main` share exactly one wiring. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    // Fastify's request logging would write client addresses; we log only what we choose.
+    logger: false,
+    bodyLimit: deps.config.maxBodyBytes,
+    // Hostile clients must not hold sockets forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  decorateRequests(app);
+  registerJsonBodyParser(app, deps.config.maxBodyBytes);
+  installErrorHandlers(app, deps.log, (request, code) => {
+    if (request.zvSite) deps.countRefusal(request.zvSite.id, code);
+  });
+  registerHealthRoute(app, { queueLength: deps.writerQueueLength });
+  registerIngestRoutes(app, {
+    sites: deps.sites,
+    clientIp: createClientIpResolver(deps.config.trustedProxyCidrs),
+    limiter: deps.limiter,
+    clock: deps.clock,
+    processEvent: deps.processEvent,
+    countRefusal: deps.countRefusal,
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.ts';
+
+/**
+ * Event bodies arrive as `application/json`, or as `text/plain` from browsers that send beacons
+ * that way to avoid a CORS preflight; both hold JSON. Plain `JSON.parse` is used on purpose: it
+ * makes `__proto__` an ordinary own key (no prototype is touched), and the validator reads only
+ * own keys.
+ */
+export function registerJsonBodyParser(app: FastifyInstance, maxBodyBytes: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'string', bodyLimit: maxBodyBytes },
+    (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch {
+        done(new ApiError('INVALID_JSON'), undefined);
+      }
+    },
+  );
+}

@@ -1,0 +1,104 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../clock.ts';
+import { ApiError } from '../../errors.ts';
+import type { ProcessEvent } from '../../ingest/pipeline.ts';
+import type { RateDecision, RateLimiter } from '../../limits/rate-limiter.ts';
+import type { SiteDirectory } from '../../sites/site-directory.ts';
+import { type ClientIpResolver, rateLimitKey } from '../client-ip.ts';
+import { originAllowed } from '../origin.ts';
+import { sendApiError } from '../reply-error.ts';
+
+export interface IngestRouteDeps {
+  readonly sites: SiteDirectory;
+  readonly clientIp: ClientIpResolver;
+  readonly limiter: RateLimiter;
+  readonly clock: Clock;
+  readonly processEvent: ProcessEvent;
+  readonly countRefusal: (siteId: string, code: ApiError['code']) => void;
+}
+
+interface IngestParams {
+  trackingCode: string;
+}
+
+/**
+ * `POST /e/{trackingCode}`: the public ingest endpoint shared by the browser tracker and servers.
+ * Site, origin and rate limit are checked before the body is read, so refused traffic costs little.
+ */
+export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void {
+  const admit = async (request: FastifyRequest<{ Params: IngestParams }>, reply: FastifyReply) => {
+    const site = deps.sites.byTrackingCode(request.params.trackingCode);
+    if (!site) {
+      deps.countRefusal('', 'UNKNOWN_TRACKING_CODE');
+      return sendApiError(reply, new ApiError('UNKNOWN_TRACKING_CODE'));
+    }
+    request.zvSite = site;
+    const origin = request.headers.origin;
+    if (!originAllowed(site, origin)) {
+      deps.countRefusal(site.id, 'ORIGIN_NOT_ALLOWED');
+      return sendApiError(reply, new ApiError('ORIGIN_NOT_ALLOWED'));
+    }
+    if (origin !== undefined) {
+      reply.header('Access-Control-Allow-Origin', origin);
+      reply.header('Vary', 'Origin');
+    }
+    request.zvClientIp = deps.clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for']);
+    return undefined;
+  };
+
+  app.options<{ Params: IngestParams }>('/e/:trackingCode', async (request, reply) => {
+    await admit(request, reply);
+    if (reply.sent) return reply;
+    return reply
+      .code(204)
+      .header('Access-Control-Allow-Methods', 'POST, OPTIONS')
+      .header('Access-Control-Allow-Headers', 'Content-Type')
+      .header('Access-Control-Max-Age', '86400')
+      .send();
+  });
+
+  app.post<{ Params: IngestParams }>(
+    '/e/:trackingCode',
+    {
+      onRequest: async (request, reply) => {
+        await admit(request, reply);
+        if (reply.sent) return reply;
+        const decision = await deps.limiter.consume(rateLimitKey(request.zvClientIp), deps.clock.now());
+        setRateHeaders(reply, decision);
+        if (!decision.allowed) {
+          deps.countRefusal(request.zvSite!.id, 'RATE_LIMIT_EXCEEDED');
+          const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+          return sendApiError(
+            reply,
+            new ApiError('RATE_LIMIT_EXCEEDED', undefined, { 'Retry-After': retryAfter }),
+          );
+        }
+        return undefined;
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw new ApiError('NOT_AN_OBJECT');
+      }
+      try {
+        const accepted = await deps.processEvent(
+          request.zvSite!,
+          body as Record<string, unknown>,
+          request.zvClientIp,
+        );
+        return reply.code(202).send({ ok: true, duplicate: accepted.duplicate });
+      } catch (error) {
+        // The pipeline has counted its own refusals; send them without counting again.
+        if (error instanceof ApiError) return sendApiError(reply, error);
+        throw error;
+      }
+    },
+  );
+}
+
+function setRateHeaders(reply: FastifyReply, decision: RateDecision): void {
+  reply.header('X-RateLimit-Limit', String(decision.limit));
+  reply.header('X-RateLimit-Remaining', String(decision.remaining));
+  reply.header('X-RateLimit-Reset', String(Math.max(0, Math.ceil(decision.resetMs / 1000))));
+}

@@ -1,0 +1,41 @@
+import type { GeoReader } from '../geo/geo-reader.ts';
+import type { EventRow, ValidEvent } from './types.ts';
+import { referrerHost, urlParts } from './url-parts.ts';
+import { visitorHash } from './visitor-id.ts';
+
+export interface EnrichContext {
+  readonly siteId: string;
+  readonly clientIp: string;
+  readonly nowMs: number;
+  readonly salt: string;
+  readonly geo: GeoReader;
+}
+
+/**
+ * Turns a valid event into the stored row: URL split into parts, location from the client IP,
+ * visitor id from the sender or the daily hash. The IP is used here and goes no further.
+ */
+export function enrichEvent(event: ValidEvent, context: EnrichContext): EventRow {
+  const location = context.geo.lookup(context.clientIp);
+  return {
+    ts: context.nowMs,
+    siteId: context.siteId,
+    eventType: event.eventType,
+    eventName: event.eventName,
+    ...urlParts(event.url),
+    referrer: event.referrer?.href ?? '',
+    referrerHost: referrerHost(event.referrer),
+    sessionId: event.sessionId,
+    visitorId:
+      event.visitorId ?? visitorHash(context.salt, context.siteId, context.clientIp, event.userAgent),
+    deviceType: event.deviceType,
+    browser: event.browser,
+    os: event.os,
+    country: location.country,
+    region: location.region,
+    city: location.city,
+    propKeys: event.propKeys,
+    propValues: event.propValues,
+    eventId: event.eventId ?? '',
+  };
+}

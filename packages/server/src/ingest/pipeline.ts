@@ -1,0 +1,67 @@
+import type { Clock } from '../clock.ts';
+import { ApiError } from '../errors.ts';
+import type { GeoReader } from '../geo/geo-reader.ts';
+import type { Site } from '../store/types.ts';
+import { type EventWriter, QueueFullError } from '../writer/event-writer.ts';
+import { enrichEvent } from './enrich.ts';
+import type { RefusalCounter } from './refusal-counter.ts';
+import type { SaltProvider } from './salt-provider.ts';
+import { validateEvent } from './validate.ts';
+
+export interface PipelineDeps {
+  readonly clock: Clock;
+  readonly geo: GeoReader;
+  readonly salts: SaltProvider;
+  readonly writer: EventWriter;
+  readonly isBot: (userAgent: string) => boolean;
+  readonly refusals: RefusalCounter;
+}
+
+export interface AcceptedEvent {
+  readonly duplicate: boolean;
+}
+
+/** Seconds a client should wait when the server is busy or the store is failing. */
+export const busyRetryAfterSeconds = 1;
+
+/**
+ * The steps every event goes through once its site is known and the request is allowed:
+ * validate -> bot filter -> enrich (geo, visitor id, URL parts) -> durable write. Each refusal is an
+ * `ApiError` with a stable code, and is counted for the site. Shared by the public endpoint and
+ * every other way events arrive, so there is one copy of the rules.
+ */
+export function createEventPipeline(deps: PipelineDeps) {
+  return async function processEvent(
+    site: Site,
+    body: Record<string, unknown>,
+    clientIp: string,
+  ): Promise<AcceptedEvent> {
+    try {
+      const checked = validateEvent(body);
+      if (!checked.ok) throw new ApiError('VALIDATION_ERROR', checked.fields);
+      if (deps.isBot(checked.event.userAgent)) throw new ApiError('BOT_DETECTED');
+      const salt = checked.event.visitorId === null ? await deps.salts.current() : '';
+      const row = enrichEvent(checked.event, {
+        siteId: site.id,
+        clientIp,
+        nowMs: deps.clock.now(),
+        salt,
+        geo: deps.geo,
+      });
+      return await deps.writer.write(row);
+    } catch (error) {
+      const refusal = asApiError(error);
+      deps.refusals.count(site.id, refusal.code);
+      throw refusal;
+    }
+  };
+}
+
+export type ProcessEvent = ReturnType<typeof createEventPipeline>;
+
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const retryAfter = { 'Retry-After': String(busyRetryAfterSeconds) };
+  if (error instanceof QueueFullError) return new ApiError('SERVER_BUSY', undefined, retryAfter);
+  return new ApiError('STORE_UNAVAILABLE', undefined, retryAfter);
+}

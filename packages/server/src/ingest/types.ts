@@ -1,0 +1,57 @@
+/** An event that passed validation: what the sender told us, normalised. */
+export interface ValidEvent {
+  readonly eventType: 'pageview' | 'custom';
+  /** `pageview` for pageviews; the sender's name for custom events. */
+  readonly eventName: string;
+  readonly url: URL;
+  readonly referrer: URL | null;
+  readonly sessionId: string;
+  readonly visitorId: string | null;
+  readonly deviceType: string;
+  readonly browser: string;
+  readonly os: string;
+  readonly userAgent: string;
+  readonly propKeys: string[];
+  readonly propValues: string[];
+  readonly eventId: string | null;
+}
+
+/** One stored event row; the same shape for every event store. */
+export interface EventRow {
+  /** Receive time, milliseconds since the epoch (UTC). */
+  ts: number;
+  siteId: string;
+  eventType: 'pageview' | 'custom';
+  eventName: string;
+  hostname: string;
+  pathname: string;
+  query: string;
+  utmSource: string;
+  utmMedium: string;
+  utmCampaign: string;
+  utmTerm: string;
+  utmContent: string;
+  referrer: string;
+  referrerHost: string;
+  sessionId: string;
+  visitorId: string;
+  deviceType: string;
+  browser: string;
+  os: string;
+  country: string;
+  region: string;
+  city: string;
+  propKeys: string[];
+  propValues: string[];
+  /** The sender's idempotency key, or '' when none was sent. */
+  eventId: string;
+}
+
+/** Where a location lookup ends up; empty strings mean unknown. */
+export interface GeoLocation {
+  readonly country: string;
+  readonly region: string;
+  readonly city: string;
+}
+
+export const unknownLocation: GeoLocation = Object.freeze({ country: '', region: '', city: '' });

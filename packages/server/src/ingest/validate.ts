@@ -1,0 +1,185 @@
+import type { FieldError } from '../errors.ts';
+import { eventLimits as L } from './limits.ts';
+import type { ValidEvent } from './types.ts';
+
+export type ValidationResult = { ok: true; event: ValidEvent } | { ok: false; fields: FieldError[] };
+
+const requiredStrings = ['session_id', 'url', 'device_type', 'browser', 'os', 'user_agent'] as const;
+
+/**
+ * Checks one event body against the ingest contract. Collects every problem rather than stopping
+ * at the first, so a sender fixes them all in one round. Reads only own properties, so a body
+ * carrying `__proto__` or `constructor` cannot reach anything but its own data.
+ */
+export function validateEvent(body: Record<string, unknown>): ValidationResult {
+  const fields: FieldError[] = [];
+  const fail = (field: string, reason: string) => fields.push({ field, reason });
+  const get = (key: string): unknown => (Object.hasOwn(body, key) ? body[key] : undefined);
+
+  for (const key of requiredStrings) {
+    const value = get(key);
+    if (value === undefined || value === null) fail(key, 'is required');
+    else if (typeof value !== 'string') fail(key, 'must be a string');
+    else if (value.trim() === '') fail(key, 'must not be empty');
+  }
+
+  const sessionId = text(get('session_id'), 'session_id', L.sessionIdMin, L.sessionIdMax, fail);
+  const deviceType = text(get('device_type'), 'device_type', 1, L.shortFieldMax, fail);
+  const browser = text(get('browser'), 'browser', 1, L.shortFieldMax, fail);
+  const os = text(get('os'), 'os', 1, L.shortFieldMax, fail);
+  const userAgent = text(get('user_agent'), 'user_agent', 1, L.userAgentMax, fail);
+  const url = webUrl(get('url'), 'url', L.urlMax, fail);
+
+  const rawReferrer = get('referrer');
+  let referrer: URL | null = null;
+  if (rawReferrer !== undefined && rawReferrer !== null && rawReferrer !== '') {
+    if (typeof rawReferrer !== 'string') fail('referrer', 'must be a string (a URL, or empty)');
+    else referrer = webUrl(rawReferrer, 'referrer', L.referrerMax, fail);
+  }
+
+  const visitorId = optionalText(get('visitor_id'), 'visitor_id', L.visitorIdMin, L.visitorIdMax, fail);
+  const eventId = optionalText(get('event_id'), 'event_id', 1, L.eventIdMax, fail);
+
+  const rawType = get('event_type');
+  let eventType: 'pageview' | 'custom' = 'pageview';
+  if (rawType === 'custom') eventType = 'custom';
+  else if (rawType !== undefined && rawType !== null && rawType !== 'pageview') {
+    fail('event_type', 'must be "pageview" or "custom"');
+  }
+
+  let eventName = 'pageview';
+  if (eventType === 'custom') {
+    const rawName = get('event_name');
+    if (rawName === undefined || rawName === null || rawName === '') {
+      fail('event_name', 'is required when event_type is "custom"');
+    } else {
+      eventName = text(rawName, 'event_name', 1, L.eventNameMax, fail) ?? '';
+    }
+  }
+
+  const { keys: propKeys, values: propValues } = properties(get('properties'), fail);
+
+  if (fields.length > 0) return { ok: false, fields: dedupeFields(fields) };
+  return {
+    ok: true,
+    event: {
+      eventType,
+      eventName,
+      url: url!,
+      referrer,
+      sessionId: sessionId!,
+      visitorId,
+      deviceType: deviceType!,
+      browser: browser!,
+      os: os!,
+      userAgent: userAgent!,
+      propKeys,
+      propValues,
+      eventId,
+    },
+  };
+}
+
+type Fail = (field: string, reason: string) => void;
+
+/** A string within bounds; problems of absence and type are reported by the required check. */
+function text(value: unknown, field: string, min: number, max: number, fail: Fail): string | null {
+  if (typeof value !== 'string') {
+    if (value !== undefined && value !== null && !requiredStrings.includes(field as never)) {
+      fail(field, 'must be a string');
+    }
+    return null;
+  }
+  if (value.length > max) fail(field, `must be at most ${max} characters`);
+  else if (value.length < min) fail(field, `must be at least ${min} characters`);
+  else if (value.includes('\u0000')) fail(field, 'must not contain NUL characters');
+  else return value;
+  return null;
+}
+
+function optionalText(value: unknown, field: string, min: number, max: number, fail: Fail): string | null {
+  if (value === undefined || value === null) return null;
+  return text(value, field, min, max, fail);
+}
+
+function webUrl(value: unknown, field: string, max: number, fail: Fail): URL | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  if (value.length > max) {
+    fail(field, `must be at most ${max} characters`);
+    return null;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    fail(field, 'must be an absolute URL such as https://example.com/page');
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    fail(field, 'must be an http or https URL');
+    return null;
+  }
+  return parsed;
+}
+
+function properties(value: unknown, fail: Fail): { keys: string[]; values: string[] } {
+  const keys: string[] = [];
+  const values: string[] = [];
+  if (value === undefined || value === null) return { keys, values };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    fail('properties', 'must be an object of string, number or boolean values');
+    return { keys, values };
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > L.propertiesMaxKeys) {
+    fail('properties', `must have at most ${L.propertiesMaxKeys} keys`);
+    return { keys, values };
+  }
+  for (const [key, item] of entries) {
+    const field = `properties.${key.slice(0, L.propertyKeyMax)}`;
+    if (key.length === 0 || key.length > L.propertyKeyMax) {
+      fail(field, `keys must be 1 to ${L.propertyKeyMax} characters`);
+      continue;
+    }
+    if (key.includes('\u0000')) {
+      fail(field, 'keys must not contain NUL characters');
+      continue;
+    }
+    let stored: string;
+    if (typeof item === 'string') {
+      if (item.length > L.propertyValueMax) {
+        fail(field, `must be at most ${L.propertyValueMax} characters`);
+        continue;
+      }
+      if (item.includes('\u0000')) {
+        fail(field, 'must not contain NUL characters');
+        continue;
+      }
+      stored = item;
+    } else if (typeof item === 'number') {
+      if (!Number.isFinite(item)) {
+        fail(field, 'must be a finite number');
+        continue;
+      }
+      stored = String(item);
+    } else if (typeof item === 'boolean') {
+      stored = item ? 'true' : 'false';
+    } else {
+      fail(field, 'must be a string, number or boolean (no nesting, no null)');
+      continue;
+    }
+    keys.push(key);
+    values.push(stored);
+  }
+  return { keys, values };
+}
+
+/** A field that is missing is not also reported as too short. */
+function dedupeFields(fields: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return fields.filter((item) => {
+    if (seen.has(item.field)) return false;
+    seen.add(item.field);
+    return true;
+  });
+}

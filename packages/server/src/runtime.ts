@@ -1,0 +1,102 @@
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { FastifyInstance } from 'fastify';
+import { type Clock, systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
+import { buildApp } from './http/app.ts';
+import { createBotFilter } from './ingest/bot-filter.ts';
+import { createEventPipeline } from './ingest/pipeline.ts';
+import { RefusalCounter } from './ingest/refusal-counter.ts';
+import { SaltProvider } from './ingest/salt-provider.ts';
+import { MemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.ts';
+import { createLogger, type Logger } from './log.ts';
+import { SiteDirectory } from './sites/site-directory.ts';
+import { SiteService } from './sites/site-service.ts';
+import { DuckDbEventStore } from './store/duckdb/event-store.ts';
+import { DuckDbMetadataStore } from './store/duckdb/metadata-store.ts';
+import { openDuckDb } from './store/duckdb/open.ts';
+import type { MetadataStore } from './store/types.ts';
+import { EventWriter } from './writer/event-writer.ts';
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  log?: Logger;
+  geo?: GeoReader;
+  limiter?: RateLimiter;
+}
+
+/** Everything a running service holds, built from the config; `stop` drains and closes it all. */
+export interface Runtime {
+  readonly config: Config;
+  readonly app: FastifyInstance;
+  readonly sites: SiteService;
+  readonly metadata: MetadataStore;
+  readonly refusals: RefusalCounter;
+  readonly writer: EventWriter;
+  /** The embedded database; for read-side code (stats) and tests. */
+  readonly duckdb: DuckDBInstance;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.logLevel);
+  const instance: DuckDBInstance = await openDuckDb(config.dataDir);
+  const metadata = await DuckDbMetadataStore.open(instance);
+  const events = await DuckDbEventStore.open(instance);
+  const geo = options.geo ?? (await openDbIpGeoReader());
+  const directory = new SiteDirectory(metadata);
+  await directory.refresh();
+  const writer = await EventWriter.start({
+    store: events,
+    clock,
+    log,
+    maxQueue: config.writerMaxQueue,
+    maxBatch: config.writerMaxBatch,
+    dedupeWindowMs: config.dedupeWindowMs,
+  });
+  const refusals = new RefusalCounter(metadata, clock, log);
+  refusals.startFlushing(config.refusalFlushIntervalMs);
+  const processEvent = createEventPipeline({
+    clock,
+    geo,
+    salts: new SaltProvider(metadata, clock),
+    writer,
+    isBot: createBotFilter(),
+    refusals,
+  });
+  const app = buildApp({
+    config,
+    clock,
+    log,
+    sites: directory,
+    limiter: options.limiter ?? new MemoryRateLimiter(config.ingestLimits),
+    processEvent,
+    countRefusal: (siteId, code) => refusals.count(siteId, code),
+    writerQueueLength: () => writer.queueLength,
+  });
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close(); // stops accepting; in-flight requests finish and wait for their commit
+      await writer.close();
+      await refusals.stop();
+      events.close();
+      metadata.close();
+      instance.closeSync();
+    })();
+    return stopping;
+  };
+
+  return {
+    config,
+    app,
+    sites: new SiteService(metadata, directory, clock),
+    metadata,
+    refusals,
+    writer,
+    duckdb: instance,
+    stop,
+  };
+}

@@ -1,0 +1,128 @@
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBInstance,
+  DuckDBTimestampValue,
+  LIST,
+  listValue,
+  TIMESTAMP,
+  VARCHAR,
+} from '@duckdb/node-api';
+import type { EventRow } from '../../ingest/types.ts';
+import type { EventStore } from '../types.ts';
+import { SerialQueue } from './serial.ts';
+
+/** Column order of the `events` table; the appender writes by position. */
+const columnTypes = [
+  TIMESTAMP,
+  ...Array.from({ length: 21 }, () => VARCHAR),
+  LIST(VARCHAR),
+  LIST(VARCHAR),
+  VARCHAR,
+];
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const rowsPerChunk = 2_048;
+
+/**
+ * Appends events through DuckDB's appender inside one explicit transaction per batch, so a whole
+ * group of requests costs one commit (one WAL fsync). Resolves only after COMMIT returns.
+ */
+export class DuckDbEventStore implements EventStore {
+  private appender: DuckDBAppender | null = null;
+  private readonly queue = new SerialQueue();
+
+  private constructor(
+    private readonly writeConnection: DuckDBConnection,
+    private readonly readConnection: DuckDBConnection,
+  ) {}
+
+  static async open(instance: DuckDBInstance): Promise<DuckDbEventStore> {
+    return new DuckDbEventStore(await instance.connect(), await instance.connect());
+  }
+
+  append(rows: readonly EventRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return this.queue.run(() => this.appendNow(rows));
+  }
+
+  private async appendNow(rows: readonly EventRow[]): Promise<void> {
+    await this.writeConnection.run('BEGIN TRANSACTION');
+    try {
+      const appender = await this.currentAppender();
+      for (let start = 0; start < rows.length; start += rowsPerChunk) {
+        appender.appendDataChunk(toChunk(rows.slice(start, start + rowsPerChunk)));
+      }
+      appender.flushSync();
+      await this.writeConnection.run('COMMIT');
+    } catch (error) {
+      this.appender = null; // an appender that failed mid-flush cannot be trusted again
+      await this.writeConnection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async currentAppender(): Promise<DuckDBAppender> {
+    this.appender ??= await this.writeConnection.createAppender('events');
+    return this.appender;
+  }
+
+  async recentEventIds(sinceMs: number): Promise<Array<{ siteId: string; eventId: string; ts: number }>> {
+    const reader = await this.readConnection.runAndReadAll(
+      `SELECT site_id, event_id, CAST(epoch_ms(ts) AS DOUBLE) AS ts_ms
+       FROM events WHERE event_id <> '' AND ts >= make_timestamp($1::BIGINT * 1000)
+       ORDER BY ts`,
+      [Math.floor(sinceMs)],
+    );
+    return reader.getRowObjectsJS().map((row) => ({
+      siteId: String(row.site_id),
+      eventId: String(row.event_id),
+      ts: Number(row.ts_ms),
+    }));
+  }
+
+  close(): void {
+    try {
+      this.appender?.closeSync();
+    } catch {
+      // nothing is pending between batches; a failed close has nothing to lose
+    }
+    this.writeConnection.closeSync();
+    this.readConnection.closeSync();
+  }
+}
+
+function toChunk(rows: readonly EventRow[]): DuckDBDataChunk {
+  const chunk = DuckDBDataChunk.create(columnTypes, rows.length);
+  chunk.setRows(
+    rows.map((row) => [
+      new DuckDBTimestampValue(BigInt(Math.floor(row.ts)) * 1000n),
+      row.siteId,
+      row.eventType,
+      row.eventName,
+      row.hostname,
+      row.pathname,
+      row.query,
+      row.utmSource,
+      row.utmMedium,
+      row.utmCampaign,
+      row.utmTerm,
+      row.utmContent,
+      row.referrer,
+      row.referrerHost,
+      row.sessionId,
+      row.visitorId,
+      row.deviceType,
+      row.browser,
+      row.os,
+      row.country,
+      row.region,
+      row.city,
+      listValue(row.propKeys),
+      listValue(row.propValues),
+      row.eventId,
+    ]),
+  );
+  return chunk;
+}

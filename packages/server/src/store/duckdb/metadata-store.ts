@@ -1,0 +1,110 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { ErrorCode } from '../../errors.ts';
+import type { MetadataStore, RefusalCount, Site } from '../types.ts';
+import { SerialQueue } from './serial.ts';
+
+/** Sites, salts and refusal counters in the same DuckDB file as the events. */
+export class DuckDbMetadataStore implements MetadataStore {
+  private readonly queue = new SerialQueue();
+
+  private constructor(private readonly connection: DuckDBConnection) {}
+
+  static async open(instance: DuckDBInstance): Promise<DuckDbMetadataStore> {
+    return new DuckDbMetadataStore(await instance.connect());
+  }
+
+  createSite(site: Site): Promise<void> {
+    return this.queue.run(async () => {
+      await this.connection.run(
+        `INSERT INTO sites (id, domain, name, tracking_code, timezone, created_at)
+         VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP))`,
+        [site.id, site.domain, site.name, site.trackingCode, site.timezone, site.createdAt.replace('Z', '')],
+      );
+    });
+  }
+
+  listSites(): Promise<Site[]> {
+    return this.queue.run(async () => {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT id, domain, name, tracking_code, timezone,
+                strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at
+         FROM sites ORDER BY created_at, id`,
+      );
+      return reader.getRowObjectsJS().map((row) => ({
+        id: String(row.id),
+        domain: String(row.domain),
+        name: String(row.name),
+        trackingCode: String(row.tracking_code),
+        timezone: String(row.timezone),
+        createdAt: String(row.created_at),
+      }));
+    });
+  }
+
+  saltForDay(day: string, create: () => string): Promise<string> {
+    return this.queue.run(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const reader = await this.connection.runAndReadAll('SELECT salt FROM salts WHERE day = $1', [day]);
+        let salt = reader.getRowObjectsJS()[0]?.salt as string | undefined;
+        if (salt === undefined) {
+          salt = create();
+          await this.connection.run('INSERT INTO salts (day, salt) VALUES ($1, $2)', [day, salt]);
+        }
+        // Destroying other days' salts is what makes yesterday's visitor hashes irreversible.
+        await this.connection.run('DELETE FROM salts WHERE day <> $1', [day]);
+        await this.connection.run('COMMIT');
+        return salt;
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  addRefusals(counts: readonly RefusalCount[]): Promise<void> {
+    if (counts.length === 0) return Promise.resolve();
+    return this.queue.run(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const item of counts) {
+          await this.connection.run(
+            `INSERT INTO refusals (site_id, day, reason, count) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (site_id, day, reason) DO UPDATE SET count = refusals.count + excluded.count`,
+            [item.siteId, item.day, item.reason, item.count],
+          );
+        }
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  refusals(fromDay: string, siteId?: string): Promise<RefusalCount[]> {
+    return this.queue.run(async () => {
+      const reader =
+        siteId === undefined
+          ? await this.connection.runAndReadAll(
+              'SELECT site_id, day, reason, count FROM refusals WHERE day >= $1 ORDER BY day, site_id, reason',
+              [fromDay],
+            )
+          : await this.connection.runAndReadAll(
+              `SELECT site_id, day, reason, count FROM refusals
+               WHERE day >= $1 AND site_id = $2 ORDER BY day, site_id, reason`,
+              [fromDay, siteId],
+            );
+      return reader.getRowObjectsJS().map((row) => ({
+        siteId: String(row.site_id),
+        day: String(row.day),
+        reason: String(row.reason) as ErrorCode,
+        count: Number(row.count),
+      }));
+    });
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}

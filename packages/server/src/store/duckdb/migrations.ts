@@ -1,0 +1,78 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * Versioned schema steps, applied in order and recorded in `schema_migrations`. Append new steps;
+ * never edit an applied one.
+ */
+const migrations: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE sites (
+        id VARCHAR PRIMARY KEY,
+        domain VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        tracking_code VARCHAR NOT NULL UNIQUE,
+        timezone VARCHAR NOT NULL DEFAULT 'UTC',
+        created_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE salts (day VARCHAR PRIMARY KEY, salt VARCHAR NOT NULL);
+      CREATE TABLE refusals (
+        site_id VARCHAR NOT NULL,
+        day VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (site_id, day, reason)
+      );
+      CREATE TABLE events (
+        ts TIMESTAMP NOT NULL,
+        site_id VARCHAR NOT NULL,
+        event_type VARCHAR NOT NULL,
+        event_name VARCHAR NOT NULL,
+        hostname VARCHAR NOT NULL,
+        pathname VARCHAR NOT NULL,
+        query VARCHAR NOT NULL,
+        utm_source VARCHAR NOT NULL,
+        utm_medium VARCHAR NOT NULL,
+        utm_campaign VARCHAR NOT NULL,
+        utm_term VARCHAR NOT NULL,
+        utm_content VARCHAR NOT NULL,
+        referrer VARCHAR NOT NULL,
+        referrer_host VARCHAR NOT NULL,
+        session_id VARCHAR NOT NULL,
+        visitor_id VARCHAR NOT NULL,
+        device_type VARCHAR NOT NULL,
+        browser VARCHAR NOT NULL,
+        os VARCHAR NOT NULL,
+        country VARCHAR NOT NULL,
+        region VARCHAR NOT NULL,
+        city VARCHAR NOT NULL,
+        prop_keys VARCHAR[] NOT NULL,
+        prop_values VARCHAR[] NOT NULL,
+        event_id VARCHAR NOT NULL
+      );
+    `,
+  },
+];
+
+export async function migrate(connection: DuckDBConnection): Promise<void> {
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)',
+  );
+  const reader = await connection.runAndReadAll(
+    'SELECT coalesce(max(version), 0) AS v FROM schema_migrations',
+  );
+  const current = Number(reader.getRowObjectsJS()[0]?.v ?? 0);
+  for (const step of migrations) {
+    if (step.version <= current) continue;
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run(step.sql);
+      await connection.run('INSERT INTO schema_migrations VALUES ($1, now())', [step.version]);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import type { Clock } from '../clock.ts';
+import type { EventRow } from '../ingest/types.ts';
+import type { Logger } from '../log.ts';
+import type { EventStore } from '../store/types.ts';
+import { DedupeWindow } from './dedupe-window.ts';
+
+export type WriteOutcome = { duplicate: boolean };
+
+export class QueueFullError extends Error {
+  constructor() {
+    super('the writer queue is full');
+  }
+}
+
+export class StoreWriteError extends Error {}
+
+interface Pending {
+  row: EventRow;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+export interface EventWriterOptions {
+  store: EventStore;
+  clock: Clock;
+  log: Logger;
+  maxQueue: number;
+  maxBatch: number;
+  dedupeWindowMs: number;
+}
+
+/**
+ * The single owner of event writes (group commit). Requests queue their row; while one commit is
+ * in flight the next batch gathers, so under load many requests share one commit and at rest a
+ * lone event is written at once. Being the only writer also makes it the race-free place to decide
+ * "new or duplicate" by `event_id`.
+ */
+export class EventWriter {
+  private queue: Pending[] = [];
+  private writing = false;
+  private closed = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => undefined;
+  private readonly window: DedupeWindow;
+
+  private constructor(private readonly options: EventWriterOptions) {
+    this.window = new DedupeWindow(options.dedupeWindowMs);
+  }
+
+  /** Seeds the dedupe window from the store so duplicates are caught across restarts. */
+  static async start(options: EventWriterOptions): Promise<EventWriter> {
+    const writer = new EventWriter(options);
+    const since = options.clock.now() - options.dedupeWindowMs;
+    for (const item of await options.store.recentEventIds(since)) {
+      writer.window.add(DedupeWindow.key(item.siteId, item.eventId), item.ts);
+    }
+    return writer;
+  }
+
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves after the row is committed (or known to be a duplicate); rejects if it was not stored. */
+  write(row: EventRow): Promise<WriteOutcome> {
+    if (this.closed) return Promise.reject(new StoreWriteError('the writer is shutting down'));
+    if (this.queue.length >= this.options.maxQueue) return Promise.reject(new QueueFullError());
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  /** Stops taking events and resolves once everything already accepted is committed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle;
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    this.idle = new Promise((resolve) => {
+      this.markIdle = resolve;
+    });
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch);
+        await this.commit(batch);
+      }
+    } finally {
+      this.writing = false;
+      this.markIdle();
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    this.window.expire(this.options.clock.now());
+    const fresh: Pending[] = [];
+    const duplicates: Pending[] = [];
+    const keysInBatch = new Set<string>();
+    for (const item of batch) {
+      const eventId = item.row.eventId;
+      if (eventId === '') {
+        fresh.push(item);
+        continue;
+      }
+      const key = DedupeWindow.key(item.row.siteId, eventId);
+      if (this.window.has(key) || keysInBatch.has(key)) duplicates.push(item);
+      else {
+        keysInBatch.add(key);
+        fresh.push(item);
+      }
+    }
+    try {
+      await this.options.store.append(fresh.map((item) => item.row));
+    } catch (error) {
+      this.options.log.error('event batch was not committed', {
+        events: fresh.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      const failure = new StoreWriteError('the event store refused the batch');
+      // A duplicate of an event in this failed batch was not stored either; it must be retried too.
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    const committedAt = this.options.clock.now();
+    for (const item of fresh) {
+      if (item.row.eventId !== '')
+        this.window.add(DedupeWindow.key(item.row.siteId, item.row.eventId), committedAt);
+      item.resolve({ duplicate: false });
+    }
+    for (const item of duplicates) item.resolve({ duplicate: true });
+  }
+}
