@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+/** The size budget of the served script, minified and gzipped (issue 5). */
+export const trackerBudgetGzipBytes = 1536;
+
+export interface TrackerBundle {
+  /** The minified script, exactly as served at /z.js. */
+  readonly code: string;
+  readonly minifiedBytes: number;
+  /** Size after gzip at the default level, the encoding the server sends to browsers. */
+  readonly gzipBytes: number;
+}
+
+/**
+ * Builds z.js from source in memory. The server calls this once per process (no build step and no
+ * stale `dist/` file to forget); the size test and `npm run build -w @zenovay/tracker` use it too,
+ * so what is measured is what is served.
+ */
+export async function buildTracker(): Promise<TrackerBundle> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./tracker.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'iife',
+    // Browsers from 2020 on (optional chaining, nullish coalescing) run it untranspiled.
+    target: 'es2020',
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'silent',
+    // No tsconfig: its strict flag would add a "use strict" prologue the IIFE does not need.
+    tsconfigRaw: {},
+  });
+  const code = result.outputFiles[0]!.text;
+  return { code, minifiedBytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length };
+}

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { buildTracker, trackerBudgetGzipBytes } from '@zenovay/tracker';
+
+// The build is deterministic, so its size is a fair test: z.js must stay within 1.5 KB min+gz.
+test('z.js stays within 1.5 KB minified and gzipped', async () => {
+  const bundle = await buildTracker();
+  assert.equal(trackerBudgetGzipBytes, 1536);
+  assert.equal(bundle.gzipBytes, gzipSync(bundle.code).length);
+  assert.ok(
+    bundle.gzipBytes <= trackerBudgetGzipBytes,
+    `z.js is ${bundle.gzipBytes} B min+gz, over the ${trackerBudgetGzipBytes} B budget`,
+  );
+});
+
+test('z.js is one self-contained classic script', async () => {
+  const { code } = await buildTracker();
+  assert.match(code, /^\(\(\)=>\{/);
+  assert.doesNotMatch(code, /\bimport\b|\bexport\b|\brequire\(/);
+  // Nothing that writes to the browser: no cookie, no storage writes.
+  assert.doesNotMatch(code, /document\.cookie|setItem|sessionStorage/);
+});
