@@ -22,6 +22,14 @@ export interface Config {
   readonly dedupeWindowMs: number;
   /** How often refusal counters are written to the store. */
   readonly refusalFlushIntervalMs: number;
+  /** REST API (`/api/external/v1`): requests per key per minute, separate from the ingest limits. */
+  readonly apiRateLimitPerMinute: number;
+  /** Batch ingest (`POST /api/v1/events`): requests per API key, far above the per-IP limits. */
+  readonly batchIngestLimits: readonly RateRule[];
+  /** Largest batch request body (up to 1,000 events). */
+  readonly batchMaxBodyBytes: number;
+  /** How far in the past a batch event's `timestamp` may lie. */
+  readonly batchMaxPastMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -48,6 +56,13 @@ export const defaultConfig: Config = Object.freeze({
   writerMaxBatch: 5_000,
   dedupeWindowMs: 48 * HOUR_MS,
   refusalFlushIntervalMs: 5_000,
+  apiRateLimitPerMinute: 60,
+  batchIngestLimits: Object.freeze([
+    { limit: 100, windowMs: 10_000 },
+    { limit: 20_000, windowMs: HOUR_MS },
+  ]),
+  batchMaxBodyBytes: 5 * 1_048_576,
+  batchMaxPastMs: 24 * HOUR_MS,
   logLevel: 'info',
 });
 
@@ -75,6 +90,13 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     writerMaxBatch: intFrom(env, 'ZENOVAY_WRITER_MAX_BATCH', defaultConfig.writerMaxBatch, 1, 1_000_000),
     dedupeWindowMs: intFrom(env, 'ZENOVAY_DEDUPE_WINDOW_HOURS', 48, 48, 24 * 365) * HOUR_MS,
     refusalFlushIntervalMs: defaultConfig.refusalFlushIntervalMs,
+    apiRateLimitPerMinute: intFrom(env, 'ZENOVAY_API_RATE_LIMIT', 60, 1, 1e9),
+    batchIngestLimits: [
+      { limit: intFrom(env, 'ZENOVAY_BATCH_RATE_BURST_LIMIT', 100, 1, 1e9), windowMs: 10_000 },
+      { limit: intFrom(env, 'ZENOVAY_BATCH_RATE_SUSTAINED_LIMIT', 20_000, 1, 1e9), windowMs: HOUR_MS },
+    ],
+    batchMaxBodyBytes: intFrom(env, 'ZENOVAY_BATCH_MAX_BODY_BYTES', 5 * 1_048_576, 1_024, 64 * 1_048_576),
+    batchMaxPastMs: intFrom(env, 'ZENOVAY_BATCH_MAX_PAST_HOURS', 24, 0, 47) * HOUR_MS,
     logLevel: logLevelFrom(env.ZENOVAY_LOG_LEVEL),
     ...overrides,
   };

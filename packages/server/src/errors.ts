@@ -11,6 +11,22 @@ export const errorRegistry = {
     message:
       'The user_agent looks like a bot or a generic HTTP client; use a descriptive agent such as "MyApp-Server/1.0".',
   },
+  UNAUTHORIZED: {
+    status: 401,
+    message: 'Send a valid, unrevoked API key in X-API-Key or Authorization: Bearer.',
+  },
+  FORBIDDEN: { status: 403, message: 'This API key does not have the permission this request needs.' },
+  NOT_SIGNED_IN: { status: 401, message: 'Sign in to the dashboard first; your session may have expired.' },
+  LOGIN_FAILED: { status: 401, message: 'The email or password is wrong.' },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    message: 'The X-CSRF-Token header is missing or wrong; reload the page and try again.',
+  },
+  SETUP_ALREADY_DONE: { status: 409, message: 'An account already exists; sign in instead.' },
+  LOGIN_RATE_LIMITED: {
+    status: 429,
+    message: 'Too many sign-in attempts; wait for the time in Retry-After, then try again.',
+  },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Domain not authorized for this tracking code.' },
   UNKNOWN_TRACKING_CODE: { status: 404, message: 'No site has this tracking code.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this path.' },
@@ -22,7 +38,7 @@ export const errorRegistry = {
   },
   RATE_LIMIT_EXCEEDED: {
     status: 429,
-    message: 'Too many requests from this address; retry after the time in Retry-After.',
+    message: 'Too many requests from this address or API key; retry after the time in Retry-After.',
   },
   SERVER_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After.' },
   STORE_UNAVAILABLE: {

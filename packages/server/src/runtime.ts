@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
+import type { AccountService } from './accounts/account-service.ts';
+import { openDashboard } from './dashboard/index.ts';
 import { buildApp } from './http/app.ts';
 import { createBotFilter } from './ingest/bot-filter.ts';
 import { createEventPipeline } from './ingest/pipeline.ts';
@@ -35,6 +37,8 @@ export interface Runtime {
   readonly writer: EventWriter;
   /** The embedded database; for read-side code (stats) and tests. */
   readonly duckdb: DuckDBInstance;
+  /** Dashboard users, sessions and site ownership (`zenovay users add` goes through this). */
+  readonly accounts: AccountService;
   stop(): Promise<void>;
 }
 
@@ -65,6 +69,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     isBot: createBotFilter(),
     refusals,
   });
+  const dashboard = await openDashboard({
+    config,
+    clock,
+    log,
+    metadata,
+    duckdb: instance,
+    directory,
+    flushRefusals: () => refusals.flush(),
+  });
   const app = buildApp({
     config,
     clock,
@@ -74,6 +87,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     processEvent,
     countRefusal: (siteId, code) => refusals.count(siteId, code),
     writerQueueLength: () => writer.queueLength,
+    metadata,
+    duckdb: instance,
+    dashboard: dashboard.deps,
   });
 
   let stopping: Promise<void> | null = null;
@@ -83,6 +99,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await writer.close();
       await refusals.stop();
       events.close();
+      dashboard.close();
       metadata.close();
       instance.closeSync();
     })();
@@ -97,6 +114,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     refusals,
     writer,
     duckdb: instance,
+    accounts: dashboard.deps.accounts,
     stop,
   };
 }

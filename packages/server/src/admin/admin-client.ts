@@ -1,6 +1,13 @@
 import http from 'node:http';
+import type { User } from '../accounts/types.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
-import { type AdminOps, adminSocketPath } from './admin-ops.ts';
+import {
+  AdminInputError,
+  type AdminOps,
+  type ApiKeyInfo,
+  adminSocketPath,
+  type CreatedKeyInfo,
+} from './admin-ops.ts';
 
 /** Admin operations sent to the running server over its Unix socket. */
 export function socketAdminOps(dataDir: string): AdminOps {
@@ -12,6 +19,31 @@ export function socketAdminOps(dataDir: string): AdminOps {
       const query = new URLSearchParams({ from: fromDay, ...(siteId ? { site: siteId } : {}) });
       return call<RefusalCount[]>(socketPath, 'GET', `/refusals?${query}`);
     },
+    createKey: (input) => call<CreatedKeyInfo>(socketPath, 'POST', '/keys', input),
+    listKeys: () => call<ApiKeyInfo[]>(socketPath, 'GET', '/keys'),
+    revokeKey: async (prefix) => {
+      await call(socketPath, 'POST', '/keys/revoke', { prefix });
+    },
+    exportEvents: (input) => {
+      const query = new URLSearchParams({
+        site: input.siteId,
+        from: input.from,
+        to: input.to,
+        format: input.format,
+      });
+      return new Promise((resolve, reject) => {
+        const request = http.request({ socketPath, path: `/export?${query}`, method: 'GET' }, (response) => {
+          if (response.statusCode !== 200) {
+            readJson(response).then((body) => reject(failure(response.statusCode ?? 500, body)), reject);
+            return;
+          }
+          resolve({ rows: Number(response.headers['x-export-rows'] ?? 0), stream: response });
+        });
+        request.on('error', reject);
+        request.end();
+      });
+    },
+    addUser: (input) => call<User>(socketPath, 'POST', '/users', input),
     close: async () => undefined,
   };
 }
@@ -36,16 +68,26 @@ function call<T>(socketPath: string, method: string, path: string, body?: unknow
     const request = http.request(
       { socketPath, path, method, headers: { 'content-type': 'application/json' } },
       (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T & { error?: string };
-          if ((response.statusCode ?? 500) >= 400) reject(new Error(parsed.error ?? 'admin request failed'));
-          else resolve(parsed);
-        });
+        readJson(response).then((parsed) => {
+          const status = response.statusCode ?? 500;
+          if (status >= 400) reject(failure(status, parsed));
+          else resolve(parsed as T);
+        }, reject);
       },
     );
     request.on('error', reject);
     request.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+async function readJson(response: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The server's refusal as the same error type direct mode throws. */
+function failure(status: number, body: unknown): Error {
+  const message = (body as { error?: string } | null)?.error ?? 'admin request failed';
+  return status < 500 ? new AdminInputError(message, status) : new Error(message);
 }

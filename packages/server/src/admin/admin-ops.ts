@@ -1,13 +1,59 @@
-import type { RefusalCount, Site } from '../store/types.ts';
+import type { Readable } from 'node:stream';
+import type { User } from '../accounts/types.ts';
+import type { ExportFormat } from '../api/event-export.ts';
+import type { ApiKeyRecord, RefusalCount, Site } from '../store/types.ts';
+
+/** A key as the CLI shows it: everything but the hash (which nobody outside the store needs). */
+export type ApiKeyInfo = Omit<ApiKeyRecord, 'keyHash'>;
+
+export interface CreatedKeyInfo {
+  /** The full key, shown once. */
+  readonly key: string;
+  readonly info: ApiKeyInfo;
+}
+
+export interface ExportInput {
+  readonly siteId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly format: ExportFormat;
+}
+
+export interface ExportOutput {
+  readonly rows: number;
+  readonly stream: Readable;
+}
 
 /** What the CLI can ask of a data directory, whether the server is running or not. */
 export interface AdminOps {
   addSite(input: { domain: string; name?: string; timezone?: string }): Promise<Site>;
   listSites(): Promise<Site[]>;
   refusals(input: { fromDay: string; siteId?: string }): Promise<RefusalCount[]>;
+  createKey(input: { name?: string; siteId?: string; permissions?: string[] }): Promise<CreatedKeyInfo>;
+  listKeys(): Promise<ApiKeyInfo[]>;
+  /** Throws `AdminInputError` when no active key has the prefix. */
+  revokeKey(prefix: string): Promise<void>;
+  exportEvents(input: ExportInput): Promise<ExportOutput>;
+  /** A dashboard account; throws `AdminInputError` for a bad or taken email or a short password. */
+  addUser(input: { email: string; password: string }): Promise<User>;
   close(): Promise<void>;
+}
+
+/** A request the person must fix (unknown site, bad date…); the message says how. */
+export class AdminInputError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
 }
 
 export function adminSocketPath(dataDir: string): string {
   return `${dataDir.replace(/\/$/, '')}/admin.sock`;
+}
+
+export function keyInfo(record: ApiKeyRecord): ApiKeyInfo {
+  const { keyHash: _hash, ...info } = record;
+  return info;
 }

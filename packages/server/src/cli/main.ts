@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runUsersCommand } from '../accounts/users-command.ts';
 import { adminSocketAlive, socketAdminOps } from '../admin/admin-client.ts';
 import type { AdminOps } from '../admin/admin-ops.ts';
 import { directAdminOps } from '../admin/direct-ops.ts';
@@ -6,12 +7,22 @@ import { utcDay } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import { isLockConflict } from '../store/duckdb/open.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
+import { type ExportIo, runExportCommand } from './export-command.ts';
+import { runKeysCommand } from './keys-command.ts';
 
 const usage = `Usage: zenovay <command> [options]
 
   sites add <domain> [--name NAME] [--timezone TZ]   create a site, print its id and tracking code
   sites list                                         list sites
   stats filtered [--site ID] [--days N]              refused events per site, day and reason
+  keys create [--site ID] [--scope read,ingest] [--name NAME]
+                                                     create an API key (shown once; default scope read)
+  keys list                                          list API keys (prefix, scope, state)
+  keys revoke <prefix>                               revoke a key at once
+  users add <email> [--password-stdin]               create a dashboard account (prints a generated
+                                                     password unless one is piped on stdin)
+  export --site ID --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|ndjson] [--out FILE]
+                                                     stream raw events (days in the site's time zone)
 
 Options: --json  print JSON instead of text
 Environment: ZENOVAY_DATA_DIR (default ./data)`;
@@ -20,6 +31,7 @@ export async function runCli(
   argv: string[],
   env: NodeJS.ProcessEnv,
   out: (text: string) => void,
+  io: ExportIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -30,6 +42,12 @@ export async function runCli(
       timezone: { type: 'string' },
       site: { type: 'string' },
       days: { type: 'string', default: '7' },
+      scope: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,6 +84,16 @@ export async function runCli(
       const counts = await ops.refusals({ fromDay, siteId: values.site });
       out(values.json ? JSON.stringify(counts.map(refusalJson)) : refusalTable(counts));
       return 0;
+    }
+    if (group === 'keys') {
+      const code = await runKeysCommand(ops, command, rest, values, out);
+      if (code !== undefined) return code;
+    }
+    if (group === 'export') return await runExportCommand(ops, values, io);
+    if (group === 'users') {
+      const options = { json: values.json, passwordStdin: values['password-stdin'] };
+      const code = await runUsersCommand(ops, command, rest, options, out);
+      if (code !== undefined) return code;
     }
     out(usage);
     return 2;

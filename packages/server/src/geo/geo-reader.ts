@@ -3,6 +3,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import maxmind, { type Reader, type Response } from 'maxmind';
 import { type GeoLocation, unknownLocation } from '../ingest/types.ts';
+import { isCanonicalIpv4 } from '../net/canonical-ipv4.ts';
 
 /** Looks up where an IP address is; unknown for private, loopback and unlisted addresses. */
 export interface GeoReader {
@@ -35,10 +36,14 @@ export function createGeoReader(
 ): GeoReader {
   return {
     lookup(ip: string): GeoLocation {
-      if (!ipaddr.isValid(ip)) return unknownLocation;
-      const address = ipaddr.process(ip);
+      // Hot path: a canonical IPv4 string needs only the cheap IPv4 parse (for the range check)
+      // and can be handed to the reader as it is; everything else is parsed the general way.
+      const canonical = isCanonicalIpv4(ip);
+      if (!canonical && !ipaddr.isValid(ip)) return unknownLocation;
+      const address = canonical ? ipaddr.IPv4.parse(ip) : ipaddr.process(ip);
       if (address.range() !== 'unicast') return unknownLocation;
-      const record = address.kind() === 'ipv4' ? v4.get(address.toString()) : v6.get(address.toString());
+      const text = canonical ? ip : address.toString();
+      const record = address.kind() === 'ipv4' ? v4.get(text) : v6.get(text);
       if (!record) return unknownLocation;
       return {
         country: record.country_code ?? '',

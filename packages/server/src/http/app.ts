@@ -1,17 +1,24 @@
+import type { DuckDBInstance } from '@duckdb/node-api';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerExternalApi } from '../api/plugin.ts';
+import { installRequestIds } from '../api/request-id.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { type DashboardDeps, registerDashboard } from '../dashboard/index.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { ProcessEvent } from '../ingest/pipeline.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
+import type { MetadataStore } from '../store/types.ts';
 import { registerJsonBodyParser } from './body-parser.ts';
 import { createClientIpResolver } from './client-ip.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { decorateRequests } from './request-context.ts';
+import { registerBatchIngestRoute } from './routes/batch-ingest.ts';
 import { registerHealthRoute } from './routes/health.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerTrackerScriptRoute } from './routes/tracker-script.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -22,6 +29,13 @@ export interface AppDeps {
   readonly processEvent: ProcessEvent;
   readonly countRefusal: (siteId: string, code: ErrorCode) => void;
   readonly writerQueueLength: () => number;
+  /** Read side for the REST API and live counter. */
+  readonly metadata: MetadataStore;
+  readonly duckdb: DuckDBInstance;
+  /** REST API per-key limiter; defaults to in-memory, `config.apiRateLimitPerMinute`. */
+  readonly apiLimiter?: RateLimiter;
+  /** The web dashboard at `/` and `/api/dashboard`; omitted, the server runs without it. */
+  readonly dashboard?: DashboardDeps & { duckdb: DuckDBInstance };
 }
 
 /** Builds the HTTP app without listening, so tests and `main` share exactly one wiring. */
@@ -38,11 +52,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     forceCloseConnections: 'idle',
   });
   decorateRequests(app);
+  installRequestIds(app);
   registerJsonBodyParser(app, deps.config.maxBodyBytes);
   installErrorHandlers(app, deps.log, (request, code) => {
     if (request.zvSite) deps.countRefusal(request.zvSite.id, code);
   });
   registerHealthRoute(app, { queueLength: deps.writerQueueLength });
+  registerTrackerScriptRoute(app);
   registerIngestRoutes(app, {
     sites: deps.sites,
     clientIp: createClientIpResolver(deps.config.trustedProxyCidrs),
@@ -51,5 +67,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     processEvent: deps.processEvent,
     countRefusal: deps.countRefusal,
   });
+  registerBatchIngestRoute(app, deps);
+  registerExternalApi(app, deps);
+  if (deps.dashboard) registerDashboard(app, deps.dashboard);
   return app;
 }

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { isCanonicalIpv4 } from '../net/canonical-ipv4.ts';
 
 /**
  * Decides which address a request comes from. The connecting address rules; `X-Forwarded-For` is
@@ -38,10 +39,13 @@ function parseRange(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
   try {
     if (cidr.includes('/')) {
       const [address, bits] = ipaddr.parseCIDR(cidr);
-      return [address.kind() === 'ipv6' ? ipaddr.process(address.toString()) : address, bits] as [
-        ipaddr.IPv4 | ipaddr.IPv6,
-        number,
-      ];
+      // Addresses are compared in their processed form (mapped IPv6 -> IPv4), so a mapped range
+      // becomes the IPv4 range it covers; its prefix then counts from bit 96.
+      if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+        if (bits < 96) throw new Error('mapped range wider than IPv4');
+        return [(address as ipaddr.IPv6).toIPv4Address(), bits - 96];
+      }
+      return [address, bits];
     }
     const address = ipaddr.process(cidr);
     return [address, address.kind() === 'ipv4' ? 32 : 128];
@@ -52,6 +56,7 @@ function parseRange(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
 
 /** Strips the IPv4-mapped IPv6 prefix so `::ffff:1.2.3.4` and `1.2.3.4` are one client. */
 export function normalizeIp(ip: string): string {
+  if (isCanonicalIpv4(ip)) return ip; // hot path: already what the general path would return
   if (!ipaddr.isValid(ip)) return ip;
   return ipaddr.process(ip).toString();
 }
@@ -61,6 +66,7 @@ export function normalizeIp(ip: string): string {
  * per full address would let one host dodge the limit by rotating its low bits.
  */
 export function rateLimitKey(ip: string): string {
+  if (isCanonicalIpv4(ip)) return ip; // hot path: an IPv4 key is the address itself
   if (!ipaddr.isValid(ip)) return ip;
   const address = ipaddr.process(ip);
   if (address.kind() === 'ipv4') return address.toString();

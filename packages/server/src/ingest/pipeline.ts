@@ -1,11 +1,12 @@
 import type { Clock } from '../clock.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, type FieldError } from '../errors.ts';
 import type { GeoReader } from '../geo/geo-reader.ts';
 import type { Site } from '../store/types.ts';
 import { type EventWriter, QueueFullError } from '../writer/event-writer.ts';
 import { enrichEvent } from './enrich.ts';
 import type { RefusalCounter } from './refusal-counter.ts';
 import type { SaltProvider } from './salt-provider.ts';
+import { ServerSessions, serverAssignedSessionId } from './server-session.ts';
 import { validateEvent } from './validate.ts';
 
 export interface PipelineDeps {
@@ -15,10 +16,22 @@ export interface PipelineDeps {
   readonly writer: EventWriter;
   readonly isBot: (userAgent: string) => boolean;
   readonly refusals: RefusalCounter;
+  /** Visits for senders that send `session_id: "zv:auto-session"` (the browser tracker). */
+  readonly sessions?: ServerSessions;
+}
+
+/** What an authenticated sender (batch ingest) may add to an event beyond its body. */
+export interface EventExtras {
+  /** When it happened, already checked against the allowed window; default: now. */
+  readonly timestampMs?: number;
+  /** Problems with sender-specific fields (`client_ip`, `timestamp`), reported with the body's. */
+  readonly fieldErrors?: readonly FieldError[];
 }
 
 export interface AcceptedEvent {
   readonly duplicate: boolean;
+  /** Set when the server chose the visit id, so the sender can learn it. */
+  readonly sessionId?: string;
 }
 
 /** Seconds a client should wait when the server is busy or the store is failing. */
@@ -31,24 +44,32 @@ export const busyRetryAfterSeconds = 1;
  * every other way events arrive, so there is one copy of the rules.
  */
 export function createEventPipeline(deps: PipelineDeps) {
+  const sessions = deps.sessions ?? new ServerSessions();
   return async function processEvent(
     site: Site,
     body: Record<string, unknown>,
     clientIp: string,
+    extras: EventExtras = {},
   ): Promise<AcceptedEvent> {
     try {
       const checked = validateEvent(body);
-      if (!checked.ok) throw new ApiError('VALIDATION_ERROR', checked.fields);
+      const extraErrors = extras.fieldErrors ?? [];
+      if (!checked.ok || extraErrors.length > 0) {
+        throw new ApiError('VALIDATION_ERROR', [...(checked.ok ? [] : checked.fields), ...extraErrors]);
+      }
       if (deps.isBot(checked.event.userAgent)) throw new ApiError('BOT_DETECTED');
       const salt = checked.event.visitorId === null ? await deps.salts.current() : '';
       const row = enrichEvent(checked.event, {
         siteId: site.id,
         clientIp,
-        nowMs: deps.clock.now(),
+        nowMs: extras.timestampMs ?? deps.clock.now(),
         salt,
         geo: deps.geo,
       });
-      return await deps.writer.write(row);
+      if (row.sessionId !== serverAssignedSessionId) return await deps.writer.write(row);
+      row.sessionId = sessions.resolve(site.id, row.visitorId, row.ts);
+      const outcome = await deps.writer.write(row);
+      return { duplicate: outcome.duplicate, sessionId: row.sessionId };
     } catch (error) {
       const refusal = asApiError(error);
       deps.refusals.count(site.id, refusal.code);

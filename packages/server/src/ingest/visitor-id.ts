@@ -6,14 +6,10 @@ import { createHash } from 'node:crypto';
  * IP address or recompute an old one.
  */
 export function visitorHash(salt: string, siteId: string, ip: string, userAgent: string): string {
+  // One update of the joined string hashes exactly the same bytes as one update per part, with a
+  // sixth of the native calls (this runs for every event without a visitor_id).
   return createHash('sha256')
-    .update(salt)
-    .update('\u0000')
-    .update(siteId)
-    .update('\u0000')
-    .update(ip)
-    .update('\u0000')
-    .update(userAgent)
+    .update(`${salt}\u0000${siteId}\u0000${ip}\u0000${userAgent}`)
     .digest('base64url')
     .slice(0, 22);
 }

@@ -33,4 +33,31 @@ export interface MetadataStore {
   saltForDay(day: string, create: () => string): Promise<string>;
   addRefusals(counts: readonly RefusalCount[]): Promise<void>;
   refusals(fromDay: string, siteId?: string): Promise<RefusalCount[]>;
+  /** Changes a site's domain, name or time zone; false when no site has this id. */
+  updateSite(id: string, changes: { domain: string; name: string; timezone: string }): Promise<boolean>;
+  /** Removes a site with its events and refusal counters; false when no site has this id. */
+  deleteSite(id: string): Promise<boolean>;
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  /** Every key, revoked ones included, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** The key whose hash this is, revoked or not; undefined when none. */
+  apiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  /** Marks the key revoked; false when no unrevoked key has this prefix. */
+  revokeApiKey(prefix: string, revokedAt: string): Promise<boolean>;
+}
+
+export type ApiPermission = 'read' | 'ingest';
+
+/** A stored API key. The key itself is never stored: only its SHA-256 (hex). */
+export interface ApiKeyRecord {
+  /** The key's first characters (`zv_` + 8): not secret, identifies it in lists and revocation. */
+  readonly prefix: string;
+  readonly keyHash: string;
+  readonly name: string;
+  /** null: every site. */
+  readonly siteId: string | null;
+  readonly permissions: readonly ApiPermission[];
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
 }

@@ -82,18 +82,26 @@ export class EventWriter {
     this.idle = new Promise((resolve) => {
       this.markIdle = resolve;
     });
+    // Each batch's requests are answered only after its COMMIT, but only once the next batch (the
+    // requests that arrived meanwhile) has been handed to the store: writing a few hundred responses
+    // takes milliseconds of event-loop time, during which DuckDB would otherwise sit idle.
+    let answerPrevious: () => void = () => undefined;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.options.maxBatch);
-        await this.commit(batch);
+        const committing = this.commit(batch);
+        answerPrevious();
+        answerPrevious = await committing;
       }
     } finally {
+      answerPrevious();
       this.writing = false;
       this.markIdle();
     }
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  /** Commits a batch and returns how to answer its requests (called once the next batch is started). */
+  private async commit(batch: Pending[]): Promise<() => void> {
     this.window.expire(this.options.clock.now());
     const fresh: Pending[] = [];
     const duplicates: Pending[] = [];
@@ -120,15 +128,19 @@ export class EventWriter {
       });
       const failure = new StoreWriteError('the event store refused the batch');
       // A duplicate of an event in this failed batch was not stored either; it must be retried too.
-      for (const item of batch) item.reject(failure);
-      return;
+      return () => {
+        for (const item of batch) item.reject(failure);
+      };
     }
+    // Remember the ids now, before the next batch is checked against the window.
     const committedAt = this.options.clock.now();
     for (const item of fresh) {
       if (item.row.eventId !== '')
         this.window.add(DedupeWindow.key(item.row.siteId, item.row.eventId), committedAt);
-      item.resolve({ duplicate: false });
     }
-    for (const item of duplicates) item.resolve({ duplicate: true });
+    return () => {
+      for (const item of fresh) item.resolve({ duplicate: false });
+      for (const item of duplicates) item.resolve({ duplicate: true });
+    };
   }
 }

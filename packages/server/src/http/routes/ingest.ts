@@ -87,7 +87,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps
           body as Record<string, unknown>,
           request.zvClientIp,
         );
-        return reply.code(202).send({ ok: true, duplicate: accepted.duplicate });
+        const sessionId = accepted.sessionId === undefined ? {} : { session_id: accepted.sessionId };
+        return reply.code(202).send({ ok: true, duplicate: accepted.duplicate, ...sessionId });
       } catch (error) {
         // The pipeline has counted its own refusals; send them without counting again.
         if (error instanceof ApiError) return sendApiError(reply, error);

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorCode } from '../../errors.ts';
-import type { MetadataStore, RefusalCount, Site } from '../types.ts';
+import type { ApiKeyRecord, ApiPermission, MetadataStore, RefusalCount, Site } from '../types.ts';
 import { SerialQueue } from './serial.ts';
 
 /** Sites, salts and refusal counters in the same DuckDB file as the events. */
@@ -104,7 +104,95 @@ export class DuckDbMetadataStore implements MetadataStore {
     });
   }
 
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.queue.run(async () => {
+      await this.connection.run(
+        `INSERT INTO api_keys (prefix, key_hash, name, site_id, permissions, created_at, revoked_at)
+         VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), NULL)`,
+        [
+          key.prefix,
+          key.keyHash,
+          key.name,
+          key.siteId,
+          key.permissions.join(','),
+          key.createdAt.replace('Z', ''),
+        ],
+      );
+    });
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.queue.run(async () => {
+      const reader = await this.connection.runAndReadAll(`${apiKeySelect} ORDER BY created_at, prefix`);
+      return reader.getRowObjectsJS().map(apiKeyFromRow);
+    });
+  }
+
+  apiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    return this.queue.run(async () => {
+      const reader = await this.connection.runAndReadAll(`${apiKeySelect} WHERE key_hash = $1`, [keyHash]);
+      const row = reader.getRowObjectsJS()[0];
+      return row === undefined ? undefined : apiKeyFromRow(row);
+    });
+  }
+
+  revokeApiKey(prefix: string, revokedAt: string): Promise<boolean> {
+    return this.queue.run(async () => {
+      const reader = await this.connection.runAndReadAll(
+        `UPDATE api_keys SET revoked_at = CAST($2 AS TIMESTAMP)
+         WHERE prefix = $1 AND revoked_at IS NULL RETURNING prefix`,
+        [prefix, revokedAt.replace('Z', '')],
+      );
+      return reader.getRowObjectsJS().length > 0;
+    });
+  }
+
+  updateSite(id: string, changes: { domain: string; name: string; timezone: string }): Promise<boolean> {
+    return this.queue.run(async () => {
+      const reader = await this.connection.runAndReadAll(
+        'UPDATE sites SET domain = $2, name = $3, timezone = $4 WHERE id = $1 RETURNING id',
+        [id, changes.domain, changes.name, changes.timezone],
+      );
+      return reader.getRowObjectsJS().length > 0;
+    });
+  }
+
+  deleteSite(id: string): Promise<boolean> {
+    return this.queue.run(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const reader = await this.connection.runAndReadAll('DELETE FROM sites WHERE id = $1 RETURNING id', [id]);
+        await this.connection.run('DELETE FROM events WHERE site_id = $1', [id]);
+        await this.connection.run('DELETE FROM refusals WHERE site_id = $1', [id]);
+        await this.connection.run('COMMIT');
+        return reader.getRowObjectsJS().length > 0;
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
   close(): void {
     this.connection.closeSync();
   }
+}
+
+const apiKeySelect = `SELECT prefix, key_hash, name, site_id, permissions,
+  strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at,
+  strftime(revoked_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS revoked_at
+  FROM api_keys`;
+
+function apiKeyFromRow(row: Record<string, unknown>): ApiKeyRecord {
+  return {
+    prefix: String(row.prefix),
+    keyHash: String(row.key_hash),
+    name: String(row.name),
+    siteId: row.site_id === null ? null : String(row.site_id),
+    permissions: String(row.permissions)
+      .split(',')
+      .filter((item) => item !== '') as ApiPermission[],
+    createdAt: String(row.created_at),
+    revokedAt: row.revoked_at === null ? null : String(row.revoked_at),
+  };
 }

@@ -53,6 +53,46 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // API keys: only a SHA-256 of the key is kept; prefix is the non-secret handle for list/revoke.
+    // site_id NULL means every site; permissions is a comma list of read, ingest.
+    version: 2,
+    sql: `
+      CREATE TABLE api_keys (
+        prefix VARCHAR PRIMARY KEY,
+        key_hash VARCHAR NOT NULL UNIQUE,
+        name VARCHAR NOT NULL,
+        site_id VARCHAR,
+        permissions VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        revoked_at TIMESTAMP
+      );
+    `,
+  },
+  {
+    // Dashboard accounts: scrypt password hashes, sessions by SHA-256 of the cookie token (times in
+    // epoch ms so expiry compares against the injected clock), and which user owns which site.
+    version: 3,
+    sql: `
+      CREATE TABLE users (
+        id VARCHAR PRIMARY KEY,
+        email VARCHAR NOT NULL UNIQUE,
+        password_hash VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_hash VARCHAR PRIMARY KEY,
+        user_id VARCHAR NOT NULL,
+        created_at_ms BIGINT NOT NULL,
+        expires_at_ms BIGINT NOT NULL
+      );
+      CREATE TABLE site_members (
+        site_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        PRIMARY KEY (site_id, user_id)
+      );
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {

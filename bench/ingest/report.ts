@@ -1,0 +1,115 @@
+import os from 'node:os';
+import type { LoadResult } from './protocol.ts';
+
+/** One target measured once. */
+export interface Measured {
+  readonly kind: 'bare' | 'full';
+  readonly round: number;
+  readonly load: LoadResult;
+  /** Events in the DuckDB file after the server drained and exited (full target only). */
+  readonly stored: number | null;
+  /** Server CPU (all threads) over the measured window, in ms; null where /proc is missing. */
+  readonly serverCpuMs: number | null;
+}
+
+export interface RunSettings {
+  readonly connections: number;
+  readonly requestsPerAddress: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly rounds: number;
+  readonly loadBefore: number;
+}
+
+const targetRatio = 0.6;
+const headings = [
+  'target',
+  'round',
+  'req/s',
+  'p50 ms',
+  'p90 ms',
+  'p99 ms',
+  'max ms',
+  'srv µs/req',
+  'gen µs/req',
+  'responses',
+  'by status',
+];
+
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+const rate = (m: Measured) => m.load.requests / (m.load.durationMs / 1000);
+const perRequestUs = (cpuMs: number | null, m: Measured) =>
+  cpuMs === null || m.load.requests === 0 ? 'n/a' : fixed((cpuMs * 1000) / m.load.requests, 0);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Prints the table, the full/bare ratio per round (and its spread), and the durability check.
+ * Returns false when some 2xx response has no stored event: the one result that is a bug, not
+ * a measurement.
+ */
+export function printReport(results: readonly Measured[], settings: RunSettings): boolean {
+  const cell = (text: string, i: number) => (i === 0 ? text.padEnd(7) : text.padStart(10));
+  console.log(`\n${headings.map((h, i) => (i === headings.length - 1 ? ` ${h}` : cell(h, i))).join(' ')}`);
+  for (const m of results) {
+    const statuses = Object.entries(m.load.statuses)
+      .map(([status, count]) => `${status}:${count}`)
+      .join(' ');
+    const cells = [
+      m.kind,
+      String(m.round + 1),
+      fixed(rate(m), 0),
+      fixed(m.load.p50Ms, 2),
+      fixed(m.load.p90Ms, 2),
+      fixed(m.load.p99Ms, 2),
+      fixed(m.load.maxMs, 1),
+      perRequestUs(m.serverCpuMs, m),
+      perRequestUs(m.load.generatorCpuMs, m),
+      String(m.load.requests),
+    ];
+    console.log(`${cells.map(cell).join(' ')}  ${statuses}`);
+  }
+
+  console.log('');
+  const ratios: number[] = [];
+  let durable = true;
+  for (let round = 0; round < settings.rounds; round++) {
+    const bare = results.find((m) => m.kind === 'bare' && m.round === round);
+    const full = results.find((m) => m.kind === 'full' && m.round === round);
+    if (bare && full) {
+      const ratio = rate(full) / rate(bare);
+      ratios.push(ratio);
+      console.log(
+        `round ${round + 1}: full/bare req/s = ${fixed(ratio, 2)} ` +
+          `(target >= ${targetRatio}: ${ratio >= targetRatio ? 'met' : 'not met'})`,
+      );
+    }
+    if (full) {
+      // Stored may exceed the 2xx count only by answers still in flight when the client stopped.
+      const everyAcceptedStored = full.stored !== null && full.stored >= full.load.accepted2xxTotal;
+      durable &&= everyAcceptedStored;
+      console.log(
+        `round ${round + 1}: events stored ${full.stored} / 2xx responses ${full.load.accepted2xxTotal} ` +
+          `(warm-up included): ${everyAcceptedStored ? 'every 2xx is stored' : 'MISSING EVENTS'}; ` +
+          `${full.load.addressesUsed} source addresses, ${full.load.socketErrors} socket errors`,
+      );
+    }
+  }
+  if (ratios.length > 1) {
+    console.log(
+      `ratio over ${ratios.length} rounds: median ${fixed(median(ratios), 2)}, ` +
+        `min ${fixed(Math.min(...ratios), 2)}, max ${fixed(Math.max(...ratios), 2)}`,
+    );
+  }
+  const [loadAfter] = os.loadavg();
+  console.log(
+    `\n${settings.connections} connections, ${settings.requestsPerAddress} requests per source address, ` +
+      `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per target; ` +
+      `node ${process.version}, ${os.cpus().length} CPUs, load average ${fixed(settings.loadBefore, 2)} before / ` +
+      `${fixed(loadAfter ?? 0, 2)} after (other work on the machine skews the numbers)`,
+  );
+  return durable;
+}

@@ -1,0 +1,145 @@
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '../../test/support/ports.ts';
+import { processCpuMs } from './process-cpu.ts';
+import type { LoadPlan, LoadResult } from './protocol.ts';
+import { type Measured, printReport } from './report.ts';
+import { startBareTarget, startFullTarget, type Target } from './targets.ts';
+
+const usage = `npm run bench:ingest -- [options]
+
+Drives POST /e/{trackingCode} on loopback and compares a bare node:http + JSON.parse server (A)
+with the full Zenovay pipeline (B: validation, bot filter, geo, visitor hash, durable DuckDB writes).
+
+  --duration S      measured seconds per target        (env BENCH_DURATION_S, default 10)
+  --warmup S        unmeasured warm-up seconds         (env BENCH_WARMUP_S, default 2)
+  --connections N   concurrent keep-alive connections  (env BENCH_CONNECTIONS, default 64)
+  --per-address N   requests per source address, <= 60 (env BENCH_PER_ADDRESS, default 50)
+  --rounds N        repeat A then B this many times    (env BENCH_ROUNDS, default 1)
+  --only bare|full  run one target only
+  --cpu-prof DIR    write a V8 CPU profile of the full server into DIR
+                    (summarise: node --import tsx bench/ingest/profile-summary.ts DIR/<file>)
+  --keep-data       keep the full server's data directory
+  --server-entry F  run F instead of packages/server/src/main.ts as the full server (experiments)
+  --bare-entry F    run F instead of bench/ingest/bare-server.ts as the bare server (experiments)`;
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    'per-address': { type: 'string' },
+    rounds: { type: 'string' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    'keep-data': { type: 'boolean', default: false },
+    'server-entry': { type: 'string', default: 'packages/server/src/main.ts' },
+    'bare-entry': { type: 'string', default: 'bench/ingest/bare-server.ts' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+function positive(flag: string | undefined, envName: string, fallback: number): number {
+  const raw = flag ?? process.env[envName];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${envName} (or its flag) must be a positive number`);
+  return value;
+}
+
+const durationMs = positive(values.duration, 'BENCH_DURATION_S', 10) * 1000;
+const warmupMs = positive(values.warmup, 'BENCH_WARMUP_S', 2) * 1000;
+const connections = Math.floor(positive(values.connections, 'BENCH_CONNECTIONS', 64));
+// The server allows 60 requests per 10 s per address; staying under it means the limiter never caps the run.
+const requestsPerAddress = Math.min(60, Math.floor(positive(values['per-address'], 'BENCH_PER_ADDRESS', 50)));
+const rounds = Math.floor(positive(values.rounds, 'BENCH_ROUNDS', 1));
+if (values.only !== undefined && values.only !== 'bare' && values.only !== 'full') {
+  throw new Error('--only takes bare or full');
+}
+const kinds: Array<'bare' | 'full'> = values.only ? [values.only] : ['bare', 'full'];
+const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
+
+/** Runs the load generator in its own process (its own event loop and core) against one target. */
+function drive(target: Target, firstAddress: number): Promise<LoadResult> {
+  const plan: LoadPlan = {
+    host: '127.0.0.1',
+    port: target.port,
+    path: target.path,
+    connections,
+    warmupMs,
+    durationMs,
+    requestsPerAddress,
+    firstAddress,
+  };
+  const child = fork(path.join(import.meta.dirname, 'load-generator.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (result) => resolve(result as LoadResult));
+    child.once('exit', (code) => reject(new Error(`load generator exited without a result (${code})`)));
+    child.send(plan);
+  });
+}
+
+async function measure(kind: 'bare' | 'full', round: number): Promise<Measured> {
+  const port = await freePort();
+  const target =
+    kind === 'bare'
+      ? await startBareTarget(port, values['bare-entry'])
+      : await startFullTarget({
+          port,
+          cpuProfDir,
+          keepData: values['keep-data'],
+          entry: values['server-entry'],
+        });
+  // Disjoint source-address ranges per run, so no address is ever reused against a limiter.
+  const firstAddress = (round * 2 + (kind === 'bare' ? 0 : 1)) * 250_000;
+  // Sample the server's CPU at the edges of the measured window (the generator keeps the same clock).
+  let cpuAtStart: number | null = null;
+  let serverCpuMs: number | null = null;
+  const startTimer = setTimeout(() => {
+    cpuAtStart = processCpuMs(target.pid);
+  }, warmupMs);
+  const endTimer = setTimeout(() => {
+    const now = processCpuMs(target.pid);
+    serverCpuMs = now === null || cpuAtStart === null ? null : now - cpuAtStart;
+  }, warmupMs + durationMs);
+  let load: LoadResult;
+  try {
+    load = await drive(target, firstAddress);
+  } catch (error) {
+    await target.stop();
+    throw error;
+  } finally {
+    clearTimeout(startTimer);
+    clearTimeout(endTimer);
+  }
+  const { stored } = await target.stop();
+  return { kind, round, load, stored, serverCpuMs };
+}
+
+const [loadBefore] = os.loadavg();
+const results: Measured[] = [];
+for (let round = 0; round < rounds; round++) {
+  for (const kind of kinds) {
+    process.stderr.write(`round ${round + 1}/${rounds}: ${kind} ...\n`);
+    results.push(await measure(kind, round));
+  }
+}
+const settings = {
+  connections,
+  requestsPerAddress,
+  warmupMs,
+  durationMs,
+  rounds,
+  loadBefore: loadBefore ?? 0,
+};
+if (!printReport(results, settings)) process.exitCode = 1;

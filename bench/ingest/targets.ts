@@ -1,0 +1,133 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const host = '127.0.0.1';
+
+/** A server under test, running as its own process. */
+export interface Target {
+  readonly port: number;
+  /** The server process, for reading its CPU time. */
+  readonly pid: number | undefined;
+  /** The ingest path to post to. */
+  readonly path: string;
+  /** SIGTERM, wait for the drain, and say how many events ended up stored (null: not applicable). */
+  stop(): Promise<{ stored: number | null }>;
+}
+
+/** Target A: the bare `node:http` + `JSON.parse` server. */
+export async function startBareTarget(port: number, entry = 'bench/ingest/bare-server.ts'): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), HOST: host },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bare server exited early (${code})`)));
+    child.stdout!.once('data', () => resolve());
+  });
+  return {
+    port,
+    pid: child.pid,
+    path: '/e/bare',
+    stop: async () => {
+      await terminate(child);
+      return { stored: null };
+    },
+  };
+}
+
+export interface FullTargetOptions {
+  readonly port: number;
+  /** Write a V8 CPU profile of the server into this directory. */
+  readonly cpuProfDir: string | null;
+  readonly keepData: boolean;
+  /** The server's entry file (default: what `npm start` runs); another one is for experiments. */
+  readonly entry: string;
+}
+
+/**
+ * Target B: the real service as `npm start` runs it, on a fresh data directory with one site
+ * created through the CLI first. After the run the DuckDB file is opened to count what was stored.
+ */
+export async function startFullTarget(options: FullTargetOptions): Promise<Target> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zenovay-bench-'));
+  const env = {
+    ...process.env,
+    PORT: String(options.port),
+    HOST: host,
+    ZENOVAY_DATA_DIR: dataDir,
+    ZENOVAY_LOG_LEVEL: 'warn',
+  };
+  const { stdout } = await run(
+    process.execPath,
+    ['packages/server/bin/zenovay.mjs', 'sites', 'add', 'bench.example', '--json'],
+    { cwd: repoRoot, env },
+  );
+  const site = JSON.parse(stdout) as { tracking_code: string };
+  const profiling = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', options.entry], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForHealth(options.port, child);
+  return {
+    port: options.port,
+    pid: child.pid,
+    path: `/e/${site.tracking_code}`,
+    stop: async () => {
+      await terminate(child);
+      const stored = await countStoredEvents(path.join(dataDir, 'zenovay.duckdb'));
+      if (options.keepData) process.stderr.write(`data kept in ${dataDir}\n`);
+      else fs.rmSync(dataDir, { recursive: true, force: true });
+      return { stored };
+    },
+  };
+}
+
+async function waitForHealth(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited during start (${child.exitCode})`);
+    const ok = await new Promise<boolean>((resolve) => {
+      http
+        .get({ host, port, path: '/healthz' }, (response) => {
+          response.resume();
+          resolve(response.statusCode === 200);
+        })
+        .on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('server did not become healthy within 60 s');
+}
+
+/** SIGTERM and wait for exit; the real server drains and commits before it exits. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function countStoredEvents(file: string): Promise<number> {
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events');
+    return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:query [-- --events 10M --sites 200 --days 90 --runs 5 --reuse]`
+ * Generates a synthetic dataset into a temp DuckDB file, then times the full 30-day dashboard
+ * overview (every panel's query, with the previous-period comparison) for the largest site:
+ * the wall time of the whole page (panels run concurrently, as a browser asks) and each query alone.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createDuckDbStatsEngine, overviewQueries } from '../../packages/server/src/stats/index.ts';
+import { migrate } from '../../packages/server/src/store/duckdb/migrations.ts';
+import type { Site } from '../../packages/server/src/store/types.ts';
+import { generateEvents, siteId } from './generate.ts';
+
+function parseCount(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text);
+  if (!match) throw new Error(`not a count: ${text} (e.g. 1M, 10M, 500k)`);
+  const scale = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[match[2] ?? ''] ?? 1;
+  return Math.round(Number(match[1]) * scale);
+}
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1M' },
+    sites: { type: 'string', default: '200' },
+    days: { type: 'string', default: '90' },
+    runs: { type: 'string', default: '5' },
+    timezone: { type: 'string', default: 'Europe/Berlin' },
+    site: { type: 'string', default: siteId(0) },
+    db: { type: 'string' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+
+const events = parseCount(values.events);
+const runs = Number(values.runs);
+const endMs = Date.parse('2026-03-10T12:00:00Z');
+const dbPath = values.db ?? path.join(os.tmpdir(), `zenovay-bench-query-${events}.duckdb`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
+
+async function main(): Promise<void> {
+  const exists = fs.existsSync(dbPath);
+  if (exists && !values.reuse) fs.rmSync(dbPath);
+  const instance = await DuckDBInstance.create(dbPath);
+  const connection = await instance.connect();
+  await migrate(connection);
+  const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRowObjectsJS()[0]?.n);
+  if (!(exists && values.reuse) || (await count('SELECT count(*) AS n FROM events')) !== events) {
+    await connection.run('DELETE FROM events');
+    const started = performance.now();
+    await generateEvents(connection, {
+      events,
+      sites: Number(values.sites),
+      days: Number(values.days),
+      endMs,
+    });
+    await connection.run('CHECKPOINT');
+    console.log(
+      `generated ${events.toLocaleString('en')} events in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${dbPath}`,
+    );
+  }
+  const siteEvents = await count(
+    `SELECT count(*) AS n FROM events WHERE site_id = '${values.site}' AND ts >= make_timestamp(${endMs - 30 * 86_400_000} * 1000)`,
+  );
+  console.log(
+    `dataset: ${(await count('SELECT count(*) AS n FROM events')).toLocaleString('en')} events, ` +
+      `${await count('SELECT count(DISTINCT site_id) AS n FROM events')} sites; ` +
+      `${values.site} has ${siteEvents.toLocaleString('en')} events in the last 30 days`,
+  );
+
+  const site: Site = {
+    id: values.site,
+    domain: `${values.site}.example`,
+    name: values.site,
+    trackingCode: values.site,
+    timezone: values.timezone,
+    createdAt: new Date(0).toISOString(),
+  };
+  const engine = createDuckDbStatsEngine(instance);
+  const queries = overviewQueries(site.id, { kind: 'preset', preset: '30d' });
+  const panels = Object.entries(queries);
+  const nowMs = endMs - 1;
+
+  const page = async () => Promise.all(panels.map(([, q]) => engine.query(q, site, nowMs)));
+  await page(); // warm-up: first touch of the file's blocks
+  const pageTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await page();
+    pageTimes.push(performance.now() - started);
+  }
+  const single: Array<[string, number]> = [];
+  for (const [name, q] of panels) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      await engine.query(q, site, nowMs);
+      times.push(performance.now() - started);
+    }
+    single.push([name, median(times)]);
+  }
+  console.log(
+    `\n30-day dashboard overview, ${panels.length} queries, tz ${site.timezone}, median of ${runs} runs`,
+  );
+  for (const [name, t] of single) console.log(`  ${name.padEnd(20)} ${ms(t)}`);
+  console.log(`  ${'sum of queries'.padEnd(20)} ${ms(single.reduce((a, [, t]) => a + t, 0))}`);
+  console.log(`  ${'whole page (concurrent)'.padEnd(20)} ${ms(median(pageTimes))}`);
+  connection.closeSync();
+}
+
+await main();

@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type SessionInfo, setCsrfToken, whenSignedOut } from './api.ts';
+import { DashboardPage } from './dashboard/dashboard-page.tsx';
+import { Link } from './link.tsx';
+import { AuthPage } from './pages/auth-page.tsx';
+import { SiteSettingsPage } from './pages/site-settings.tsx';
+import { SitesPage } from './pages/sites.tsx';
+import { navigate, Redirect, useLocation } from './router.ts';
+
+/** Where to go after signing in: only a path on this origin (never `//other.host`). */
+function safeNext(raw: string | null): string {
+  return raw?.startsWith('/') && !raw.startsWith('//') && !raw.startsWith('/login') ? raw : '/sites';
+}
+
+export function App() {
+  const location = useLocation();
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const loadSession = () =>
+    api.get<SessionInfo>('/session').then(
+      (info) => {
+        setCsrfToken(info.csrf_token);
+        setSession(info);
+        return info;
+      },
+      (error: unknown) => {
+        setFailure(error instanceof Error ? error.message : String(error));
+        return null;
+      },
+    );
+
+  useEffect(() => {
+    void loadSession();
+    whenSignedOut(() => void loadSession());
+  }, []);
+
+  if (failure) return <p class="page-error">The dashboard could not reach the server: {failure}</p>;
+  if (!session) return <p class="muted center">Loading…</p>;
+
+  if (!session.user) {
+    const mode = session.setup_needed ? 'setup' : 'login';
+    const wanted = mode === 'setup' ? '/setup' : '/login';
+    if (location.path !== wanted) {
+      const next =
+        location.path === '/setup' || location.path === '/login'
+          ? ''
+          : `${location.path}${location.search.size ? `?${location.search}` : ''}`;
+      return <Redirect to={next ? `${wanted}?next=${encodeURIComponent(next)}` : wanted} />;
+    }
+    return (
+      <AuthPage
+        mode={mode}
+        onSignedIn={(user, csrf) => {
+          setCsrfToken(csrf);
+          setSession({ user, setup_needed: false, csrf_token: csrf });
+          navigate(safeNext(location.search.get('next')), { replace: true });
+        }}
+      />
+    );
+  }
+
+  const signOut = async () => {
+    const result = await api.post<{ csrf_token: string }>('/logout');
+    setCsrfToken(result.csrf_token);
+    setSession({ user: null, setup_needed: false, csrf_token: result.csrf_token });
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <Link href="/sites" class="brand">
+          Zenovay
+        </Link>
+        <div class="topbar-right">
+          <span class="muted small" data-testid="signed-in-as">
+            {session.user.email}
+          </span>
+          <button type="button" class="button secondary small" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main class="content">
+        <Route path={location.path} />
+      </main>
+    </div>
+  );
+}
+
+function Route(props: { path: string }) {
+  const settings = /^\/sites\/([^/]+)\/settings$/.exec(props.path);
+  if (settings) return <SiteSettingsPage siteId={decodeURIComponent(settings[1]!)} />;
+  const dashboard = /^\/sites\/([^/]+)$/.exec(props.path);
+  if (dashboard && dashboard[1] !== 'new')
+    return <DashboardPage key={dashboard[1]} siteId={decodeURIComponent(dashboard[1]!)} />;
+  if (props.path === '/login' || props.path === '/setup' || props.path === '/') {
+    return <Redirect to="/sites" />;
+  }
+  return <SitesPage />;
+}

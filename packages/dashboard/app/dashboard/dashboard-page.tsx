@@ -1,0 +1,112 @@
+import { api, type SiteInfo } from '../api.ts';
+import { Link } from '../link.tsx';
+import { navigate, useLocation } from '../router.ts';
+import { TimeSeriesChart } from './chart.tsx';
+import { DateRangePicker, FilterBar } from './controls.tsx';
+import { EventsPanel } from './events-panel.tsx';
+import { FilteredTrafficPanel } from './filtered-panel.tsx';
+import { asNumber } from './format.ts';
+import { LiveCounter } from './live-counter.tsx';
+import { LocationsPanel } from './locations-panel.tsx';
+import { DevicesPanel, PagesPanel, SourcesPanel } from './panels.tsx';
+import { previousSeries } from './previous-series.ts';
+import { type ResultRow, timeDimensionOf, timeseriesQuery, topStatsQuery } from './queries.ts';
+import { TopStats } from './top-stats.tsx';
+import {
+  chartMetrics,
+  readViewState,
+  type ViewState,
+  withFilter,
+  withoutFilter,
+  writeViewState,
+} from './url-state.ts';
+import { useApi, useStats } from './use-stats.ts';
+
+/** One site's analytics: everything on the page follows the view state in the URL. */
+export function DashboardPage(props: { siteId: string }) {
+  const location = useLocation();
+  const state = readViewState(location.search);
+  const site = useApi(
+    () => api.get<{ site: SiteInfo }>(`/sites/${encodeURIComponent(props.siteId)}`),
+    props.siteId,
+  );
+  const top = useStats(props.siteId, topStatsQuery(props.siteId, state));
+  const series = useStats(props.siteId, timeseriesQuery(props.siteId, state));
+
+  const go = (next: ViewState) => navigate(`${location.path}${writeViewState(next)}`);
+  const onFilter = (dimension: string, value: string) => go(withFilter(state, { dimension, value }));
+  const panelProps = { siteId: props.siteId, state, onFilter };
+
+  if (site.error) return <p class="page-error">{site.error}</p>;
+  const info = site.data?.site;
+  const noData =
+    top.data !== null && state.filters.length === 0 && asNumber(top.data.results[0]?.metrics[0]) === 0;
+  const metricLabel = chartMetrics.find((m) => m.id === state.metric)?.label ?? state.metric;
+  const labels = series.data?.meta.time_labels ?? [];
+  const valueAt = (rows: readonly ResultRow[]) => {
+    const byLabel = new Map(rows.map((row) => [row.dimensions[0] ?? '', asNumber(row.metrics[0])]));
+    return labels.map((label) => byLabel.get(label) ?? 0);
+  };
+  const previousValues =
+    state.compare && series.data ? previousSeries(series.data, labels, timeDimensionOf(state)) : null;
+
+  return (
+    <div class="dashboard">
+      <div class="site-head">
+        <div>
+          <Link href="/sites" class="muted small">
+            ← All sites
+          </Link>
+          <h1 class="site-title">{info ? info.name : '…'}</h1>
+          {info && info.name !== info.domain && <p class="muted small">{info.domain}</p>}
+        </div>
+        <div class="site-head-right">
+          <LiveCounter siteId={props.siteId} />
+          <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`} class="button secondary small">
+            Settings
+          </Link>
+        </div>
+      </div>
+      <div class="controls">
+        <DateRangePicker state={state} onChange={go} />
+      </div>
+      <FilterBar
+        filters={state.filters}
+        onRemove={(dimension) => go(withoutFilter(state, dimension))}
+        onClear={() => go({ ...state, filters: [] })}
+      />
+      {noData && (
+        <div class="empty-state" data-testid="empty-state">
+          <strong>No events yet for this period.</strong> Install the snippet on your site or send a test
+          event; see{' '}
+          <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`}>the install instructions</Link>.
+        </div>
+      )}
+      {top.error && <p class="panel-error">Could not load the totals: {top.error}</p>}
+      {top.data && (
+        <TopStats result={top.data} selected={state.metric} onSelect={(metric) => go({ ...state, metric })} />
+      )}
+      <section class="card chart-card" data-panel="chart">
+        {series.error && <p class="panel-error">Could not load the chart: {series.error}</p>}
+        {series.data && (
+          <TimeSeriesChart
+            labels={labels}
+            bucket={timeDimensionOf(state)}
+            metric={state.metric}
+            metricLabel={metricLabel}
+            values={valueAt(series.data.results)}
+            previous={previousValues}
+          />
+        )}
+      </section>
+      <div class="grid">
+        <SourcesPanel {...panelProps} />
+        <PagesPanel {...panelProps} />
+        <LocationsPanel {...panelProps} />
+        <DevicesPanel {...panelProps} />
+        <EventsPanel {...panelProps} onClearEvent={() => go(withoutFilter(state, 'event:name'))} />
+        <FilteredTrafficPanel siteId={props.siteId} state={state} />
+      </div>
+    </div>
+  );
+}

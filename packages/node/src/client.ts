@@ -1,0 +1,242 @@
+import { defaultBackoff } from './backoff.js';
+import { publicIngestLimits } from './budget.js';
+import { Delivery, type QueuedEvent, type Transport } from './delivery.js';
+import { createBatchTransport } from './transport-batch.js';
+import { createSingleTransport } from './transport-single.js';
+import type {
+  ClientOptions,
+  ServerDefaults,
+  ShutdownResult,
+  Timing,
+  TrackEventOptions,
+  TrackPageviewOptions,
+  TrackResult,
+  ZenovayError,
+} from './types.js';
+import { uuidv7 } from './uuidv7.js';
+import { sdkVersion } from './version.js';
+
+export interface ZenovayClient {
+  /** A custom event (`event_type: "custom"`), like the spec's `trackEvent`. Never rejects. */
+  trackEvent(name: string, options: TrackEventOptions): Promise<TrackResult>;
+  /** A pageview, like the spec's `trackPageview`. Never rejects. */
+  trackPageview(options: TrackPageviewOptions): Promise<TrackResult>;
+  /** Resolves when every event tracked so far is acknowledged or has failed for good. */
+  flush(): Promise<void>;
+  /** Stops taking events, delivers what is pending, and gives up after `timeoutMs` (default 10 s). */
+  shutdown(options?: { timeoutMs?: number }): Promise<ShutdownResult>;
+  /** Events not yet settled. */
+  readonly pending: number;
+}
+
+/** The device fields sent when you do not override them; the agent passes the server's bot filter. */
+export function serverDefaults(): ServerDefaults {
+  return { device_type: 'server', browser: 'server', os: osName(), user_agent: `Zenovay-Node/${sdkVersion}` };
+}
+
+const realTiming: Timing = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
+
+export function createClient(options: ClientOptions): ZenovayClient {
+  const timing = options.timing ?? realTiming;
+  const log = logger(options.debug);
+  const defaults: ServerDefaults = { ...serverDefaults(), ...options.defaults };
+  const batched = typeof options.apiKey === 'string' && options.apiKey !== '';
+  const maxQueueSize = options.maxQueueSize ?? 10_000;
+  const delivery = new Delivery({
+    transport: transportFor(options, batched, timing),
+    timing,
+    maxRetries: options.maxRetries ?? 15,
+    backoff: options.backoff ?? defaultBackoff,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 3_600_000,
+    log,
+    onFailure: (event, result, message) => {
+      log(`event ${event.eventId} failed: ${result.code} ${message}`);
+      report(options.onError, {
+        code: result.code ?? 'UNKNOWN',
+        status: result.status,
+        message,
+        eventId: event.eventId,
+        attempts: event.attempts,
+      });
+    },
+  });
+  let closing: Promise<ShutdownResult> | null = null;
+
+  const enqueue = (payload: Record<string, unknown>, eventId: string): Promise<TrackResult> => {
+    const refuse = (code: string, message: string): Promise<TrackResult> => {
+      log(`event ${eventId} refused: ${code} ${message}`);
+      report(options.onError, { code, status: 0, message, eventId, attempts: 0 });
+      return Promise.resolve({ ok: false, status: 0, code, eventId });
+    };
+    if (closing) return refuse('CLIENT_CLOSED', 'the client is shut down');
+    if (delivery.size >= maxQueueSize)
+      return refuse('QUEUE_FULL', `${maxQueueSize} events are already pending`);
+    let json: string;
+    try {
+      json = JSON.stringify(payload);
+    } catch (error) {
+      return refuse('INVALID_EVENT', error instanceof Error ? error.message : 'not serialisable');
+    }
+    let resolve!: (result: TrackResult) => void;
+    const promise = new Promise<TrackResult>((done) => {
+      resolve = done;
+    });
+    const event: QueuedEvent = {
+      eventId,
+      json,
+      bytes: Buffer.byteLength(json),
+      attempts: 0,
+      readyAt: 0,
+      unitCap: Number.POSITIVE_INFINITY,
+      settled: false,
+      resolve,
+      promise,
+    };
+    delivery.add(event);
+    return promise;
+  };
+
+  const build = (base: Record<string, unknown>, opts: TrackPageviewOptions): Promise<TrackResult> => {
+    // Everything, even reading the caller's options, stays inside the never-throw promise.
+    let eventId = '';
+    try {
+      eventId = opts.eventId ?? uuidv7(timing.now());
+      const payload: Record<string, unknown> = { ...base, url: opts.url, session_id: opts.sessionId };
+      if (opts.visitorId !== undefined) payload.visitor_id = opts.visitorId;
+      Object.assign(payload, defaults);
+      if (opts.userAgent !== undefined) payload.user_agent = opts.userAgent;
+      payload.event_id = eventId;
+      if (batched) {
+        if (opts.clientIp !== undefined) payload.client_ip = opts.clientIp;
+        if (opts.timestamp !== undefined) payload.timestamp = toIso(opts.timestamp);
+      } else if (opts.clientIp !== undefined || opts.timestamp !== undefined) {
+        log('clientIp and timestamp need an apiKey (batch transport); the public endpoint ignores them');
+      }
+      return enqueue(payload, eventId);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      report(options.onError, { code: 'INVALID_EVENT', status: 0, message, eventId, attempts: 0 });
+      return Promise.resolve({ ok: false, status: 0, code: 'INVALID_EVENT', eventId });
+    }
+  };
+
+  const onBeforeExit = () => {
+    if (delivery.size > 0) void delivery.flush();
+  };
+  if (options.flushOnExit !== false) process.on('beforeExit', onBeforeExit);
+
+  return {
+    trackEvent(name, opts) {
+      const base: Record<string, unknown> = { event_type: 'custom', event_name: name };
+      if (opts?.referrer !== undefined) base.referrer = opts.referrer;
+      base.properties = opts?.properties ?? {};
+      return build(base, opts);
+    },
+    trackPageview(opts) {
+      return build({ event_type: 'pageview', referrer: opts?.referrer ?? '' }, opts);
+    },
+    flush: () => delivery.flush(),
+    shutdown({ timeoutMs = 10_000 } = {}) {
+      closing ??= (async () => {
+        process.removeListener('beforeExit', onBeforeExit);
+        const drained = delivery.flush().then(() => true);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const expired = new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        });
+        const clean = await Promise.race([drained, expired]);
+        clearTimeout(timer);
+        if (clean) {
+          delivery.stop();
+          return { undelivered: 0 };
+        }
+        const left = delivery.abandon(
+          'SHUTDOWN_TIMEOUT',
+          `not delivered within the ${timeoutMs} ms shutdown timeout`,
+        );
+        return { undelivered: left };
+      })();
+      return closing;
+    },
+    get pending() {
+      return delivery.size;
+    },
+  };
+}
+
+function transportFor(options: ClientOptions, batched: boolean, timing: Timing): Transport {
+  const host = (options.host ?? '').replace(/\/+$/, '');
+  const shared = {
+    host,
+    trackingCode: options.trackingCode,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    fetch: options.fetch ?? globalThis.fetch,
+    now: () => timing.now(),
+  };
+  if (batched) {
+    return createBatchTransport({
+      ...shared,
+      apiKey: options.apiKey!,
+      concurrency: options.concurrency ?? 2,
+      batchSize: Math.min(1_000, Math.max(1, options.batchSize ?? 100)),
+      maxBatchBytes: options.maxBatchBytes ?? 512 * 1024,
+      flushIntervalMs: options.flushIntervalMs ?? 1_000,
+    });
+  }
+  return createSingleTransport({
+    ...shared,
+    concurrency: options.concurrency ?? 4,
+    rateLimit: options.rateLimit ?? publicIngestLimits,
+  });
+}
+
+function report(onError: ((error: ZenovayError) => void) | undefined, error: ZenovayError): void {
+  if (!onError) return;
+  try {
+    onError(error);
+  } catch {
+    // a throwing hook must not break delivery of other events
+  }
+}
+
+function logger(debug: ClientOptions['debug']): (message: string) => void {
+  if (typeof debug === 'function') {
+    return (message) => {
+      try {
+        debug(`[zenovay] ${message}`);
+      } catch {
+        // logging must never break delivery
+      }
+    };
+  }
+  if (debug === true) return (message) => console.error(`[zenovay] ${message}`);
+  return () => undefined;
+}
+
+function toIso(value: Date | string | number): string {
+  if (typeof value === 'string') return value;
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+function osName(): string {
+  const names: Record<string, string> = {
+    linux: 'Linux',
+    darwin: 'macOS',
+    win32: 'Windows',
+    freebsd: 'FreeBSD',
+  };
+  return names[process.platform] ?? process.platform;
+}

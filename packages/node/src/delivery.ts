@@ -1,0 +1,289 @@
+import { setMaxListeners } from 'node:events';
+import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { MinHeap } from './heap.js';
+import type { Outcome, SendResult } from './outcome.js';
+import type { Timing, TrackResult } from './types.js';
+
+/** One tracked event on its way: serialised once, resent as is (same `event_id`) until settled. */
+export interface QueuedEvent {
+  readonly eventId: string;
+  readonly json: string;
+  readonly bytes: number;
+  attempts: number;
+  readyAt: number;
+  /** Lowered when a batch holding this event was too large (413), so it travels in smaller ones. */
+  unitCap: number;
+  settled: boolean;
+  resolve: (result: TrackResult) => void;
+  readonly promise: Promise<TrackResult>;
+}
+
+/** How events leave: one per request to `/e/{code}`, or batches to `/api/v1/events`. */
+export interface Transport {
+  readonly maxEvents: number;
+  readonly maxBytes: number;
+  /** How long a partial batch waits for company; 0 sends at once. */
+  readonly lingerMs: number;
+  readonly concurrency: number;
+  /** Milliseconds the client-side budget asks to wait (Infinity: until a request finishes). */
+  waitMs(nowMs: number): number;
+  /** A request starts / has finished; the budget counts both. */
+  reserve(): void;
+  release(nowMs: number): void;
+  send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult>;
+}
+
+export interface DeliveryOptions {
+  readonly transport: Transport;
+  readonly timing: Timing;
+  readonly maxRetries: number;
+  readonly backoff: BackoffOptions;
+  readonly maxRetryAfterMs: number;
+  readonly onFailure: (event: QueuedEvent, result: TrackResult, message: string) => void;
+  readonly log: (message: string) => void;
+}
+
+/**
+ * The queue and its workers. Events wait in `ready` (FIFO) or, after a failed try, in `delayed`
+ * (by due time); up to `concurrency` requests run at once. A `Retry-After` pauses all sending,
+ * since it speaks for the server, not for one event. Nothing here throws to the caller: every
+ * event ends settled with a result.
+ */
+export class Delivery {
+  private ready: QueuedEvent[] = [];
+  private readyHead = 0;
+  private readonly delayed = new MinHeap<QueuedEvent>((event) => event.readyAt);
+  readonly pending = new Set<QueuedEvent>();
+  private inFlight = 0;
+  private pausedUntil = 0;
+  private wakeAt = Number.POSITIVE_INFINITY;
+  private lingerTimer: ReturnType<typeof setTimeout> | null = null;
+  private lingerDue = false;
+  private flushDemand = 0;
+  private readonly stopper = new AbortController();
+
+  constructor(private readonly options: DeliveryOptions) {
+    // Every request and delay listens for shutdown on this one signal; that is not a leak.
+    setMaxListeners(0, this.stopper.signal);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  add(event: QueuedEvent): void {
+    this.pending.add(event);
+    this.pushReady(event);
+    this.pump();
+  }
+
+  /** Resolves once every event pending now is settled; partial batches go at once meanwhile. */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const waiting = [...this.pending].map((event) => event.promise);
+    this.flushDemand++;
+    this.pump();
+    try {
+      await Promise.all(waiting);
+    } finally {
+      this.flushDemand--;
+    }
+  }
+
+  /** Gives up: cancels requests and delays, settles what is left with `code`. */
+  abandon(code: string, message: string): number {
+    const left = [...this.pending];
+    for (const event of left)
+      this.settle(event, { ok: false, status: 0, code, eventId: event.eventId }, message);
+    this.stopper.abort();
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    return left.length;
+  }
+
+  /** Stops background timers once nothing is pending (shutdown after a clean drain). */
+  stop(): void {
+    this.stopper.abort();
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+  }
+
+  private pushReady(event: QueuedEvent): void {
+    this.ready.push(event);
+  }
+
+  private get readyCount(): number {
+    return this.ready.length - this.readyHead;
+  }
+
+  private pump(): void {
+    if (this.stopper.signal.aborted) return;
+    const { transport, timing } = this.options;
+    const now = timing.now();
+    while (this.delayed.size > 0 && this.delayed.peek()!.readyAt <= now) {
+      const event = this.delayed.pop()!;
+      if (!event.settled) this.pushReady(event);
+      this.lingerDue = true; // a retried event has waited enough already
+    }
+    while (this.inFlight < transport.concurrency && this.readyCount > 0) {
+      if (now < this.pausedUntil) {
+        this.wakeUpAt(this.pausedUntil);
+        break;
+      }
+      const wait = transport.waitMs(now);
+      if (wait > 0) {
+        if (Number.isFinite(wait)) this.wakeUpAt(now + wait); // else the next finished request pumps
+        break;
+      }
+      const full = this.readyCount >= transport.maxEvents;
+      if (!full && transport.lingerMs > 0 && !this.lingerDue && this.flushDemand === 0) {
+        this.armLinger();
+        break;
+      }
+      const unit = this.takeUnit();
+      if (unit.length === 0) continue;
+      transport.reserve();
+      this.inFlight++;
+      void this.run(unit);
+    }
+    if (this.readyCount === 0) this.lingerDue = false;
+    if (this.delayed.size > 0) this.wakeUpAt(this.delayed.peek()!.readyAt);
+  }
+
+  /** The next request's events: FIFO, within the transport's count and byte limits. */
+  private takeUnit(): QueuedEvent[] {
+    const { maxEvents, maxBytes } = this.options.transport;
+    const unit: QueuedEvent[] = [];
+    let cap = maxEvents;
+    let bytes = 0;
+    while (this.readyHead < this.ready.length && unit.length < cap) {
+      const event = this.ready[this.readyHead]!;
+      if (event.settled) {
+        this.readyHead++;
+        continue;
+      }
+      if (unit.length > 0 && (bytes + event.bytes + 1 > maxBytes || unit.length >= event.unitCap)) break;
+      this.readyHead++;
+      unit.push(event);
+      bytes += event.bytes + 1;
+      cap = Math.min(cap, event.unitCap);
+    }
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead); // compact now and then, not per event
+      this.readyHead = 0;
+    }
+    return unit;
+  }
+
+  private async run(unit: QueuedEvent[]): Promise<void> {
+    let result: SendResult;
+    try {
+      for (const event of unit) event.attempts++;
+      result = await this.options.transport.send(unit, this.stopper.signal);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result = {
+        type: 'all',
+        outcome: { type: 'retry', status: 0, code: 'NETWORK_ERROR', message, retryAfterMs: null },
+      };
+    }
+    this.inFlight--;
+    this.options.transport.release(this.options.timing.now());
+    if (result.type === 'split') this.split(unit);
+    else if (result.type === 'all') for (const event of unit) this.apply(event, result.outcome);
+    else if (result.outcomes.length !== unit.length) {
+      const message = `the server answered ${result.outcomes.length} results for ${unit.length} events`;
+      const outcome: Outcome = {
+        type: 'retry',
+        status: 200,
+        code: 'BAD_RESPONSE',
+        message,
+        retryAfterMs: null,
+      };
+      for (const event of unit) this.apply(event, outcome);
+    } else {
+      for (let i = 0; i < unit.length; i++) this.apply(unit[i]!, result.outcomes[i]!);
+    }
+    this.pump();
+  }
+
+  /** A 413: halve the batch. One event alone that is still too large can never be stored. */
+  private split(unit: QueuedEvent[]): void {
+    if (unit.length === 1) {
+      const event = unit[0]!;
+      const result = { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', eventId: event.eventId };
+      this.settle(event, result, 'the event alone is larger than the server accepts');
+      return;
+    }
+    const cap = Math.ceil(unit.length / 2);
+    this.options.log(`batch of ${unit.length} was too large; resending in batches of ${cap}`);
+    for (const event of unit) {
+      event.attempts--; // a split is not a failed try
+      event.unitCap = Math.min(event.unitCap, cap);
+    }
+    // Back to the front of the queue, in order.
+    this.ready = [...unit, ...this.ready.slice(this.readyHead)];
+    this.readyHead = 0;
+    this.lingerDue = true;
+  }
+
+  private apply(event: QueuedEvent, outcome: Outcome): void {
+    if (event.settled) return;
+    if (outcome.type === 'stored') {
+      this.settle(
+        event,
+        { ok: true, status: outcome.status, duplicate: outcome.duplicate, eventId: event.eventId },
+        '',
+      );
+      return;
+    }
+    const failed = { ok: false, status: outcome.status, code: outcome.code, eventId: event.eventId };
+    if (outcome.type === 'refused') {
+      this.settle(event, failed, outcome.message);
+      return;
+    }
+    if (event.attempts > this.options.maxRetries) {
+      this.settle(event, failed, `gave up after ${event.attempts} tries: ${outcome.message}`);
+      return;
+    }
+    const now = this.options.timing.now();
+    const serverWait =
+      outcome.retryAfterMs === null ? 0 : Math.min(outcome.retryAfterMs, this.options.maxRetryAfterMs);
+    if (outcome.retryAfterMs !== null) this.pausedUntil = Math.max(this.pausedUntil, now + serverWait);
+    const delay = Math.max(backoffDelay(event.attempts, this.options.backoff), serverWait);
+    event.readyAt = now + delay;
+    this.delayed.push(event);
+    this.options.log(`retry ${event.attempts} of ${event.eventId} in ${delay} ms (${outcome.code})`);
+  }
+
+  private settle(event: QueuedEvent, result: TrackResult, message: string): void {
+    if (event.settled) return;
+    event.settled = true;
+    this.pending.delete(event);
+    if (!result.ok) this.options.onFailure(event, result, message);
+    event.resolve(result);
+  }
+
+  private armLinger(): void {
+    if (this.lingerTimer) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      this.lingerDue = true;
+      this.pump();
+    }, this.options.transport.lingerMs);
+    // A waiting partial batch must not keep the process alive; `beforeExit` flushes it instead.
+    this.lingerTimer.unref?.();
+  }
+
+  /** Makes sure `pump` runs again at `at`; one pending wake-up covers every later one. */
+  private wakeUpAt(at: number): void {
+    if (at >= this.wakeAt) return;
+    this.wakeAt = at;
+    const ms = Math.max(0, at - this.options.timing.now());
+    this.options.timing.sleep(ms, this.stopper.signal).then(
+      () => {
+        if (this.wakeAt === at) this.wakeAt = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      () => undefined,
+    );
+  }
+}

@@ -1,0 +1,18 @@
+export { type BackoffOptions, backoffDelay, defaultBackoff } from './backoff.js';
+export { isBot } from './bot.js';
+export { publicIngestLimits, type RateRule } from './budget.js';
+export { createClient, serverDefaults, type ZenovayClient } from './client.js';
+export { parseRetryAfter } from './retry-after.js';
+export type {
+  ClientErrorCode,
+  ClientOptions,
+  ServerDefaults,
+  ShutdownResult,
+  Timing,
+  TrackEventOptions,
+  TrackPageviewOptions,
+  TrackResult,
+  ZenovayError,
+} from './types.js';
+export { uuidv7 } from './uuidv7.js';
+export { sdkVersion } from './version.js';

@@ -1,0 +1,76 @@
+import type { QueuedEvent, Transport } from './delivery.js';
+import { postJson } from './http.js';
+import { classifyAnswer, type Outcome, type SendResult } from './outcome.js';
+
+export interface BatchTransportOptions {
+  readonly host: string;
+  readonly trackingCode: string;
+  readonly apiKey: string;
+  readonly concurrency: number;
+  readonly batchSize: number;
+  readonly maxBatchBytes: number;
+  readonly flushIntervalMs: number;
+  readonly requestTimeoutMs: number;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+}
+
+/** Per-event codes that say "not stored this time, try again" rather than "never". */
+const retryableEventCodes = new Set(['SERVER_BUSY', 'STORE_UNAVAILABLE', 'INTERNAL_ERROR']);
+
+/** Batches to the authenticated `POST /api/v1/events`; one bad event never sinks the others. */
+export function createBatchTransport(options: BatchTransportOptions): Transport {
+  const url = `${options.host}/api/v1/events`;
+  const head = `{"tracking_code":${JSON.stringify(options.trackingCode)},"events":[`;
+  const headers = { authorization: `Bearer ${options.apiKey}` };
+  return {
+    maxEvents: options.batchSize,
+    maxBytes: options.maxBatchBytes - head.length - 2,
+    lingerMs: options.flushIntervalMs,
+    concurrency: options.concurrency,
+    waitMs: () => 0,
+    reserve: () => undefined,
+    release: () => undefined,
+    async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
+      // Events were serialised when tracked; a batch is their texts joined, not re-encoded.
+      const body = `${head}${events.map((event) => event.json).join(',')}]}`;
+      const answer = await postJson(options.fetch, url, body, headers, options.requestTimeoutMs, cancel);
+      if (answer.kind === 'response' && answer.status === 413) return { type: 'split' };
+      const whole = classifyAnswer(answer, options.now());
+      if (whole.type !== 'stored' || answer.kind !== 'response') return { type: 'all', outcome: whole };
+      const results = (answer.body as { results?: unknown } | null)?.results;
+      if (!Array.isArray(results)) {
+        const message = 'the batch answer has no results list';
+        return {
+          type: 'all',
+          outcome: {
+            type: 'retry',
+            status: answer.status,
+            code: 'BAD_RESPONSE',
+            message,
+            retryAfterMs: null,
+          },
+        };
+      }
+      return { type: 'each', outcomes: results.map((item) => perEvent(item, answer.status)) };
+    },
+  };
+}
+
+function perEvent(item: unknown, httpStatus: number): Outcome {
+  const result = (typeof item === 'object' && item !== null ? item : {}) as {
+    ok?: unknown;
+    code?: unknown;
+    duplicate?: unknown;
+    status?: unknown;
+    message?: unknown;
+  };
+  const status = typeof result.status === 'number' ? result.status : httpStatus;
+  if (result.ok === true) return { type: 'stored', status, duplicate: result.duplicate === true };
+  const code = typeof result.code === 'string' ? result.code : 'BAD_RESPONSE';
+  const message = typeof result.message === 'string' ? result.message : `refused with ${code}`;
+  if (retryableEventCodes.has(code) || code === 'BAD_RESPONSE') {
+    return { type: 'retry', status, code, message, retryAfterMs: null };
+  }
+  return { type: 'refused', status, code, message };
+}

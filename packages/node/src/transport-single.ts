@@ -1,0 +1,37 @@
+import { type RateRule, RequestBudget } from './budget.js';
+import type { QueuedEvent, Transport } from './delivery.js';
+import { postJson } from './http.js';
+import { classifyAnswer, type SendResult } from './outcome.js';
+
+export interface SingleTransportOptions {
+  readonly host: string;
+  readonly trackingCode: string;
+  readonly concurrency: number;
+  readonly rateLimit: readonly RateRule[] | false;
+  readonly requestTimeoutMs: number;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+}
+
+/**
+ * One event per request to the public `POST /e/{trackingCode}`, within a client-side budget that
+ * mirrors the server's per-IP limits: a busy backend waits for budget rather than collecting 429s.
+ */
+export function createSingleTransport(options: SingleTransportOptions): Transport {
+  const url = `${options.host}/e/${encodeURIComponent(options.trackingCode)}`;
+  const budget = options.rateLimit === false ? null : new RequestBudget(options.rateLimit);
+  return {
+    maxEvents: 1,
+    maxBytes: Number.POSITIVE_INFINITY,
+    lingerMs: 0,
+    concurrency: options.concurrency,
+    waitMs: (nowMs) => (budget ? budget.waitMs(nowMs) : 0),
+    reserve: () => budget?.reserve(),
+    release: (nowMs) => budget?.release(nowMs),
+    async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
+      const event = events[0]!;
+      const answer = await postJson(options.fetch, url, event.json, {}, options.requestTimeoutMs, cancel);
+      return { type: 'all', outcome: classifyAnswer(answer, options.now()) };
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { StatsEngine } from '../stats/index.ts';
+import type { MetadataStore } from '../store/types.ts';
+
+/** What the REST API's routes read from; built once when the API is registered. */
+export interface ApiRouteContext {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metadata: MetadataStore;
+  readonly duckdb: DuckDBInstance;
+  readonly engine: StatsEngine;
+}

@@ -1,0 +1,136 @@
+import { Readable } from 'node:stream';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { stringify } from 'csv-stringify/sync';
+import { resolveDateRange } from '../stats/date-range.ts';
+import type { ResolvedRange } from '../stats/types.ts';
+import type { Site } from '../store/types.ts';
+import { tsFromMs } from './read-rows.ts';
+
+export const exportFormats = ['csv', 'ndjson'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+export const exportContentTypes: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
+
+/** One exported event; the columns of a CSV export in this order. `props` is a JSON object. */
+export const exportColumns = [
+  'ts',
+  'event_type',
+  'event_name',
+  'hostname',
+  'pathname',
+  'query',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'referrer',
+  'referrer_host',
+  'session_id',
+  'visitor_id',
+  'device_type',
+  'browser',
+  'os',
+  'country',
+  'region',
+  'city',
+  'props',
+  'event_id',
+] as const;
+
+const storedColumns = exportColumns.filter((column) => column !== 'ts' && column !== 'props');
+
+export interface EventExportRequest {
+  /** First and last day, inclusive, in the site's time zone (`YYYY-MM-DD`). */
+  readonly from: string;
+  readonly to: string;
+  readonly format: ExportFormat;
+}
+
+export interface EventExport {
+  /** Rows the stream will carry (counted in the same snapshot the stream reads). */
+  readonly rows: number;
+  readonly range: ResolvedRange;
+  /** Bytes of CSV (with a header line) or NDJSON; pulling drives the database read. */
+  readonly stream: Readable;
+}
+
+/**
+ * Opens a streaming export of one site's raw events. Memory stays constant whatever the size:
+ * DuckDB yields one vector (≤ 2,048 rows) at a time, each is turned into text and handed to a
+ * byte stream whose small buffer (64 KiB) makes the next fetch wait for the consumer. Rows come in
+ * storage order, which is receive order; there is no ORDER BY because sorting would have to hold
+ * the whole result. Count and rows come from one transaction, so they agree.
+ */
+export async function openEventExport(
+  instance: DuckDBInstance,
+  site: Site,
+  request: EventExportRequest,
+): Promise<EventExport> {
+  const range = resolveDateRange({ kind: 'custom', start: request.from, end: request.to }, site.timezone, 0);
+  const params = [site.id, range.startMs, range.endMs];
+  const where = `site_id = $1 AND ts >= ${tsFromMs('$2')} AND ts < ${tsFromMs('$3')}`;
+  const connection = await instance.connect();
+  try {
+    await connection.run('BEGIN TRANSACTION');
+    const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM events WHERE ${where}`, params);
+    const rows = Number(counted.getRowObjectsJS()[0]?.n ?? 0);
+    const result = await connection.stream(
+      `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS ts, ${storedColumns.join(', ')}, prop_keys, prop_values
+       FROM events WHERE ${where}`,
+      params,
+    );
+    const chunks = exportChunks(connection, result.yieldRowObjectJs(), request.format);
+    return { rows, range, stream: Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 }) };
+  } catch (error) {
+    connection.closeSync();
+    throw error;
+  }
+}
+
+type JsRow = Record<string, unknown>;
+
+async function* exportChunks(
+  connection: DuckDBConnection,
+  batches: AsyncIterable<JsRow[]>,
+  format: ExportFormat,
+): AsyncGenerator<string> {
+  let headerSent = false;
+  try {
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      const records = batch.map(exportRecord);
+      if (format === 'ndjson') {
+        yield `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
+      } else {
+        const cells = records.map((record) => exportColumns.map((column) => csvCell(record[column])));
+        yield stringify(cells, { header: !headerSent, columns: [...exportColumns] });
+        headerSent = true;
+      }
+    }
+    if (format === 'csv' && !headerSent) yield stringify([], { header: true, columns: [...exportColumns] });
+  } finally {
+    // Also runs when the consumer goes away early: the stream is destroyed, the generator returned.
+    await connection.run('COMMIT').catch(() => undefined);
+    connection.closeSync();
+  }
+}
+
+function exportRecord(row: JsRow): Record<(typeof exportColumns)[number], unknown> {
+  const keys = (row.prop_keys as string[] | null) ?? [];
+  const values = (row.prop_values as string[] | null) ?? [];
+  // fromEntries defines own properties, so a "__proto__" key is data, not a prototype change.
+  const props = Object.fromEntries(keys.map((key, index) => [key, values[index] ?? '']));
+  const record: Record<string, unknown> = {};
+  for (const column of exportColumns) record[column] = column === 'props' ? props : row[column];
+  return record as Record<(typeof exportColumns)[number], unknown>;
+}
+
+function csvCell(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  return JSON.stringify(value);
+}

@@ -1,0 +1,47 @@
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { Clock } from '../clock.ts';
+import { readRows, tsFromMs } from './read-rows.ts';
+
+/** "Live" means an event in the last five minutes (the product's definition). */
+export const liveWindowMs = 5 * 60_000;
+/** Widgets poll every ~10 s, often from many tabs: each site's count is reused this long. */
+export const liveCacheMs = 2_000;
+
+interface Cached {
+  readonly atMs: number;
+  readonly count: Promise<number>;
+}
+
+/**
+ * Counts distinct visitors with an event in the last five minutes, per site, from the event store.
+ * One query per site per `liveCacheMs` at most, however many pollers; concurrent callers share the
+ * query in flight. Memory is one entry per site that was polled.
+ */
+export class LiveCounter {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly duckdb: DuckDBInstance,
+    private readonly clock: Clock,
+  ) {}
+
+  count(siteId: string): Promise<number> {
+    const nowMs = this.clock.now();
+    const cached = this.cache.get(siteId);
+    if (cached && nowMs - cached.atMs < liveCacheMs && nowMs >= cached.atMs) return cached.count;
+    const count = this.query(siteId, nowMs);
+    this.cache.set(siteId, { atMs: nowMs, count });
+    count.catch(() => this.cache.delete(siteId)); // a failed read is not remembered
+    return count;
+  }
+
+  private async query(siteId: string, nowMs: number): Promise<number> {
+    const rows = await readRows(
+      this.duckdb,
+      `SELECT count(DISTINCT visitor_id) AS live FROM events
+       WHERE site_id = $1 AND ts > ${tsFromMs('$2')} AND ts <= ${tsFromMs('$3')}`,
+      [siteId, nowMs - liveWindowMs, nowMs],
+    );
+    return Number(rows[0]?.live ?? 0);
+  }
+}

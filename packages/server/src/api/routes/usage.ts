@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiRouteContext } from '../context.ts';
+import { success } from '../envelope.ts';
+import { readRows, tsFromMs } from '../read-rows.ts';
+import { dateRangeSchema, responses } from '../schemas.ts';
+import { visibleSites } from '../site-access.ts';
+
+const usageSchema = {
+  type: 'object',
+  required: ['period', 'total_events', 'total_pageviews', 'websites', 'api_key', 'rate_limit'],
+  properties: {
+    period: dateRangeSchema,
+    total_events: { type: 'integer' },
+    total_pageviews: { type: 'integer' },
+    websites: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'domain', 'events', 'pageviews'],
+        properties: {
+          id: { type: 'string' },
+          domain: { type: 'string' },
+          events: { type: 'integer' },
+          pageviews: { type: 'integer' },
+        },
+      },
+    },
+    api_key: {
+      type: 'object',
+      required: ['prefix', 'name', 'site_id', 'permissions'],
+      properties: {
+        prefix: { type: 'string' },
+        name: { type: 'string' },
+        site_id: { type: ['string', 'null'] },
+        permissions: { type: 'array', items: { type: 'string', enum: ['read', 'ingest'] } },
+      },
+    },
+    rate_limit: {
+      type: 'object',
+      required: ['per_minute'],
+      properties: { per_minute: { type: 'integer' } },
+    },
+  },
+} as const;
+
+/** `GET /usage`: events stored this calendar month (UTC) per website the key sees, and the key's limits. */
+export function registerUsageRoute(app: FastifyInstance, context: ApiRouteContext): void {
+  app.get(
+    '/usage',
+    {
+      schema: {
+        summary: 'Events stored this month (UTC) and this key’s limits',
+        tags: ['usage'],
+        response: responses(usageSchema, 'Usage of the current month'),
+      },
+    },
+    async (request) => {
+      const key = request.zvApiKey!;
+      const now = new Date(context.clock.now());
+      const startMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+      const endMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+      const sites = await visibleSites(context.metadata, key);
+      const rows = await readRows(
+        context.duckdb,
+        `SELECT site_id, count(*) AS events, count(*) FILTER (WHERE event_type = 'pageview') AS pageviews
+         FROM events WHERE ts >= ${tsFromMs('$1')} AND ts < ${tsFromMs('$2')} GROUP BY site_id`,
+        [startMs, endMs],
+      );
+      const counts = new Map(rows.map((row) => [String(row.site_id), row]));
+      const websites = sites.map((site) => ({
+        id: site.id,
+        domain: site.domain,
+        events: Number(counts.get(site.id)?.events ?? 0),
+        pageviews: Number(counts.get(site.id)?.pageviews ?? 0),
+      }));
+      return success(
+        {
+          period: {
+            start: new Date(startMs).toISOString().slice(0, 10),
+            end: new Date(endMs - 1).toISOString().slice(0, 10),
+          },
+          total_events: websites.reduce((sum, site) => sum + site.events, 0),
+          total_pageviews: websites.reduce((sum, site) => sum + site.pageviews, 0),
+          websites,
+          api_key: { prefix: key.prefix, name: key.name, site_id: key.siteId, permissions: key.permissions },
+          rate_limit: { per_minute: context.config.apiRateLimitPerMinute },
+        },
+        context.clock,
+      );
+    },
+  );
+}

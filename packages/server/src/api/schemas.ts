@@ -1,0 +1,101 @@
+/**
+ * JSON schemas of the REST API. The same objects validate requests (Fastify/Ajv), shape responses
+ * (fast-json-stringify drops anything not listed) and become the OpenAPI document, so the three
+ * cannot drift apart.
+ */
+
+export const analyticsRanges = ['24h', '7d', '30d', '90d', '1y'] as const;
+export type AnalyticsRange = (typeof analyticsRanges)[number];
+
+export const siteIdParams = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200, description: 'The website id.' } },
+} as const;
+
+export const rangeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    range: { type: 'string', enum: analyticsRanges, default: '30d', description: 'Period up to now.' },
+  },
+} as const;
+
+export const isoDateTime = { type: 'string', format: 'date-time' } as const;
+export const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+const errorEnvelope = {
+  type: 'object',
+  required: ['success', 'error'],
+  properties: {
+    success: { type: 'boolean', enum: [false] },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: {
+          type: 'string',
+          description: 'VALIDATION_ERROR, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, RATE_LIMIT_EXCEEDED, …',
+        },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['field', 'reason'],
+            properties: { field: { type: 'string' }, reason: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The success envelope around `data`, plus the error envelope for every refusal status. */
+export function responses(data: object, description: string) {
+  return {
+    200: {
+      description,
+      type: 'object',
+      required: ['success', 'data', 'timestamp'],
+      properties: { success: { type: 'boolean', enum: [true] }, data, timestamp: isoDateTime },
+    },
+    ...errorResponses,
+  };
+}
+
+export const errorResponses = {
+  400: { description: 'VALIDATION_ERROR: see error.fields', ...errorEnvelope },
+  401: { description: 'UNAUTHORIZED: missing, malformed, unknown or revoked key', ...errorEnvelope },
+  403: { description: 'FORBIDDEN: the key lacks the permission', ...errorEnvelope },
+  404: { description: 'NOT_FOUND: no such website for this key', ...errorEnvelope },
+  429: { description: 'RATE_LIMIT_EXCEEDED: retry after Retry-After seconds', ...errorEnvelope },
+};
+
+export const websiteSchema = {
+  type: 'object',
+  required: ['id', 'domain', 'name', 'tracking_code', 'timezone', 'created_at'],
+  properties: {
+    id: { type: 'string' },
+    domain: { type: 'string' },
+    name: { type: 'string' },
+    tracking_code: { type: 'string' },
+    timezone: { type: 'string' },
+    created_at: isoDateTime,
+  },
+} as const;
+
+export const dateRangeSchema = {
+  type: 'object',
+  required: ['start', 'end'],
+  properties: { start: isoDate, end: isoDate },
+} as const;
+
+/** A list of `{<name>: string, visitors: number, …}` rows. */
+export function breakdownRows(properties: Record<string, object>) {
+  return {
+    type: 'array',
+    items: { type: 'object', required: Object.keys(properties), properties },
+  } as const;
+}

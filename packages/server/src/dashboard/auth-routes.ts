@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AccountInputError } from '../accounts/account-service.ts';
+import type { User } from '../accounts/types.ts';
+import { ApiError } from '../errors.ts';
+import { rateLimitKey } from '../http/client-ip.ts';
+import { bodyObject, invalid, stringField } from './body.ts';
+import { parseCookies, sessionCookie } from './cookies.ts';
+import type { DashboardDeps } from './deps.ts';
+import type { SessionTools } from './session-guard.ts';
+
+const publicRoute = { config: { zvPublic: true } };
+
+function userJson(user: User) {
+  return { id: user.id, email: user.email, created_at: user.createdAt };
+}
+
+/** Session probe, one-time setup, sign-in and sign-out under `/api/dashboard`. */
+export function registerAuthRoutes(scope: FastifyInstance, deps: DashboardDeps, tools: SessionTools): void {
+  /** What the page needs at start: who is signed in, whether setup is needed, the CSRF token. */
+  scope.get('/session', publicRoute, async (request, reply) => ({
+    user: request.zvUser ? userJson(request.zvUser) : null,
+    setup_needed: request.zvUser ? false : await deps.accounts.needsSetup(),
+    csrf_token: tools.csrfTokenFor(request, reply),
+  }));
+
+  scope.post('/setup', publicRoute, async (request, reply) => {
+    const body = bodyObject(request.body);
+    const email = stringField(body, 'email', 254);
+    const password = stringField(body, 'password', 1000);
+    if (!(await deps.accounts.needsSetup())) throw new ApiError('SETUP_ALREADY_DONE');
+    let user: User;
+    try {
+      user = await deps.accounts.createUser(email, password, { onlyIfFirst: true });
+    } catch (error) {
+      if (error instanceof AccountInputError && /already/.test(error.message))
+        throw new ApiError('SETUP_ALREADY_DONE');
+      throw accountInputRefusal(error);
+    }
+    return signIn(request, reply, user);
+  });
+
+  scope.post('/login', publicRoute, async (request, reply) => {
+    const body = bodyObject(request.body);
+    const email = stringField(body, 'email', 254);
+    const password = stringField(body, 'password', 1000);
+    await spendLoginAttempt(request, email);
+    const user = await deps.accounts.authenticate(email, password);
+    if (!user) throw new ApiError('LOGIN_FAILED');
+    return signIn(request, reply, user);
+  });
+
+  scope.post('/logout', async (request, reply) => {
+    await deps.accounts.endSession(parseCookies(request.headers.cookie).get(sessionCookie));
+    tools.clearSessionCookie(request, reply);
+    request.zvSessionToken = null;
+    request.zvUser = null;
+    return { signed_out: true, csrf_token: tools.csrfTokenFor(request, reply) };
+  });
+
+  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {
+    // A fresh token on every sign-in: a token planted before sign-in (fixation) never gains rights.
+    await deps.accounts.endSession(parseCookies(request.headers.cookie).get(sessionCookie));
+    const session = await deps.accounts.startSession(user.id);
+    tools.setSessionCookie(request, reply, session.token, session.expiresAtMs - deps.clock.now());
+    request.zvSessionToken = session.token;
+    request.zvUser = user;
+    return { user: userJson(user), csrf_token: tools.csrfTokenFor(request, reply) };
+  }
+
+  /** Every attempt counts, per address and per email, so neither guessing style gets far. */
+  async function spendLoginAttempt(request: FastifyRequest, email: string): Promise<void> {
+    const nowMs = deps.clock.now();
+    const keys = [
+      `login-ip:${rateLimitKey(tools.clientIp(request))}`,
+      `login-email:${email.trim().toLowerCase()}`,
+    ];
+    for (const key of keys) {
+      const decision = await deps.loginLimiter.consume(key, nowMs);
+      if (!decision.allowed) {
+        const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+        throw new ApiError('LOGIN_RATE_LIMITED', undefined, { 'Retry-After': retryAfter });
+      }
+    }
+  }
+}
+
+export function accountInputRefusal(error: unknown): unknown {
+  return error instanceof AccountInputError ? invalid(error.field, error.message) : error;
+}

@@ -1,0 +1,32 @@
+import type { AccountService } from '../accounts/account-service.ts';
+import type { ApiKeyService } from '../auth/key-service.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
+import type { Logger } from '../log.ts';
+import type { SiteDirectory } from '../sites/site-directory.ts';
+import type { SiteService } from '../sites/site-service.ts';
+import type { StatsEngine } from '../stats/index.ts';
+import type { MetadataStore } from '../store/types.ts';
+
+/** Everything the dashboard's routes need, built once by the runtime. */
+export interface DashboardDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly accounts: AccountService;
+  readonly sites: SiteService;
+  readonly directory: SiteDirectory;
+  readonly metadata: MetadataStore;
+  readonly apiKeys: ApiKeyService;
+  /** The one stats engine (the REST API's too): every number the dashboard shows comes from it. */
+  readonly stats: StatsEngine;
+  /** Visitors active in the last 5 minutes, as `GET /e/live/{code}` reports it. */
+  readonly liveVisitors: (siteId: string) => Promise<number>;
+  /** Writes buffered refusal counters so the filtered-traffic panel is current. */
+  readonly flushRefusals: () => Promise<void>;
+  /** Counts sign-in attempts per address and per email. */
+  readonly loginLimiter: RateLimiter;
+  /** The built dashboard (`packages/dashboard/dist`). */
+  readonly staticDir: string;
+}

@@ -1,0 +1,29 @@
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { FastifyInstance } from 'fastify';
+import { registerAuthRoutes } from './auth-routes.ts';
+import type { DashboardDeps } from './deps.ts';
+import { createSessionTools, installSessionGuard } from './session-guard.ts';
+import { registerSiteRoutes } from './site-routes.ts';
+import { registerStaticRoutes } from './static-routes.ts';
+import { registerStatsRoutes } from './stats-routes.ts';
+
+export type { DashboardDeps } from './deps.ts';
+export { openDashboard } from './wiring.ts';
+
+/** The dashboard: its static files at `/`, its session-authenticated JSON API at `/api/dashboard`. */
+export function registerDashboard(
+  app: FastifyInstance,
+  deps: DashboardDeps & { duckdb: DuckDBInstance },
+): void {
+  registerStaticRoutes(app, deps.staticDir);
+  const tools = createSessionTools(deps);
+  app.register(
+    async (scope) => {
+      installSessionGuard(scope, deps);
+      registerAuthRoutes(scope, deps, tools);
+      registerSiteRoutes(scope, deps);
+      registerStatsRoutes(scope, deps, deps.duckdb);
+    },
+    { prefix: '/api/dashboard' },
+  );
+}

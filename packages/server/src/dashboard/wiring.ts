@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { AccountService } from '../accounts/account-service.ts';
+import { DuckDbAccountStore } from '../accounts/duckdb-account-store.ts';
+import { LiveCounter } from '../api/live-counter.ts';
+import { ApiKeyService } from '../auth/key-service.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
+import type { Logger } from '../log.ts';
+import type { SiteDirectory } from '../sites/site-directory.ts';
+import { SiteService } from '../sites/site-service.ts';
+import { createDuckDbStatsEngine } from '../stats/index.ts';
+import type { MetadataStore } from '../store/types.ts';
+import type { DashboardDeps } from './deps.ts';
+
+/** Where `npm run build -w @zenovay/dashboard` writes the static files. */
+export const defaultDashboardDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../dashboard/dist',
+);
+
+/**
+ * Sign-in attempts: 10 per 15 minutes per address and per email. Enough for a person who mistypes,
+ * far too few for guessing; every attempt counts, so a successful one does not reset the count.
+ */
+export const loginAttemptRules = [{ limit: 10, windowMs: 15 * 60_000 }];
+
+export interface OpenDashboardInput {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metadata: MetadataStore;
+  readonly duckdb: DuckDBInstance;
+  readonly directory: SiteDirectory;
+  readonly flushRefusals: () => Promise<void>;
+  readonly loginLimiter?: RateLimiter;
+  readonly staticDir?: string;
+}
+
+/** Builds the dashboard's dependencies on the runtime's stores; `close` releases its connection. */
+export async function openDashboard(input: OpenDashboardInput): Promise<{
+  deps: DashboardDeps & { duckdb: DuckDBInstance };
+  close: () => void;
+}> {
+  const store = await DuckDbAccountStore.open(input.duckdb);
+  const live = new LiveCounter(input.duckdb, input.clock);
+  const deps = {
+    config: input.config,
+    clock: input.clock,
+    log: input.log,
+    accounts: new AccountService(store, input.metadata, input.clock),
+    sites: new SiteService(input.metadata, input.directory, input.clock),
+    directory: input.directory,
+    metadata: input.metadata,
+    apiKeys: new ApiKeyService(input.metadata, input.clock),
+    stats: createDuckDbStatsEngine(input.duckdb),
+    liveVisitors: (siteId: string) => live.count(siteId),
+    flushRefusals: input.flushRefusals,
+    loginLimiter: input.loginLimiter ?? new MemoryRateLimiter(loginAttemptRules),
+    staticDir: input.staticDir ?? defaultDashboardDir,
+    duckdb: input.duckdb,
+  };
+  return { deps, close: () => store.close() };
+}

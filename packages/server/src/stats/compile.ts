@@ -1,0 +1,229 @@
+/**
+ * The one compiler from the query model to SQL. Shape of every statement:
+ *   ev      the site's events in [start, end)            (only the columns the query reads)
+ *   sess    one row per visit, when a visit dimension/filter/metric is used
+ *   matched events joined to their visit, filtered, with dimension values d0..dn
+ *   agg     metrics per dimension tuple (via one row per visit and tuple when bounce/duration ask)
+ *   rev     revenue per tuple and currency; conv: conversion denominators
+ */
+import type { SqlDialect } from './dialect.ts';
+import { FieldContext } from './fields.ts';
+import { type SqlParam, SqlParams } from './sql-params.ts';
+import {
+  type Dimension,
+  type Filter,
+  type Metric,
+  propDimensionPrefix,
+  type ResolvedRange,
+  type StatsQuery,
+} from './types.ts';
+
+export interface CompiledStatement {
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+  /** Output columns: `d0..dN-1`, then `m_<metric>` per requested metric, then `total_rows`. */
+  readonly metricColumns: readonly string[];
+}
+
+export interface CompileOptions {
+  readonly timezone: string;
+  readonly range: ResolvedRange;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Event-scoped goal conditions, dropped from the filters of conversion-rate denominators. */
+function isGoalLeaf(filter: Filter): boolean {
+  return (
+    'dimension' in filter &&
+    (filter.dimension === 'event:name' || filter.dimension.startsWith(propDimensionPrefix))
+  );
+}
+
+function isVisitFilter(filter: Filter): boolean {
+  if ('dimension' in filter) return filter.dimension.startsWith('visit:');
+  if (filter.op === 'not') return isVisitFilter(filter.filter);
+  return filter.filters.every(isVisitFilter);
+}
+
+function isGoalDimension(dimension: Dimension): boolean {
+  return dimension === 'event:name' || dimension.startsWith(propDimensionPrefix);
+}
+
+function dimensionList(count: number, alias = ''): string[] {
+  return Array.from({ length: count }, (_, i) => `${alias}d${i}`);
+}
+
+function groupBy(columns: readonly string[]): string {
+  return columns.length > 0 ? ` GROUP BY ${columns.join(', ')}` : '';
+}
+
+function joinOn(left: string, right: string, columns: readonly string[]): string {
+  return columns.length > 0 ? columns.map((c) => `${left}.${c} = ${right}.${c}`).join(' AND ') : 'TRUE';
+}
+
+export function compileStatsQuery(
+  query: StatsQuery,
+  d: SqlDialect,
+  options: CompileOptions,
+): CompiledStatement {
+  const params = new SqlParams(d);
+  const fields = new FieldContext(d, params, options.timezone, options.range);
+  const site = params.bind(query.siteId, 'string');
+  const start = params.bind(options.range.startMs, 'int');
+  const end = params.bind(options.range.endMs, 'int');
+  const metrics = new Set<Metric>(query.metrics);
+
+  const dims = query.dimensions.map((dim) => fields.dimension(dim));
+  const dimCols = dimensionList(dims.length);
+  const where = query.filters.length > 0 ? fields.filter({ op: 'and', filters: query.filters }) : 'TRUE';
+  const perVisit = metrics.has('bounce_rate') || metrics.has('visit_duration');
+  const visitMetrics = perVisit ? fields.bounceAndDuration() : null;
+
+  const revenue = metrics.has('revenue');
+  const amount = d.tryToDouble(d.propValue(d.stringLiteral('value')));
+  const currency = `coalesce(nullif(upper(${d.propValue(d.stringLiteral('currency'))}), ''), 'XXX')`;
+  if (revenue) {
+    fields.eventColumns.add('prop_keys');
+    fields.eventColumns.add('prop_values');
+  }
+
+  // Conversion denominators: the same rows without the goal (event name / property) conditions.
+  const conversion = metrics.has('conversion_rate');
+  const convDims = query.dimensions.flatMap((dim, i) =>
+    isGoalDimension(dim) ? [] : [{ expr: dims[i], col: `d${i}` }],
+  );
+  const convFilters = query.filters.filter((f) => !isGoalLeaf(f));
+  const convWhere =
+    conversion && convFilters.length > 0 ? fields.filter({ op: 'and', filters: convFilters }) : 'TRUE';
+
+  // A question only about visits (visit dimensions and filters, visit metrics) is answered from
+  // one row per visit, without joining the visits back to their events.
+  const visitOnly =
+    fields.needsSessions &&
+    !revenue &&
+    !conversion &&
+    query.dimensions.every(FieldContext.isVisitDimension) &&
+    query.filters.every(isVisitFilter);
+  const totals = visitOnly ? fields.visitTotals() : null;
+
+  const ctes: string[] = [];
+  const scanned = [...fields.eventColumns].map((c) =>
+    c === 'session_id' || c === 'visitor_id' ? `${d.hashId(c)} AS ${c}` : c,
+  );
+  ctes.push(
+    `ev AS (SELECT ${scanned.join(', ')} FROM events WHERE site_id = ${site} AND ts >= ${d.timestampFromMs(start)} AND ts < ${d.timestampFromMs(end)})`,
+  );
+  const join = fields.needsSessions ? ' JOIN sess s ON s.session_id = e.session_id' : '';
+  if (fields.needsSessions) {
+    const raw = [...fields.sessionFields].map(([name, sql]) => `${sql} AS ${name}`);
+    const rawSql = `(SELECT session_id${raw.length ? ', ' : ''}${raw.join(', ')} FROM ev GROUP BY session_id)`;
+    const visit = [...fields.visitExprs].map(([name, sql]) => `${sql} AS ${name}`);
+    ctes.push(
+      `sess AS (SELECT raw.session_id, ${visit.join(', ')} FROM ${fields.sourceLayer ? `(SELECT raw.*, ${fields.sourceLayer} AS src FROM ${rawSql} raw)` : rawSql} raw)`,
+    );
+  }
+  const isPageview = "event_type = 'pageview'";
+  if (totals) {
+    const aggregates = [
+      `count(DISTINCT ${totals.visitor}) AS visitors`,
+      'count(*) AS visits',
+      `coalesce(sum(${totals.pageviews}), 0) AS pageviews`,
+      `coalesce(sum(${totals.events}), 0) AS events`,
+      ...(visitMetrics
+        ? [
+            `avg(CASE WHEN ${visitMetrics.bounce} THEN 1.0 ELSE 0.0 END) AS bounce`,
+            `avg(${visitMetrics.duration}) AS duration`,
+          ]
+        : []),
+    ];
+    ctes.push(
+      `agg AS (SELECT ${[...dims.map((expr, i) => `${expr} AS d${i}`), ...aggregates].join(', ')} FROM sess s WHERE ${where}${groupBy(dimCols)})`,
+    );
+  } else {
+    const matchedCols = [
+      ...dims.map((expr, i) => `${expr} AS d${i}`),
+      'e.session_id',
+      'e.visitor_id',
+      'e.event_type',
+      ...(visitMetrics
+        ? [`${visitMetrics.bounce} AS is_bounce`, `${visitMetrics.duration} AS duration`]
+        : []),
+      ...(revenue ? [`${amount} AS amount`, `${currency} AS currency`] : []),
+    ];
+    ctes.push(`matched AS (SELECT ${matchedCols.join(', ')} FROM ev e${join} WHERE ${where})`);
+    if (perVisit) {
+      ctes.push(
+        `per_visit AS (SELECT ${[...dimCols, 'session_id'].join(', ')}, ${d.anyValue('visitor_id')} AS visitor_id, ${d.countIf(isPageview)} AS pageviews, count(*) AS events, ${d.anyValue('is_bounce')} AS is_bounce, ${d.anyValue('duration')} AS duration FROM matched${groupBy([...dimCols, 'session_id'])})`,
+      );
+      ctes.push(
+        `agg AS (SELECT ${[...dimCols, 'count(DISTINCT visitor_id) AS visitors', 'count(*) AS visits', 'coalesce(sum(pageviews), 0) AS pageviews', 'coalesce(sum(events), 0) AS events', 'avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce', 'avg(duration) AS duration'].join(', ')} FROM per_visit${groupBy(dimCols)})`,
+      );
+    } else {
+      ctes.push(
+        `agg AS (SELECT ${[...dimCols, 'count(DISTINCT visitor_id) AS visitors', 'count(DISTINCT session_id) AS visits', `${d.countIf(isPageview)} AS pageviews`, 'count(*) AS events'].join(', ')} FROM matched${groupBy(dimCols)})`,
+      );
+    }
+  }
+  if (revenue) {
+    ctes.push(
+      `rev AS (SELECT ${[...dimCols, `${d.pairList('currency', 'amount')} AS revenue`].join(', ')} FROM (SELECT ${[...dimCols, 'currency', 'sum(amount) AS amount'].join(', ')} FROM matched WHERE event_type <> 'pageview' AND amount IS NOT NULL${groupBy([...dimCols, 'currency'])}) r${groupBy(dimCols)})`,
+    );
+  }
+  const convCols = convDims.map((c) => c.col);
+  if (conversion) {
+    const select = [...convDims.map((c) => `${c.expr} AS ${c.col}`), 'e.visitor_id'];
+    ctes.push(
+      `conv AS (SELECT ${[...convCols, 'count(DISTINCT visitor_id) AS total_visitors'].join(', ')} FROM (SELECT ${select.join(', ')} FROM ev e${join} WHERE ${convWhere}) c${groupBy(convCols)})`,
+    );
+  }
+
+  const metricSql: Record<Metric, string> = {
+    visitors: 'a.visitors',
+    visits: 'a.visits',
+    pageviews: 'a.pageviews',
+    events: 'a.events',
+    views_per_visit: 'CASE WHEN a.visits > 0 THEN a.pageviews * 1.0 / a.visits END',
+    bounce_rate: 'a.bounce * 100.0',
+    visit_duration: 'a.duration',
+    conversion_rate: 'CASE WHEN c.total_visitors > 0 THEN a.visitors * 100.0 / c.total_visitors END',
+    revenue: 'r.revenue',
+  };
+  const metricColumns = query.metrics.map((m) => `m_${m}`);
+  const select = [
+    ...dimensionList(dims.length, 'a.'),
+    ...query.metrics.map((m) => `${metricSql[m]} AS m_${m}`),
+    'count(*) OVER () AS total_rows',
+  ];
+  let from = 'agg a';
+  if (revenue) from += ` LEFT JOIN rev r ON ${joinOn('a', 'r', dimCols)}`;
+  if (conversion) from += ` LEFT JOIN conv c ON ${joinOn('a', 'c', convCols)}`;
+
+  const order = orderBy(query, metricColumns);
+  const limit = params.bind(options.limit, 'int');
+  const offset = params.bind(options.offset, 'int');
+  const sql = `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')} FROM ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+  return { sql, params: params.values, metricColumns };
+}
+
+/** Requested order, then time ascending / first metric descending, then every dimension for stable pages. */
+function orderBy(query: StatsQuery, metricColumns: readonly string[]): string {
+  const column = (key: string): string => {
+    const dim = query.dimensions.indexOf(key as Dimension);
+    return dim >= 0 ? `d${dim}` : `m_${key}`;
+  };
+  const terms = query.orderBy.map(
+    (o) => `${column(o.key)} ${o.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`,
+  );
+  if (terms.length === 0) {
+    query.dimensions.forEach((dim, i) => {
+      if (dim.startsWith('time:')) terms.push(`d${i} ASC`);
+    });
+    const first = query.metrics.find((m) => m !== 'revenue');
+    if (first) terms.push(`${column(first)} DESC NULLS LAST`);
+  }
+  query.dimensions.forEach((_, i) => {
+    terms.push(`d${i} ASC`);
+  });
+  return terms.length > 0 ? terms.join(', ') : (metricColumns[0] ?? '1');
+}

@@ -1,0 +1,47 @@
+/**
+ * Everything that differs between SQL engines, behind one interface: the compiler speaks only to
+ * this, so a ClickHouse dialect can be added without touching the compiler or its callers.
+ * Arguments named `expr` are SQL fragments the compiler built; none of them carries user text
+ * except through `placeholder` (bound parameters) or `stringLiteral` (the tested escape).
+ */
+
+export type ParamType = 'string' | 'int';
+export type TimeBucket = 'hour' | 'day' | 'week' | 'month';
+
+export interface SqlDialect {
+  readonly name: string;
+  /** The SQL text standing for the n-th (1-based) bound parameter. */
+  placeholder(index: number, type: ParamType): string;
+  /** A string constant as SQL text: the one escaping function. */
+  stringLiteral(value: string): string;
+  /** A TIMESTAMP (UTC) from an integer of milliseconds since the epoch. */
+  timestampFromMs(msExpr: string): string;
+  /** Milliseconds since the epoch of a TIMESTAMP, as a number. */
+  epochMs(tsExpr: string): string;
+  /** A timestamp moved by a number of milliseconds (UTC to wall-clock time). */
+  addMs(tsExpr: string, msExpr: string): string;
+  /** The label (`YYYY-MM-DD`, or `YYYY-MM-DD HH:00:00` for hours) of the bucket holding a wall-clock timestamp; weeks start on Monday. */
+  timeBucketLabel(localTsExpr: string, bucket: TimeBucket): string;
+  /** The value of event property `keyExpr`, or NULL when the event lacks it. */
+  propValue(keyExpr: string): string;
+  /** Value of `valueExpr` at the least `byExpr` among rows matching `conditionExpr` (aggregate). */
+  argMinIf(valueExpr: string, byExpr: string, conditionExpr: string): string;
+  argMaxIf(valueExpr: string, byExpr: string, conditionExpr: string): string;
+  argMin(valueExpr: string, byExpr: string): string;
+  countIf(conditionExpr: string): string;
+  anyValue(expr: string): string;
+  /** Case-insensitive substring test (no pattern characters). */
+  containsInsensitive(haystackExpr: string, needleExpr: string): string;
+  startsWith(expr: string, prefixExpr: string): string;
+  endsWith(expr: string, suffixExpr: string): string;
+  /** Regular-expression test against a pattern written in our code (never user input). */
+  regexMatch(expr: string, pattern: string): string;
+  /** A number parsed from text, NULL when it is not one. */
+  tryToDouble(expr: string): string;
+  /** Aggregate: the (a, b) pairs of a group, read back in JS as `[a, b][]`. */
+  pairList(aExpr: string, bExpr: string): string;
+  /** A 64-bit hash of an id: grouping and distinct-counting numbers is much cheaper than text. */
+  hashId(expr: string): string;
+  /** Text cast of a value. */
+  toText(expr: string): string;
+}

@@ -1,0 +1,55 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckDbDialect } from './duckdb-dialect.ts';
+import { type SqlRunner, SqlStatsEngine } from './engine.ts';
+import type { StatsEngine } from './index.ts';
+import type { SqlRow } from './results.ts';
+import type { SqlParam } from './sql-params.ts';
+
+/**
+ * A few read connections, handed out one statement at a time: a DuckDB connection runs one
+ * statement at once, and the dashboard asks several questions together.
+ */
+class DuckDbRunner implements SqlRunner {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: Array<(connection: DuckDBConnection) => void> = [];
+  private opened = 0;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly maxConnections: number,
+  ) {}
+
+  private async acquire(): Promise<DuckDBConnection> {
+    const idle = this.idle.pop();
+    if (idle) return idle;
+    if (this.opened < this.maxConnections) {
+      this.opened += 1;
+      return this.instance.connect();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(connection: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
+  }
+
+  async all(sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> {
+    const connection = await this.acquire();
+    try {
+      const reader = await connection.runAndReadAll(sql, [...params]);
+      return reader.getRowObjectsJS() as SqlRow[];
+    } finally {
+      this.release(connection);
+    }
+  }
+}
+
+/** The stats engine over the embedded DuckDB file's `events` table. */
+export function createDuckDbStatsEngine(
+  instance: DuckDBInstance,
+  options: { connections?: number } = {},
+): StatsEngine {
+  return new SqlStatsEngine(duckDbDialect, new DuckDbRunner(instance, options.connections ?? 2));
+}

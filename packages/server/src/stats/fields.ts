@@ -1,0 +1,257 @@
+/**
+ * What each dimension means in SQL. Event dimensions read the event row (`e.`); visit dimensions
+ * read the visit row (`s.`), computed once per session from its first / last events. A filter on
+ * a dimension compares the same expression a breakdown displays, so clicking a row filters by it.
+ */
+import { offsetSegments } from './date-range.ts';
+import type { SqlDialect } from './dialect.ts';
+import { channelSql, type EntryFields, sourceSql } from './sources.ts';
+import type { SqlParams } from './sql-params.ts';
+import {
+  type Dimension,
+  type Filter,
+  propDimensionPrefix,
+  type ResolvedRange,
+  type TimeDimension,
+} from './types.ts';
+
+/** Shown for a missing property or an empty value, and matched by filters the same way. */
+export const noneLabel = '(none)';
+
+/** Raw per-visit aggregates over the visit's events in range, by name. */
+type SessionField =
+  | 'visitor'
+  | 'entry_page'
+  | 'exit_page'
+  | 'ref_host'
+  | 'entry_hostname'
+  | 'entry_query'
+  | 'entry_utm_source'
+  | 'entry_utm_medium'
+  | 'entry_utm_campaign'
+  | 'entry_utm_term'
+  | 'entry_utm_content'
+  | 'country'
+  | 'region'
+  | 'city'
+  | 'device_type'
+  | 'browser'
+  | 'os'
+  | 'pageviews'
+  | 'customs'
+  | 'first_ms'
+  | 'last_ms';
+
+function sessionFieldSql(d: SqlDialect, field: SessionField): string {
+  const isPageview = "event_type = 'pageview'";
+  switch (field) {
+    case 'visitor':
+      return d.anyValue('visitor_id');
+    case 'entry_page':
+      return d.argMinIf('pathname', 'ts', isPageview);
+    case 'exit_page':
+      return d.argMaxIf('pathname', 'ts', isPageview);
+    case 'ref_host':
+      return d.argMin('referrer_host', 'ts');
+    case 'entry_hostname':
+      return d.argMin('hostname', 'ts');
+    case 'entry_query':
+      return d.argMin('query', 'ts');
+    case 'pageviews':
+      return d.countIf(isPageview);
+    case 'customs':
+      return d.countIf(`NOT (${isPageview})`);
+    case 'first_ms':
+      return `min(${d.epochMs('ts')})`;
+    case 'last_ms':
+      return `max(${d.epochMs('ts')})`;
+    default:
+      return d.argMin(field.startsWith('entry_') ? field.slice('entry_'.length) : field, 'ts');
+  }
+}
+
+/** Event columns a session field reads (for the projection of the scanned events). */
+function sessionFieldColumns(field: SessionField): string[] {
+  switch (field) {
+    case 'entry_page':
+    case 'exit_page':
+      return ['pathname', 'event_type'];
+    case 'ref_host':
+      return ['referrer_host'];
+    case 'entry_hostname':
+      return ['hostname'];
+    case 'entry_query':
+      return ['query'];
+    case 'pageviews':
+    case 'customs':
+      return ['event_type'];
+    case 'first_ms':
+    case 'last_ms':
+      return [];
+    case 'visitor':
+      return ['visitor_id'];
+    default:
+      return [field.startsWith('entry_') ? field.slice('entry_'.length) : field];
+  }
+}
+
+/** Collects what a compiled query needs: scanned columns, visit fields, bound parameters. */
+export class FieldContext {
+  readonly eventColumns = new Set<string>(['ts', 'session_id', 'visitor_id', 'event_type']);
+  readonly sessionFields = new Map<SessionField, string>();
+  /** Visit-level expressions over the session fields, by output name (`v_source`, …). */
+  readonly visitExprs = new Map<string, string>();
+
+  constructor(
+    readonly d: SqlDialect,
+    readonly params: SqlParams,
+    private readonly timezone: string,
+    private readonly range: ResolvedRange,
+  ) {}
+
+  private field(name: SessionField): string {
+    if (!this.sessionFields.has(name)) {
+      this.sessionFields.set(name, sessionFieldSql(this.d, name));
+      for (const column of sessionFieldColumns(name)) this.eventColumns.add(column);
+    }
+    return `raw.${name}`;
+  }
+
+  private visit(name: string, build: () => string): string {
+    if (!this.visitExprs.has(name)) this.visitExprs.set(name, build());
+    return `s.${name}`;
+  }
+
+  private event(column: string): string {
+    this.eventColumns.add(column);
+    return `e.${column}`;
+  }
+
+  private noneIfEmpty(expr: string): string {
+    return `coalesce(nullif(${expr}, ''), ${this.d.stringLiteral(noneLabel)})`;
+  }
+
+  /** SQL of the visit's source name, computed once per visit in a layer of its own (`raw.src`). */
+  sourceLayer: string | null = null;
+
+  private source(): string {
+    this.sourceLayer ??= sourceSql(this.d, this.entryFields());
+    return 'raw.src';
+  }
+
+  private entryFields(): EntryFields {
+    return {
+      referrerHost: this.field('ref_host'),
+      utmSource: this.field('entry_utm_source'),
+      utmMedium: this.field('entry_utm_medium'),
+      hostname: this.field('entry_hostname'),
+      query: this.field('entry_query'),
+    };
+  }
+
+  /** The zone's offset at each event's time, in ms: one constant, or a CASE over the DST changes in range. */
+  private offsetSql(): string {
+    const segments = offsetSegments(this.range.startMs, this.range.endMs, this.timezone);
+    const last = segments[segments.length - 1]!;
+    if (segments.length === 1) return this.params.bind(last.offsetMs, 'int');
+    const whens = segments
+      .slice(0, -1)
+      .map(
+        (s) =>
+          `WHEN e.ts < ${this.d.timestampFromMs(this.params.bind(s.untilMs ?? 0, 'int'))} THEN ${this.params.bind(s.offsetMs, 'int')}`,
+      );
+    return `(CASE ${whens.join(' ')} ELSE ${this.params.bind(last.offsetMs, 'int')} END)`;
+  }
+
+  /** Whether a dimension is a property of the visit rather than of each event. */
+  static isVisitDimension(dimension: Dimension): boolean {
+    return dimension.startsWith('visit:');
+  }
+
+  /** SQL for a dimension's displayed value, never NULL. */
+  dimension(dimension: Dimension): string {
+    if (dimension.startsWith('time:')) {
+      const bucket = (dimension as TimeDimension).slice('time:'.length) as 'hour' | 'day' | 'week' | 'month';
+      return this.d.timeBucketLabel(this.d.addMs('e.ts', this.offsetSql()), bucket);
+    }
+    if (dimension.startsWith(propDimensionPrefix)) {
+      const key = this.params.bind(dimension.slice(propDimensionPrefix.length), 'string');
+      this.eventColumns.add('prop_keys');
+      this.eventColumns.add('prop_values');
+      return `coalesce(${this.d.propValue(key)}, ${this.d.stringLiteral(noneLabel)})`;
+    }
+    switch (dimension) {
+      case 'event:page':
+        return this.event('pathname');
+      case 'event:name':
+        return this.event('event_name');
+      case 'event:hostname':
+        return this.noneIfEmpty(this.event('hostname'));
+      case 'visit:entry_page':
+        return this.visit('v_entry_page', () => this.noneIfEmpty(this.field('entry_page')));
+      case 'visit:exit_page':
+        return this.visit('v_exit_page', () => this.noneIfEmpty(this.field('exit_page')));
+      case 'visit:source':
+        return this.visit('v_source', () => this.source());
+      case 'visit:channel':
+        return this.visit('v_channel', () => channelSql(this.d, this.entryFields(), this.source()));
+      case 'visit:device':
+        return this.visit('v_device', () => this.noneIfEmpty(this.field('device_type')));
+      default: {
+        const name = dimension.slice('visit:'.length) as SessionField;
+        const field = name.startsWith('utm_') ? (`entry_${name}` as SessionField) : name;
+        return this.visit(`v_${name}`, () => this.noneIfEmpty(this.field(field)));
+      }
+    }
+  }
+
+  /** Per-visit visitor and counts, for questions answered from visit rows alone. */
+  visitTotals(): { visitor: string; pageviews: string; events: string } {
+    return {
+      visitor: this.visit('v_visitor', () => this.field('visitor')),
+      pageviews: this.visit('v_pageviews', () => this.field('pageviews')),
+      events: this.visit('v_events', () => `(${this.field('pageviews')} + ${this.field('customs')})`),
+    };
+  }
+
+  /** Visit flags the bounce and duration metrics read. */
+  bounceAndDuration(): { bounce: string; duration: string } {
+    return {
+      bounce: this.visit(
+        'v_is_bounce',
+        () => `(${this.field('pageviews')} = 1 AND ${this.field('customs')} = 0)`,
+      ),
+      duration: this.visit(
+        'v_duration',
+        () => `(${this.field('last_ms')} - ${this.field('first_ms')}) / 1000.0`,
+      ),
+    };
+  }
+
+  /** SQL condition for a filter tree. Values are bound parameters; contains is case-insensitive. */
+  filter(filter: Filter): string {
+    switch (filter.op) {
+      case 'and':
+      case 'or': {
+        if (filter.filters.length === 0) return filter.op === 'and' ? 'TRUE' : 'FALSE';
+        return `(${filter.filters.map((f) => this.filter(f)).join(` ${filter.op.toUpperCase()} `)})`;
+      }
+      case 'not':
+        return `(NOT ${this.filter(filter.filter)})`;
+      default: {
+        const expr = this.dimension(filter.dimension);
+        const values = filter.values.map((v) => this.params.bind(v, 'string'));
+        const test =
+          filter.op === 'is' || filter.op === 'is_not'
+            ? `${expr} IN (${values.join(', ')})`
+            : `(${values.map((v) => this.d.containsInsensitive(expr, v)).join(' OR ')})`;
+        return filter.op === 'is' || filter.op === 'contains' ? `(${test})` : `(NOT (${test}))`;
+      }
+    }
+  }
+
+  /** True once a visit-level expression has been requested: the query must build visits. */
+  get needsSessions(): boolean {
+    return this.visitExprs.size > 0;
+  }
+}

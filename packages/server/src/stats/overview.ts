@@ -1,0 +1,67 @@
+/**
+ * The questions one dashboard page asks, as named queries: the dashboard and the REST overview
+ * can run these, and `npm run bench:query` times exactly these.
+ */
+import type { DateRange, Filter, Metric, StatsQuery } from './types.ts';
+
+export type OverviewPanel =
+  | 'top_stats'
+  | 'timeseries'
+  | 'sources'
+  | 'channels'
+  | 'pages'
+  | 'entry_pages'
+  | 'exit_pages'
+  | 'countries'
+  | 'devices'
+  | 'browsers'
+  | 'operating_systems'
+  | 'custom_events';
+
+export function overviewQueries(
+  siteId: string,
+  dateRange: DateRange,
+  filters: readonly Filter[] = [],
+  options: { panelLimit?: number; compare?: boolean } = {},
+): Record<OverviewPanel, StatsQuery> {
+  const limit = options.panelLimit ?? 10;
+  const compare = options.compare === false ? null : ('previous_period' as const);
+  const base = { siteId, dateRange, filters, orderBy: [], page: 0, compare: null };
+  const breakdown = (
+    dimension: StatsQuery['dimensions'][number],
+    metrics: Metric[] = ['visitors'],
+  ): StatsQuery => ({
+    ...base,
+    metrics,
+    dimensions: [dimension],
+    limit,
+  });
+  return {
+    top_stats: {
+      ...base,
+      metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'],
+      dimensions: [],
+      limit: 1,
+      compare,
+    },
+    timeseries: {
+      ...base,
+      metrics: ['visitors', 'visits', 'pageviews'],
+      dimensions: ['time:day'],
+      limit: 10_000,
+    },
+    sources: breakdown('visit:source'),
+    channels: breakdown('visit:channel'),
+    pages: breakdown('event:page', ['visitors', 'pageviews']),
+    entry_pages: breakdown('visit:entry_page', ['visitors', 'visits']),
+    exit_pages: breakdown('visit:exit_page', ['visitors', 'visits']),
+    countries: breakdown('visit:country'),
+    devices: breakdown('visit:device'),
+    browsers: breakdown('visit:browser'),
+    operating_systems: breakdown('visit:os'),
+    custom_events: {
+      ...breakdown('event:name', ['visitors', 'events', 'conversion_rate']),
+      filters: [...filters, { op: 'is_not', dimension: 'event:name', values: ['pageview'] }],
+    },
+  };
+}
