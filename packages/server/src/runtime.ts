@@ -10,6 +10,7 @@ import { createBotFilter } from './ingest/bot-filter.ts';
 import { createEventPipeline } from './ingest/pipeline.ts';
 import { RefusalCounter } from './ingest/refusal-counter.ts';
 import { SaltProvider } from './ingest/salt-provider.ts';
+import { openServerSessions } from './ingest/server-session-seed.ts';
 import { MemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.ts';
 import { createLogger, type Logger } from './log.ts';
 import { SiteDirectory } from './sites/site-directory.ts';
@@ -68,6 +69,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     writer,
     isBot: createBotFilter(),
     refusals,
+    sessions: await openServerSessions(events, clock),
   });
   const dashboard = await openDashboard({
     config,

@@ -16,6 +16,13 @@ export interface EventStore {
   append(rows: readonly EventRow[]): Promise<void>;
   /** `(site, event_id)` pairs stored at or after `sinceMs`, oldest first: seeds the dedupe window. */
   recentEventIds(sinceMs: number): Promise<Array<{ siteId: string; eventId: string; ts: number }>>;
+  /**
+   * The latest server-assigned visit (`zs_…` session id) of each visitor active at or after
+   * `sinceMs`: reopens visits after a restart, so a restart does not split them.
+   */
+  recentServerVisits(
+    sinceMs: number,
+  ): Promise<Array<{ siteId: string; visitorId: string; sessionId: string; lastMs: number }>>;
 }
 
 export interface RefusalCount {

@@ -82,6 +82,25 @@ export class DuckDbEventStore implements EventStore {
     }));
   }
 
+  async recentServerVisits(
+    sinceMs: number,
+  ): Promise<Array<{ siteId: string; visitorId: string; sessionId: string; lastMs: number }>> {
+    const reader = await this.readConnection.runAndReadAll(
+      `SELECT site_id, visitor_id, arg_max(session_id, ts) AS session_id, CAST(epoch_ms(max(ts)) AS DOUBLE) AS last_ms
+       FROM events
+       WHERE ts >= make_timestamp($1::BIGINT * 1000) AND starts_with(session_id, 'zs_')
+       GROUP BY site_id, visitor_id
+       ORDER BY last_ms`,
+      [Math.floor(sinceMs)],
+    );
+    return reader.getRowObjectsJS().map((row) => ({
+      siteId: String(row.site_id),
+      visitorId: String(row.visitor_id),
+      sessionId: String(row.session_id),
+      lastMs: Number(row.last_ms),
+    }));
+  }
+
   close(): void {
     try {
       this.appender?.closeSync();
