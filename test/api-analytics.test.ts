@@ -226,6 +226,21 @@ test('POST /stats/query answers the Plausible v2 shape; the site may be named by
   assert.deepEqual(data.meta.date_range, { start: '2026-03-04', end: '2026-03-10' });
   assert.equal(data.query.site_id, site.id);
 
+  const custom = await apiRequest(server, 'POST', `${apiBase}/stats/query`, {
+    key,
+    body: {
+      site_id: site.id,
+      date_range: ['2026-03-09', '2026-03-09'],
+      metrics: ['visits', 'bounce_rate', 'visit_duration'],
+      include: { comparisons: { mode: 'previous_period' } },
+    },
+  });
+  const customData = assertApiOk(custom);
+  // The 9th: s1 (300 s, 2 pageviews) and s2 (a bounce, 0 s); the 8th had nothing.
+  assert.deepEqual(customData.results[0].metrics, [2, 50, 150]);
+  assert.deepEqual(customData.results[0].comparison.metrics, [0, 0, 0]);
+  assert.deepEqual(customData.meta.comparison_date_range, { start: '2026-03-08', end: '2026-03-08' });
+
   const hostile = await apiRequest(server, 'POST', `${apiBase}/stats/query`, {
     key,
     body: { ...query, filters: [['contains', 'event:page', ["'; DROP TABLE events; --", '%', '_', '🎉']]] },

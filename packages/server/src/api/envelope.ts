@@ -50,7 +50,11 @@ export function installEnvelopeErrors(app: FastifyInstance, log: Logger): void {
     else if (raw.statusCode !== undefined && raw.statusCode >= 400 && raw.statusCode < 500) {
       error = new ApiError('VALIDATION_ERROR', [{ field: 'body', reason: 'The request could not be read.' }]);
     } else {
-      log.error('api request failed', { error: raw.message, route: request.routeOptions.url });
+      log.error('api request failed', {
+        error: raw.message,
+        route: request.routeOptions.url,
+        requestId: reply.getHeader('x-request-id'),
+      });
       error = new ApiError('INTERNAL_ERROR');
     }
     return sendFailure(reply, error);

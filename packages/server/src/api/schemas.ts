@@ -52,11 +52,22 @@ const errorEnvelope = {
   },
 } as const;
 
+const integerHeader = (description: string) => ({ type: 'integer', description });
+
+/** Sent with every authenticated answer (success or refusal after authentication). */
+export const rateLimitHeaders = {
+  'X-RateLimit-Limit': integerHeader('Requests this key may make per window.'),
+  'X-RateLimit-Remaining': integerHeader('Requests left in the current window.'),
+  'X-RateLimit-Reset': integerHeader('Seconds until the window resets.'),
+  'x-request-id': { type: 'string', description: 'Identifies this request in the server log.' },
+};
+
 /** The success envelope around `data`, plus the error envelope for every refusal status. */
 export function responses(data: object, description: string) {
   return {
     200: {
       description,
+      headers: rateLimitHeaders,
       type: 'object',
       required: ['success', 'data', 'timestamp'],
       properties: { success: { type: 'boolean', enum: [true] }, data, timestamp: isoDateTime },
@@ -70,7 +81,11 @@ export const errorResponses = {
   401: { description: 'UNAUTHORIZED: missing, malformed, unknown or revoked key', ...errorEnvelope },
   403: { description: 'FORBIDDEN: the key lacks the permission', ...errorEnvelope },
   404: { description: 'NOT_FOUND: no such website for this key', ...errorEnvelope },
-  429: { description: 'RATE_LIMIT_EXCEEDED: retry after Retry-After seconds', ...errorEnvelope },
+  429: {
+    description: 'RATE_LIMIT_EXCEEDED: retry after Retry-After seconds',
+    headers: { ...rateLimitHeaders, 'Retry-After': integerHeader('Seconds to wait before retrying.') },
+    ...errorEnvelope,
+  },
 };
 
 export const websiteSchema = {

@@ -4,6 +4,9 @@ import { generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key.ts';
 
 export const apiPermissions: readonly ApiPermission[] = ['read', 'ingest'];
 
+/** A label for lists, not a document. */
+const maxNameLength = 100;
+
 /** A refused key request (unknown site, bad permission); the message is for the person. */
 export class ApiKeyInputError extends Error {}
 
@@ -29,6 +32,9 @@ export class ApiKeyService {
 
   async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const permissions = parsePermissions(input.permissions ?? ['read']);
+    const name = input.name?.trim() || 'API key';
+    if (name.length > maxNameLength)
+      throw new ApiKeyInputError(`--name must be at most ${maxNameLength} characters`);
     const siteId = input.siteId ?? null;
     if (siteId !== null && !(await this.store.listSites()).some((site) => site.id === siteId)) {
       throw new ApiKeyInputError(`no site has id "${siteId}"; see: zenovay sites list`);
@@ -39,7 +45,7 @@ export class ApiKeyService {
       const record: ApiKeyRecord = {
         prefix: generated.prefix,
         keyHash: generated.keyHash,
-        name: input.name?.trim() || 'API key',
+        name,
         siteId,
         permissions,
         createdAt: new Date(this.clock.now()).toISOString(),
