@@ -119,6 +119,8 @@ test('without a server: sites add/list work on the DuckDB file directly', async 
 test('while a server runs on the same data directory, the CLI goes through it', async () => {
   const url = await startServerProcess();
   try {
+    // The server holds the DuckDB file; the CLI can only reach it through the admin socket.
+    assert.ok(fs.existsSync(path.join(dataDir, 'admin.sock')), 'the admin socket is open');
     const before = await zenovayJson('sites', 'list');
     assert.deepEqual(
       before.map((item: { domain: string }) => item.domain),

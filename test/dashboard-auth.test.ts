@@ -127,11 +127,12 @@ test('every state-changing request needs the CSRF token and a same-origin Origin
   const client = new Client(server);
   await client.signIn('owner@example.com');
   const token = client.csrf;
-  for (const headers of [
+  const attempts: Record<string, string>[] = [
     { 'x-csrf-token': '' },
     { 'x-csrf-token': 'A'.repeat(43) },
     { 'x-csrf-token': token, origin: 'https://evil.example' },
-  ]) {
+  ];
+  for (const headers of attempts) {
     const refused = await client.call('POST', '/sites', { domain: 'csrf.example' }, headers);
     assert.equal(refused.status, 403, JSON.stringify(headers));
     assert.equal(refused.body.error.code, 'CSRF_TOKEN_INVALID');
@@ -209,6 +210,7 @@ test('sign-in attempts are limited per address and per email', async () => {
 });
 
 test('a user cannot see or touch another user’s site; CLI-created sites belong to the first user', async () => {
+  await owner.signIn('owner@example.com'); // earlier tests moved the clock past its first session
   const mine = (await owner.call('POST', '/sites', { domain: 'owner-only.example' })).body.site;
   const cliSite = await addSite(server, 'from-cli.example');
   await server.runtime.accounts.createUser('other@example.com', password);

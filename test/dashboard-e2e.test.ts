@@ -366,3 +366,35 @@ test('sites list, edit and delete with confirmation', async () => {
   assert.equal(gone.status, 404, 'a deleted site no longer takes events');
   assert.deepEqual(watched.problems, []);
 });
+
+test('sign-out, a wrong password, and an expired session send the browser to the sign-in page', async () => {
+  await page.goto('/sites');
+  await page.click('button:has-text("Sign out")');
+  await page.waitForURL('**/login');
+  await page.fill('input[name=email]', 'owner@example.com');
+  await page.fill('input[name=password]', 'not my password');
+  await page.click('button[type=submit]');
+  assert.match(
+    (await (await page.waitForSelector('[role=alert]')).textContent()) ?? '',
+    /email or password is wrong/,
+  );
+  await page.fill('input[name=password]', 'correct horse battery staple');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/sites');
+
+  await page.goto('/sites/some-id?period=30d');
+  server.clock.advance(15 * 86_400_000); // past the 14-day session lifetime
+  await page.reload();
+  await page.waitForURL('**/login?next=**');
+  assert.equal(new URL(page.url()).searchParams.get('next'), '/sites/some-id?period=30d');
+  await page.fill('input[name=email]', 'owner@example.com');
+  await page.fill('input[name=password]', 'correct horse battery staple');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/sites/some-id?period=30d');
+  await page.waitForSelector('.page-error');
+  assert.deepEqual(
+    watched.problems.filter((p) => !/status of 40[14]/.test(p)),
+    [],
+    'only the expected 401/404 responses were logged',
+  );
+});

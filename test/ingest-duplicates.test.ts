@@ -37,13 +37,18 @@ test('the same (site, event_id) twice: the repeat is a 2xx duplicate and stored 
 
     // A retry may differ in detail (a webhook retried later); the event id alone decides.
     server.clock.advance(60_000);
-    const repeat = await postEvent(server, site.trackingCode, withId('evt-0001', { session_id: 'srv-retry-02' }));
+    const repeat = await postEvent(
+      server,
+      site.trackingCode,
+      withId('evt-0001', { session_id: 'srv-retry-02' }),
+    );
     assert.equal(repeat.status, 202);
     assert.deepEqual(repeat.body, { ok: true, duplicate: true });
     assert.deepEqual(await idsStored(server, site.id), ['evt-0001']);
 
     // Events without an event_id are never deduplicated.
-    for (let i = 0; i < 2; i++) assert.equal((await postEvent(server, site.trackingCode, purchase)).status, 202);
+    for (let i = 0; i < 2; i++)
+      assert.equal((await postEvent(server, site.trackingCode, purchase)).status, 202);
     assert.equal((await storedEvents(server, site.id)).length, 3);
   } finally {
     await server.stop();

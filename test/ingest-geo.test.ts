@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { postEventFrom } from './support/http-from.ts';
-import { addSite, serverDefaults, startTestServer, storedEvents, type TestServer } from './support/test-server.ts';
+import {
+  addSite,
+  serverDefaults,
+  startTestServer,
+  storedEvents,
+  type TestServer,
+} from './support/test-server.ts';
 
 // Only 127.0.0.1 is the operator's "load balancer"; other loopback sources are ordinary clients.
 let proxied: TestServer;
@@ -26,7 +32,8 @@ async function locate(
 ): Promise<{ country: unknown; region: unknown; city: unknown }> {
   const sessionId = `srv-geo-${String(++sequence).padStart(4, '0')}`;
   const body = { ...serverDefaults, url: 'https://example.com/', session_id: sessionId };
-  const headers = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
+  const headers: Record<string, string> =
+    forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
   const response = await postEventFrom(server, site.trackingCode, body, from, headers);
   assert.equal(response.status, 202, JSON.stringify(response.body));
   const row = (await storedEvents(server, site.id)).find((item) => item.session_id === sessionId);
@@ -58,7 +65,15 @@ test('IPv6 addresses are looked up in the IPv6 file', async () => {
 
 test('private, loopback and link-local addresses are unknown', async () => {
   const unknown = { country: '', region: '', city: '' };
-  for (const address of ['192.168.1.20', '172.16.5.4', '100.64.0.1', '169.254.10.10', 'fd00::1', 'fe80::1', '::1']) {
+  for (const address of [
+    '192.168.1.20',
+    '172.16.5.4',
+    '100.64.0.1',
+    '169.254.10.10',
+    'fd00::1',
+    'fe80::1',
+    '::1',
+  ]) {
     assert.deepEqual(await locate(proxied, proxiedSite, '127.0.0.1', address), unknown, address);
   }
   assert.deepEqual(await locate(proxied, proxiedSite, '127.0.0.1'), unknown, 'the loopback client itself');
@@ -83,7 +98,10 @@ test('the right-most untrusted hop is the client; hops left of it are not believ
   // The client claims to be 1.1.1.1 (AU); the real client the proxy saw was 8.8.8.8 (US).
   assert.equal((await locate(proxied, proxiedSite, '127.0.0.1', '1.1.1.1, 8.8.8.8')).country, 'US');
   // Trusted inner proxies (10.0.0.0/8) are skipped from the right.
-  assert.equal((await locate(proxied, proxiedSite, '127.0.0.1', '1.1.1.1, 81.2.69.142, 10.3.4.5')).country, 'GB');
+  assert.equal(
+    (await locate(proxied, proxiedSite, '127.0.0.1', '1.1.1.1, 81.2.69.142, 10.3.4.5')).country,
+    'GB',
+  );
   // A garbled chain is not believed at all: the proxy itself (loopback) is the client.
   assert.equal((await locate(proxied, proxiedSite, '127.0.0.1', '8.8.8.8, garbage')).country, '');
 });

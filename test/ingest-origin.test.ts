@@ -92,3 +92,11 @@ test('a refusal to an allowed origin still carries the CORS header, so the brows
   assertRefusal(response, 'VALIDATION_ERROR');
   assert.equal(response.headers.get('access-control-allow-origin'), 'https://www.example.com');
 });
+
+test('METHOD_NOT_ALLOWED: other methods on the ingest path name the allowed ones', async () => {
+  for (const method of ['GET', 'PUT', 'DELETE']) {
+    const response = await fetch(`${server.url}/e/${site.trackingCode}`, { method });
+    assertRefusal({ status: response.status, body: await response.json() }, 'METHOD_NOT_ALLOWED');
+    assert.equal(response.headers.get('allow'), 'POST, OPTIONS');
+  }
+});

@@ -73,14 +73,16 @@ test('different source addresses have separate budgets', async () => {
 test('the budget is per address, not per site', async () => {
   const second = await addSite(server, 'second.example');
   for (let i = 0; i < 30; i++) assert.equal((await send('127.0.0.5')).status, 202);
-  for (let i = 0; i < 30; i++) assert.equal((await send('127.0.0.5', server, second.trackingCode)).status, 202);
+  for (let i = 0; i < 30; i++)
+    assert.equal((await send('127.0.0.5', server, second.trackingCode)).status, 202);
   assert.equal((await send('127.0.0.5', server, second.trackingCode)).status, 429);
 });
 
 test('rate-limit refusals are counted for the site', async () => {
   const counted = await addSite(server, 'counted.example');
   for (let i = 0; i < 60; i++) await send('127.0.0.6', server, counted.trackingCode);
-  for (let i = 0; i < 3; i++) assert.equal((await send('127.0.0.6', server, counted.trackingCode)).status, 429);
+  for (let i = 0; i < 3; i++)
+    assert.equal((await send('127.0.0.6', server, counted.trackingCode)).status, 429);
   await server.runtime.refusals.flush();
   const counts = await server.runtime.metadata.refusals(utcDay(server.clock.now()), counted.id);
   assert.deepEqual(

@@ -44,17 +44,26 @@ test('NOT_AN_OBJECT: arrays, strings, numbers, booleans and null', async () => {
 
 test('VALIDATION_ERROR lists every missing required field', async () => {
   const fields = assertRefusal(await postEvent(server, site.trackingCode, {}), 'VALIDATION_ERROR');
-  assert.deepEqual(
-    fields.map((item) => item.field).sort(),
-    ['browser', 'device_type', 'os', 'session_id', 'url', 'user_agent'],
-  );
+  assert.deepEqual(fields.map((item) => item.field).sort(), [
+    'browser',
+    'device_type',
+    'os',
+    'session_id',
+    'url',
+    'user_agent',
+  ]);
   for (const item of fields) assert.equal(item.reason, 'is required', item.field);
 
   const partial = assertRefusal(
     await postEvent(server, site.trackingCode, { url: 'https://example.com/', os: 'Linux' }),
     'VALIDATION_ERROR',
   );
-  assert.deepEqual(partial.map((item) => item.field).sort(), ['browser', 'device_type', 'session_id', 'user_agent']);
+  assert.deepEqual(partial.map((item) => item.field).sort(), [
+    'browser',
+    'device_type',
+    'session_id',
+    'user_agent',
+  ]);
 });
 
 test('VALIDATION_ERROR gives each wrong field with its reason, all in one answer', async () => {
@@ -120,7 +129,11 @@ test('VALIDATION_ERROR names each over-long string field', async () => {
     ['user_agent', { user_agent: `MyApp/${'x'.repeat(eventLimits.userAgentMax)}` }, eventLimits.userAgentMax],
     ['browser', { browser: 'b'.repeat(eventLimits.shortFieldMax + 1) }, eventLimits.shortFieldMax],
     ['url', { url: `https://example.com/${'p'.repeat(eventLimits.urlMax)}` }, eventLimits.urlMax],
-    ['referrer', { referrer: `https://example.com/${'r'.repeat(eventLimits.referrerMax)}` }, eventLimits.referrerMax],
+    [
+      'referrer',
+      { referrer: `https://example.com/${'r'.repeat(eventLimits.referrerMax)}` },
+      eventLimits.referrerMax,
+    ],
     ['event_id', { event_id: 'e'.repeat(eventLimits.eventIdMax + 1) }, eventLimits.eventIdMax],
     ['visitor_id', { visitor_id: 'v'.repeat(eventLimits.visitorIdMax + 1) }, eventLimits.visitorIdMax],
     [
@@ -151,8 +164,15 @@ test('VALIDATION_ERROR names each over-long string field', async () => {
 });
 
 test('BOT_DETECTED: a generic client user agent gets 403', async () => {
-  for (const agent of ['curl/8.5.0', 'python-requests/2.31.0', 'Googlebot/2.1 (+http://www.google.com/bot.html)']) {
-    assertRefusal(await postEvent(server, site.trackingCode, { ...valid, user_agent: agent }), 'BOT_DETECTED');
+  for (const agent of [
+    'curl/8.5.0',
+    'python-requests/2.31.0',
+    'Googlebot/2.1 (+http://www.google.com/bot.html)',
+  ]) {
+    assertRefusal(
+      await postEvent(server, site.trackingCode, { ...valid, user_agent: agent }),
+      'BOT_DETECTED',
+    );
   }
 });
 
@@ -166,12 +186,17 @@ test('PAYLOAD_TOO_LARGE: a body over 32 KiB, with a length or chunked', async ()
     headers: { 'transfer-encoding': 'chunked' },
   });
   assertRefusal(chunked, 'PAYLOAD_TOO_LARGE');
-
 });
 
 test('UNSUPPORTED_MEDIA_TYPE: form posts and other types', async () => {
-  for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
-    const response = await postEvent(server, site.trackingCode, JSON.stringify(valid), { 'content-type': type });
+  for (const type of [
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/xml',
+  ]) {
+    const response = await postEvent(server, site.trackingCode, JSON.stringify(valid), {
+      'content-type': type,
+    });
     assertRefusal(response, 'UNSUPPORTED_MEDIA_TYPE');
   }
 });
@@ -207,6 +232,10 @@ test('refusals are counted per site, day and reason and can be read back', async
   await send({ ...valid, user_agent: 'curl/8.0' });
   await postEvent(server, counted.trackingCode, valid, { origin: 'https://evil.example' });
   await postEvent(server, 'ZV_no_such_code', valid);
+  await send(JSON.stringify({ ...valid, pad: 'x'.repeat(33 * 1024) }));
+  await postEvent(server, counted.trackingCode, 'a=b', {
+    'content-type': 'application/x-www-form-urlencoded',
+  });
 
   await server.runtime.refusals.flush();
   const day = utcDay(server.clock.now());
@@ -218,6 +247,8 @@ test('refusals are counted per site, day and reason and can be read back', async
       { reason: 'INVALID_JSON', count: 1, day },
       { reason: 'NOT_AN_OBJECT', count: 1, day },
       { reason: 'ORIGIN_NOT_ALLOWED', count: 1, day },
+      { reason: 'PAYLOAD_TOO_LARGE', count: 1, day },
+      { reason: 'UNSUPPORTED_MEDIA_TYPE', count: 1, day },
       { reason: 'VALIDATION_ERROR', count: 1, day },
     ],
   );

@@ -54,7 +54,7 @@ export function createClient(options: ClientOptions): ZenovayClient {
   const log = logger(options.debug);
   const defaults: ServerDefaults = { ...serverDefaults(), ...options.defaults };
   const batched = typeof options.apiKey === 'string' && options.apiKey !== '';
-  const maxQueueSize = options.maxQueueSize ?? 10_000;
+  const maxQueueSize = options.maxQueueSize ?? 100_000;
   const delivery = new Delivery({
     transport: transportFor(options, batched, timing),
     timing,

@@ -55,7 +55,7 @@ export interface ClientOptions {
   apiKey?: string;
   /** Overrides of the device fields sent with every event. */
   defaults?: Partial<ServerDefaults>;
-  /** Most events held (queued, waiting to retry or in flight). Beyond it: `QUEUE_FULL`. Default 10,000. */
+  /** Most events held (queued, waiting to retry or in flight). Beyond it: `QUEUE_FULL`. Default 100,000 (a few hundred bytes each). */
   maxQueueSize?: number;
   /** Requests in flight at once. Default 4 (single events) or 2 (batches). */
   concurrency?: number;

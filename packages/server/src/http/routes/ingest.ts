@@ -57,6 +57,14 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps
       .send();
   });
 
+  // A GET pixel or a PUT is a sender's mistake worth naming, rather than "nothing at this path".
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: '/e/:trackingCode',
+    handler: async (_request, reply) =>
+      sendApiError(reply.header('Allow', 'POST, OPTIONS'), new ApiError('METHOD_NOT_ALLOWED')),
+  });
+
   app.post<{ Params: IngestParams }>(
     '/e/:trackingCode',
     {

@@ -1,0 +1,65 @@
+// npm run bench:sdk [-- --events N] : @zenovay/node vs posthog-node vs @segment/analytics-node,
+// each in its own process against the same local sink (bench/sdk/sink.ts), clean and with faults.
+import { execFile } from 'node:child_process';
+import { parseArgs, promisify } from 'node:util';
+import { startSink } from './sink.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    'shutdown-ms': { type: 'string', default: '120000' },
+    only: { type: 'string' },
+  },
+});
+const events = Number(values.events);
+const shutdownMs = Number(values['shutdown-ms']);
+const sdks = values.only ? values.only.split(',') : ['zenovay', 'posthog-node', 'segment'];
+const labels: Record<string, string> = {
+  zenovay: '@zenovay/node',
+  'posthog-node': 'posthog-node',
+  segment: '@segment/analytics-node',
+};
+
+const sink = await startSink();
+const rows: string[] = [];
+try {
+  for (const faults of [false, true]) {
+    for (const sdk of sdks) {
+      sink.reset(faults);
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'bench/sdk/worker.ts', sdk, sink.url, String(events), String(shutdownMs)],
+        { timeout: shutdownMs + 120_000, maxBuffer: 16 * 1024 * 1024 },
+      );
+      const line = stdout.trim().split('\n').at(-1) ?? '{}';
+      const measured = JSON.parse(line) as {
+        wallMs: number;
+        cpuMs: number;
+        peakRssMb: number;
+        closeError: string;
+      };
+      const counts = sink.counts();
+      const duplicates = counts.eventsReceived - counts.distinct;
+      const row = [
+        labels[sdk],
+        faults ? 'faults' : 'clean',
+        (measured.wallMs / 1000).toFixed(1),
+        (measured.cpuMs / 1000).toFixed(2),
+        String(measured.peakRssMb),
+        String(counts.requests),
+        `${counts.distinct} (${((100 * counts.distinct) / events).toFixed(1)}%)`,
+        String(duplicates),
+      ];
+      rows.push(`| ${row.join(' | ')} |`);
+      console.error(`${row.join('  ')}${measured.closeError ? `  close: ${measured.closeError}` : ''}`);
+    }
+  }
+} finally {
+  await sink.close();
+}
+console.log(`\n${events.toLocaleString('en')} events per run, Node ${process.version}\n`);
+console.log(
+  '| SDK | profile | wall s | CPU s | peak RSS MB | HTTP requests | events delivered | resent to sink |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);

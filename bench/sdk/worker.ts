@@ -1,0 +1,81 @@
+// One SDK, one run, in its own process so CPU time and peak RSS are the SDK's alone.
+// Usage (from run.ts): node --import tsx bench/sdk/worker.ts <sdk> <sinkUrl> <events> <shutdownMs>
+import { performance } from 'node:perf_hooks';
+
+const [sdk, sinkUrl, eventsArg, shutdownArg] = process.argv.slice(2);
+const events = Number(eventsArg);
+const shutdownMs = Number(shutdownArg);
+
+interface Driver {
+  track(i: number): void;
+  close(): Promise<void>;
+}
+
+async function driver(): Promise<Driver> {
+  if (sdk === 'zenovay') {
+    const { createClient } = await import('../../packages/node/src/index.ts');
+    const key = `zv_${'b'.repeat(43)}`; // the sink does not check it
+    const client = createClient({ trackingCode: 'ZV_bench', host: sinkUrl!, apiKey: key });
+    return {
+      track: (i) => {
+        void client.trackEvent('bench', {
+          url: `https://example.com/p/${i % 100}`,
+          sessionId: `srv-session-${i % 1000}`,
+          properties: { i },
+        });
+      },
+      close: async () => {
+        await client.shutdown({ timeoutMs: shutdownMs });
+      },
+    };
+  }
+  if (sdk === 'posthog-node') {
+    const { PostHog } = await import('posthog-node');
+    const client = new PostHog('phc_bench', { host: sinkUrl! });
+    return {
+      track: (i) =>
+        client.capture({
+          distinctId: `user-${i % 1000}`,
+          event: 'bench',
+          properties: { url: `https://example.com/p/${i % 100}`, i },
+        }),
+      close: () => client.shutdown(shutdownMs),
+    };
+  }
+  if (sdk === 'segment') {
+    const { Analytics } = await import('@segment/analytics-node');
+    const client = new Analytics({ writeKey: 'bench', host: sinkUrl! });
+    client.on('error', () => undefined);
+    return {
+      track: (i) =>
+        client.track({
+          userId: `user-${i % 1000}`,
+          event: 'bench',
+          properties: { url: `https://example.com/p/${i % 100}`, i },
+        }),
+      close: () => client.closeAndFlush({ timeout: shutdownMs }),
+    };
+  }
+  throw new Error(`unknown sdk ${sdk}`);
+}
+
+const d = await driver();
+const cpuStart = process.cpuUsage();
+const wallStart = performance.now();
+for (let i = 0; i < events; i++) d.track(i);
+let closeError = '';
+try {
+  await d.close();
+} catch (error) {
+  closeError = error instanceof Error ? error.message : String(error);
+}
+const wallMs = performance.now() - wallStart;
+const cpu = process.cpuUsage(cpuStart);
+const result = {
+  wallMs: Math.round(wallMs),
+  cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  closeError,
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
