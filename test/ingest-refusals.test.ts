@@ -258,4 +258,20 @@ test('refusals are counted per site, day and reason and can be read back', async
     'unknown tracking codes are counted under the empty site id',
   );
   assert.equal((await storedEvents(server, counted.id)).length, 1, 'only the valid event was stored');
+
+  // The next UTC day counts in its own row; earlier flushes are added to, not replaced.
+  server.clock.advance(24 * 3_600_000);
+  await send({ ...valid, user_agent: 'curl/8.0' });
+  await server.runtime.refusals.flush();
+  const nextDay = utcDay(server.clock.now());
+  const bots = (await server.runtime.metadata.refusals(day, counted.id)).filter(
+    (item) => item.reason === 'BOT_DETECTED',
+  );
+  assert.deepEqual(
+    bots.map((item) => [item.day, item.count]),
+    [
+      [day, 2],
+      [nextDay, 1],
+    ],
+  );
 });

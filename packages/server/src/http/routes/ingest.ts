@@ -42,7 +42,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps
       reply.header('Access-Control-Allow-Origin', origin);
       reply.header('Vary', 'Origin');
     }
-    request.zvClientIp = deps.clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for']);
+    // Already set when a valid first-party proxy key named the visitor (proxy/proxy-gate.ts).
+    request.zvClientIp ||= deps.clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for']);
     return undefined;
   };
 
