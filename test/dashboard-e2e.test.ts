@@ -265,6 +265,31 @@ test('the numbers shown equal what the engine and the REST API return', async ()
   await screenshot(page, 'dashboard');
 });
 
+test('the live counter refreshes on its own', async () => {
+  const fresh = await openPage(browser, server.url);
+  try {
+    await fresh.context.addCookies(await watched.context.cookies());
+    await fresh.page.clock.install(); // the page's timers run when the test says so
+    await fresh.page.goto(`/sites/${site.id}`);
+    await fresh.page.waitForFunction(() =>
+      document.querySelector('[data-testid=live]')?.textContent?.startsWith('4 '),
+    );
+    await sendEvent(server, site.trackingCode, {
+      ip: '9.9.9.9',
+      session: 'sess-live-0001',
+      url: 'https://shop.example/',
+    });
+    server.clock.advance(3_000); // past the live counter's 2 s cache
+    await fresh.page.clock.runFor(10_000);
+    await fresh.page.waitForFunction(() =>
+      document.querySelector('[data-testid=live]')?.textContent?.startsWith('5 '),
+    );
+    assert.deepEqual(fresh.problems, []);
+  } finally {
+    await fresh.context.close();
+  }
+});
+
 test('clicking a row filters everything, the filter lives in the URL, and survives a reload', async () => {
   await page.click(
     '[data-panel=locations] table[data-dimension="visit:country"] button:has-text("United States")',
@@ -305,7 +330,7 @@ test('clicking a row filters everything, the filter lives in the URL, and surviv
   await page.click('[data-testid=filters] [data-dimension="visit:country"] .chip-remove');
   await page.click('[data-testid=filters] [data-dimension="event:name"] .chip-remove');
   await page.waitForSelector('[data-testid=filters]', { state: 'detached' });
-  await page.click('[data-panel=map] path[data-country=AU]');
+  await page.click('[data-panel=map] path.active[data-country=AU]'); // active once its numbers arrive
   await page.waitForURL((url) => url.searchParams.getAll('f').includes('visit:country|AU'));
   await assertTopStatsMatch([['is', 'visit:country', ['AU']]]);
   assert.deepEqual(watched.problems, []);

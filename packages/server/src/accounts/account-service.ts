@@ -7,6 +7,9 @@ import type { AccountStore, User, UserRecord } from './types.ts';
 /** Sessions last 14 days from sign-in, then the person signs in again. */
 export const defaultSessionTtlMs = 14 * 86_400_000;
 
+/** The one-time setup was already done by someone else: sign in instead. */
+export class SetupAlreadyDoneError extends Error {}
+
 /** Input a person can fix (bad email, short password, taken email); the message is for them. */
 export class AccountInputError extends Error {
   constructor(
@@ -71,12 +74,8 @@ export class AccountService {
       createdAt: new Date(this.clock.now()).toISOString(),
     };
     if (!(await this.store.createUser(user, options))) {
-      throw new AccountInputError(
-        'email',
-        options.onlyIfFirst
-          ? 'Setup is already done; sign in instead.'
-          : 'An account with this email exists.',
-      );
+      if (options.onlyIfFirst) throw new SetupAlreadyDoneError('setup is already done');
+      throw new AccountInputError('email', 'An account with this email exists.');
     }
     return publicUser(user);
   }

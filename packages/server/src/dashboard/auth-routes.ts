@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AccountInputError } from '../accounts/account-service.ts';
+import { AccountInputError, SetupAlreadyDoneError } from '../accounts/account-service.ts';
 import type { User } from '../accounts/types.ts';
 import { ApiError } from '../errors.ts';
 import { rateLimitKey } from '../http/client-ip.ts';
@@ -32,8 +32,7 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: DashboardDeps, 
     try {
       user = await deps.accounts.createUser(email, password, { onlyIfFirst: true });
     } catch (error) {
-      if (error instanceof AccountInputError && /already/.test(error.message))
-        throw new ApiError('SETUP_ALREADY_DONE');
+      if (error instanceof SetupAlreadyDoneError) throw new ApiError('SETUP_ALREADY_DONE');
       throw accountInputRefusal(error);
     }
     return signIn(request, reply, user);

@@ -11,7 +11,7 @@ import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import { SiteService } from '../sites/site-service.ts';
-import { createDuckDbStatsEngine } from '../stats/index.ts';
+import { createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import type { MetadataStore } from '../store/types.ts';
 import type { DashboardDeps } from './deps.ts';
 
@@ -37,6 +37,8 @@ export interface OpenDashboardInput {
   readonly flushRefusals: () => Promise<void>;
   readonly loginLimiter?: RateLimiter;
   readonly staticDir?: string;
+  /** The stats engine to share with the REST API; by default one over `duckdb`. */
+  readonly stats?: StatsEngine;
 }
 
 /** Builds the dashboard's dependencies on the runtime's stores; `close` releases its connection. */
@@ -55,7 +57,7 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     directory: input.directory,
     metadata: input.metadata,
     apiKeys: new ApiKeyService(input.metadata, input.clock),
-    stats: createDuckDbStatsEngine(input.duckdb),
+    stats: input.stats ?? createDuckDbStatsEngine(input.duckdb),
     liveVisitors: (siteId: string) => live.count(siteId),
     flushRefusals: input.flushRefusals,
     loginLimiter: input.loginLimiter ?? new MemoryRateLimiter(loginAttemptRules),
