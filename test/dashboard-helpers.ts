@@ -12,7 +12,14 @@ export const screenshotDir = path.resolve('test-results/screenshots');
 /** Config for dashboard tests: the test itself is the trusted proxy, so X-Forwarded-For picks the country. */
 export const dashboardTestConfig = { trustedProxyCidrs: ['127.0.0.1/32'] };
 
+const builtIndex = path.resolve('packages/dashboard/dist/index.html');
+
 export function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(builtIndex)) {
+    throw new Error(
+      'the dashboard is not built: run `npm run build -w @zenovay/dashboard` (npm install does it)',
+    );
+  }
   return chromium.launch({
     executablePath: chromiumPath,
     args: [

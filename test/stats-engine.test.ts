@@ -4,8 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { StatsResponse } from '../packages/server/src/stats/index.ts';
-import { type Fixture, nowMs, openFixture, q, siteA, siteAUtc } from './stats-fixture.ts';
+import {
+  overviewQueries,
+  type StatsQueryError,
+  type StatsResponse,
+} from '../packages/server/src/stats/index.ts';
+import { type Fixture, nowMs, openFixture, q, siteA, siteAUtc, week } from './stats-fixture.ts';
 
 let fx: Fixture;
 before(async () => {
@@ -486,5 +490,32 @@ describe('date presets', () => {
       Date.parse('2026-03-09T10:00:00Z'),
     );
     assert.deepEqual(res.results[0]?.metrics, [2]); // V7 (20:00) and V8 (23:30) on March 8 UTC
+  });
+});
+
+describe('queryMany', () => {
+  it('answers a batch exactly as one query at a time', async () => {
+    const overview = Object.values(overviewQueries(siteA.id, week, [], { panelLimit: 3 }));
+    const extra = [
+      q({ dimensions: ['event:name'], metrics: ['visitors', 'conversion_rate', 'revenue'] }),
+      q({
+        dimensions: ['event:props:plan'],
+        filters: [{ op: 'contains', dimension: 'visit:source', values: ['goo'] }],
+      }),
+      q({ dimensions: ['time:hour'], metrics: ['visits', 'bounce_rate'], compare: 'previous_period' }),
+      q({ dateRange: { kind: 'preset', preset: '7d' }, dimensions: ['visit:channel'] }),
+    ];
+    const queries = [...overview, ...extra];
+    const batch = await fx.engine.queryMany(queries, siteA, nowMs);
+    const single = await Promise.all(queries.map((query) => fx.engine.query(query, siteA, nowMs)));
+    assert.deepEqual(batch, single);
+    assert.deepEqual(batch[0]?.results[0]?.metrics, [7, 8, 9, 1.13, 38, 279]); // top stats, as above
+  });
+
+  it('names the query of a validation error', async () => {
+    await assert.rejects(
+      fx.engine.queryMany([q(), q({ metrics: [] })], siteA, nowMs),
+      (error: StatsQueryError) => error.fields.some((f) => f.field === '[1].metrics'),
+    );
   });
 });

@@ -25,3 +25,18 @@ export function processCpuMs(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/**
+ * Microseconds, since boot, in which some runnable task waited for a CPU (Linux PSI, "some" line
+ * of /proc/pressure/cpu); null where unavailable. Its growth over the measured window shows how
+ * much the run was competing for the cores, with itself and with everything else on the machine.
+ */
+export function cpuPressureUs(): number | null {
+  try {
+    const text = fs.readFileSync('/proc/pressure/cpu', 'utf8');
+    const total = /^some .*total=(\d+)/m.exec(text)?.[1];
+    return total === undefined ? null : Number(total);
+  } catch {
+    return null;
+  }
+}

@@ -10,6 +10,8 @@ export interface Measured {
   readonly stored: number | null;
   /** Server CPU (all threads) over the measured window, in ms; null where /proc is missing. */
   readonly serverCpuMs: number | null;
+  /** Share of the window in which some task waited for a CPU (Linux PSI); null where unavailable. */
+  readonly cpuPressure: number | null;
 }
 
 export interface RunSettings {
@@ -32,6 +34,7 @@ const headings = [
   'max ms',
   'srv µs/req',
   'gen µs/req',
+  'cpu wait',
   'responses',
   'by status',
 ];
@@ -68,6 +71,7 @@ export function printReport(results: readonly Measured[], settings: RunSettings)
       fixed(m.load.maxMs, 1),
       perRequestUs(m.serverCpuMs, m),
       perRequestUs(m.load.generatorCpuMs, m),
+      m.cpuPressure === null ? 'n/a' : `${fixed(100 * m.cpuPressure, 0)}%`,
       String(m.load.requests),
     ];
     console.log(`${cells.map(cell).join(' ')}  ${statuses}`);
@@ -110,6 +114,10 @@ export function printReport(results: readonly Measured[], settings: RunSettings)
       `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per target; ` +
       `node ${process.version}, ${os.cpus().length} CPUs, load average ${fixed(settings.loadBefore, 2)} before / ` +
       `${fixed(loadAfter ?? 0, 2)} after (other work on the machine skews the numbers)`,
+  );
+  console.log(
+    'srv/gen µs/req: CPU time of the server (all threads) and of the load generator per request; ' +
+      'cpu wait: share of the window in which some task waited for a core (Linux PSI)',
   );
   return durable;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test/support/ports.ts';
-import { processCpuMs } from './process-cpu.ts';
+import { cpuPressureUs, processCpuMs } from './process-cpu.ts';
 import type { LoadPlan, LoadResult } from './protocol.ts';
 import { type Measured, printReport } from './report.ts';
 import { startBareTarget, startFullTarget, type Target } from './targets.ts';
@@ -104,13 +104,21 @@ async function measure(kind: 'bare' | 'full', round: number): Promise<Measured> 
   const firstAddress = (round * 2 + (kind === 'bare' ? 0 : 1)) * 250_000;
   // Sample the server's CPU at the edges of the measured window (the generator keeps the same clock).
   let cpuAtStart: number | null = null;
+  let pressureAtStart: number | null = null;
   let serverCpuMs: number | null = null;
+  let cpuPressure: number | null = null;
   const startTimer = setTimeout(() => {
     cpuAtStart = processCpuMs(target.pid);
+    pressureAtStart = cpuPressureUs();
   }, warmupMs);
   const endTimer = setTimeout(() => {
     const now = processCpuMs(target.pid);
     serverCpuMs = now === null || cpuAtStart === null ? null : now - cpuAtStart;
+    const pressure = cpuPressureUs();
+    cpuPressure =
+      pressure === null || pressureAtStart === null
+        ? null
+        : (pressure - pressureAtStart) / (durationMs * 1000);
   }, warmupMs + durationMs);
   let load: LoadResult;
   try {
@@ -123,7 +131,7 @@ async function measure(kind: 'bare' | 'full', round: number): Promise<Measured> 
     clearTimeout(endTimer);
   }
   const { stored } = await target.stop();
-  return { kind, round, load, stored, serverCpuMs };
+  return { kind, round, load, stored, serverCpuMs, cpuPressure };
 }
 
 const [loadBefore] = os.loadavg();

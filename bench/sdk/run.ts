@@ -1,6 +1,9 @@
 // npm run bench:sdk [-- --events N] : @zenovay/node vs posthog-node vs @segment/analytics-node,
 // each in its own process against the same local sink (bench/sdk/sink.ts), clean and with faults.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { startSink } from './sink.ts';
 
@@ -20,6 +23,10 @@ const labels: Record<string, string> = {
   segment: '@segment/analytics-node',
 };
 
+// The SDK as published: built (ESM bundle) into a temporary directory, run by plain Node.
+const build = fs.mkdtempSync(path.join(os.tmpdir(), 'zenovay-node-bench-'));
+await promisify(execFile)(process.execPath, ['packages/node/scripts/build.mjs', build]);
+
 const sink = await startSink();
 const rows: string[] = [];
 try {
@@ -28,7 +35,7 @@ try {
       sink.reset(faults);
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', 'bench/sdk/worker.ts', sdk, sink.url, String(events), String(shutdownMs)],
+        ['bench/sdk/worker.mjs', sdk, sink.url, String(events), String(shutdownMs), build],
         { timeout: shutdownMs + 120_000, maxBuffer: 16 * 1024 * 1024 },
       );
       const line = stdout.trim().split('\n').at(-1) ?? '{}';
@@ -56,6 +63,7 @@ try {
   }
 } finally {
   await sink.close();
+  fs.rmSync(build, { recursive: true, force: true });
 }
 console.log(`\n${events.toLocaleString('en')} events per run, Node ${process.version}\n`);
 console.log(

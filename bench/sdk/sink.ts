@@ -24,7 +24,8 @@ export interface Sink {
  * One local sink that speaks the three SDKs' batch formats and stores event ids in memory:
  * Zenovay `POST /api/v1/events` (`events[].event_id`), PostHog `POST /batch/` (gzip, `batch[].uuid`),
  * Segment `POST /v1/batch` (`batch[].messageId`). With faults on it behaves like the SDK fault test's
- * proxy: ~30% 503, ~10% stored then the socket destroyed, bursts of 429 with Retry-After: 1.
+ * proxy: ~30% 503, ~10% stored then the socket destroyed, bursts of 429 with Retry-After: 1 lasting
+ * 2 s each (time-based, so a client that obeys Retry-After is not stalled 25 times over).
  */
 export async function startSink(): Promise<Sink> {
   let seen = new Set<string>();
@@ -65,7 +66,7 @@ export async function startSink(): Promise<Sink> {
       seen = new Set();
       requests = 0;
       eventsReceived = 0;
-      decide = faults ? faultProfile(20_260_310) : null;
+      decide = faults ? faultProfile(20_260_310, { burstMs: 2_000 }) : null;
     },
     counts: () => ({ requests, eventsReceived, distinct: seen.size }),
     close: async () => {

@@ -102,21 +102,29 @@ export async function startFaultProxy(
 
 /**
  * The issue's fault profile: about 30% answered 503, about 10% forwarded and then cut off, and
- * bursts of 429 with `Retry-After`. Seeded, so a failing run can be replayed.
+ * bursts of 429 with `Retry-After`. Seeded, so a failing run can be replayed. A burst is
+ * `burstLength` requests, or with `burstMs` a stretch of wall-clock time (a client that obeys
+ * Retry-After sends few requests into a time-based burst, but waits out every one of a counted one).
  */
-export function faultProfile(seed: number, options: { burstLength?: number; retryAfter?: string } = {}) {
+export function faultProfile(
+  seed: number,
+  options: { burstLength?: number; burstMs?: number; retryAfter?: string } = {},
+) {
   const random = mulberry32(seed);
   const burstLength = options.burstLength ?? 25;
+  const tooMany: Fate = { kind: 'status', status: 429, retryAfter: options.retryAfter ?? '1' };
   let burstLeft = 0;
+  let burstUntil = 0;
   return (): Fate => {
-    if (burstLeft > 0) {
-      burstLeft--;
-      return { kind: 'status', status: 429, retryAfter: options.retryAfter ?? '1' };
+    if (burstLeft > 0 || Date.now() < burstUntil) {
+      burstLeft = Math.max(0, burstLeft - 1);
+      return tooMany;
     }
     const roll = random();
     if (roll < 0.005) {
-      burstLeft = burstLength - 1;
-      return { kind: 'status', status: 429, retryAfter: options.retryAfter ?? '1' };
+      if (options.burstMs === undefined) burstLeft = burstLength - 1;
+      else burstUntil = Date.now() + options.burstMs;
+      return tooMany;
     }
     if (roll < 0.305) return { kind: 'status', status: 503 };
     if (roll < 0.405) return { kind: 'forward-then-destroy' };

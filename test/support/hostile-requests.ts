@@ -75,7 +75,7 @@ const nastyStrings = [
   'https://example.com/%zz%',
   'https://user:pass@example.com:99999/',
   "'; DROP TABLE events; --",
-  '${jndi:ldap://x}',
+  '$\u007bjndi:ldap://x}',
 ];
 
 const weirdString = fc.oneof(
@@ -89,27 +89,40 @@ const weirdString = fc.oneof(
 const weirdValueText: fc.Arbitrary<string> = fc.oneof(
   weirdString.map((s) => JSON.stringify(s)),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
-  fc.constantFrom('1e999', '-1e999', '-0', '1e-400', '123456789012345678901234567890', 'true', 'null', '[]', '{}'),
+  fc.constantFrom(
+    '1e999',
+    '-1e999',
+    '-0',
+    '1e-400',
+    '123456789012345678901234567890',
+    'true',
+    'null',
+    '[]',
+    '{}',
+  ),
   fc.constantFrom(...dangerousKeys).map((key) => `{${JSON.stringify(key)}:{"polluted":"yes"}}`),
 );
 
 const propertiesText = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom(...dangerousKeys), weirdString), weirdValueText), { maxLength: 60 })
+  .array(fc.tuple(fc.oneof(fc.constantFrom(...dangerousKeys), weirdString), weirdValueText), {
+    maxLength: 60,
+  })
   .map((entries) => objectText(entries));
 
 /** A mostly valid event with some fields replaced, removed, duplicated or joined by dangerous keys. */
 const mutatedEventText = fc
   .record({
     eventId: fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme-ascii' }),
-    replace: fc.array(fc.tuple(fc.constantFrom(...fields), weirdValueText), { maxLength: 4 }),
-    remove: fc.subarray([...fields]),
-    properties: fc.option(propertiesText),
+    replace: fc.array(fc.tuple(fc.constantFrom(...fields), weirdValueText), { maxLength: 2 }),
+    // Mostly complete events, so the checks after "is every field there" get their share.
+    remove: fc.oneof({ weight: 4, arbitrary: fc.constant([] as string[]) }, fc.subarray<string>([...fields])),
+    properties: fc.option(propertiesText, { freq: 2 }),
     extra: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...dangerousKeys), weirdString), weirdValueText), {
-      maxLength: 4,
+      maxLength: 3,
     }),
   })
   .map(({ eventId, replace, remove, properties, extra }) => {
-    const entries = validEntries(`fuzz-${eventId}`).filter(([key]) => !remove.includes(key as never));
+    const entries = validEntries(`fuzz-${eventId}`).filter(([key]) => !remove.includes(key));
     const replaced = new Map([...entries, ...replace]);
     if (properties !== null) replaced.set('properties', properties);
     // Extra entries go last, so a duplicate key overrides the valid value as JSON.parse does.
@@ -147,7 +160,10 @@ function bodyText(context: HostileContext): fc.Arbitrary<Buffer> {
       weight: 1,
       arbitrary: fc.integer({ min: 1, max: 5_000 }).map((depth) => {
         const entries = validEntries('deep-prop');
-        return objectText([...entries.filter(([k]) => k !== 'properties'), ['properties', `{"a":${deepArray(depth)}}`]]);
+        return objectText([
+          ...entries.filter(([k]) => k !== 'properties'),
+          ['properties', `{"a":${deepArray(depth)}}`],
+        ]);
       }),
     },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 40_000 }).map((depth) => '['.repeat(depth)) },
@@ -164,15 +180,25 @@ function bodyText(context: HostileContext): fc.Arbitrary<Buffer> {
   return fc.oneof(
     { weight: 8, arbitrary: text.map((t) => Buffer.from(t, 'utf8')) },
     { weight: 1, arbitrary: text.map((t) => Buffer.from(t, 'utf16le')) },
-    { weight: 1, arbitrary: text.map((t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)])) },
+    {
+      weight: 1,
+      arbitrary: text.map((t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)])),
+    },
     // Bytes that are not UTF-8, inside an otherwise valid event and on their own.
     {
       weight: 1,
-      arbitrary: fc
-        .uint8Array({ minLength: 1, maxLength: 16 })
-        .map((bytes) =>
-          Buffer.concat([Buffer.from('{"session_id":"'), Buffer.from(bytes), Buffer.from(`",${validEntries('bytes').map(([k, v]) => `"${k}":${v}`).slice(1).join(',')}}`)]),
-        ),
+      arbitrary: fc.uint8Array({ minLength: 1, maxLength: 16 }).map((bytes) =>
+        Buffer.concat([
+          Buffer.from('{"session_id":"'),
+          Buffer.from(bytes),
+          Buffer.from(
+            `",${validEntries('bytes')
+              .map(([k, v]) => `"${k}":${v}`)
+              .slice(1)
+              .join(',')}}`,
+          ),
+        ]),
+      ),
     },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 256 }).map((bytes) => Buffer.from(bytes)) },
   );
@@ -242,14 +268,34 @@ const headerArbitrary = fc.record({
     {
       weight: 2,
       arbitrary: fc
-        .constantFrom('1.2.3.4', '1.2.3.4, 10.0.0.1', 'unknown', '::1', '[::1]:80', ',,,', '999.1.1.1', '1.2.3.4'.repeat(500))
+        .constantFrom(
+          '1.2.3.4',
+          '1.2.3.4, 10.0.0.1',
+          'unknown',
+          '::1',
+          '[::1]:80',
+          ',,,',
+          '999.1.1.1',
+          '1.2.3.4'.repeat(500),
+        )
         .map((v) => [v]),
     },
     { weight: 1, arbitrary: fc.array(garbageHeaderValue, { minLength: 1, maxLength: 3 }) },
   ),
   extra: fc.array(
     fc.oneof(
-      fc.tuple(fc.constantFrom('X-Filler', 'Cookie', 'Referer', 'User-Agent', 'Accept'), garbageHeaderValue),
+      fc.tuple(
+        fc.constantFrom(
+          'X-Filler',
+          'Cookie',
+          'Referer',
+          'User-Agent',
+          'Accept',
+          'X-Zenovay-Proxy-Key',
+          'X-Request-Id',
+        ),
+        garbageHeaderValue,
+      ),
       fc.constantFrom<[string, string]>(
         ['Content-Encoding', 'gzip'],
         ['Expect', '100-continue'],
@@ -265,7 +311,15 @@ const headerArbitrary = fc.record({
     { maxLength: 3 },
   ),
   // Declared lengths shorter than the body, or not numbers at all; never longer (that would wait).
-  framing: fc.constantFrom('content-length', 'content-length', 'content-length', 'chunked', 'short', 'garbage', 'both'),
+  framing: fc.constantFrom(
+    'content-length',
+    'content-length',
+    'content-length',
+    'chunked',
+    'short',
+    'garbage',
+    'both',
+  ),
 });
 
 const codeArbitrary = (valid: string) =>
@@ -297,41 +351,95 @@ const codeArbitrary = (valid: string) =>
       ),
     },
     { weight: 1, arbitrary: fc.string({ maxLength: 80 }).map(encodeURIComponent) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[\s]/g, '')) },
+    {
+      weight: 1,
+      arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[\s]/g, '')),
+    },
   );
 
-const methods = ['POST', 'POST', 'POST', 'POST', 'POST', 'OPTIONS', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'FOO'];
+const methods = [
+  'POST',
+  'POST',
+  'POST',
+  'POST',
+  'POST',
+  'OPTIONS',
+  'GET',
+  'HEAD',
+  'PUT',
+  'DELETE',
+  'PATCH',
+  'FOO',
+];
+
+/**
+ * Which part of a request is hostile. Mostly one part at a time: a request hostile everywhere is
+ * refused by the HTTP parser before the JSON, origin or validation code ever sees it.
+ */
+const focuses = [
+  'body',
+  'body',
+  'body',
+  'body',
+  'body',
+  'headers',
+  'headers',
+  'framing',
+  'path',
+  'method',
+  'all',
+];
 
 /** A whole hostile request, as bytes for `sendRaw`. */
 export function hostileRequest(context: HostileContext): fc.Arbitrary<RawRequest> {
   return fc
     .record({
+      focus: fc.constantFrom(...focuses),
       method: fc.constantFrom(...methods),
       code: codeArbitrary(context.trackingCode),
       prefix: fc.constantFrom('/e/', '/e/', '/e/', '/e/', '//e/', '/E/', 'http://127.0.0.1/e/'),
       body: bodyText(context),
+      benignBody: mutatedEventText.map((text) => Buffer.from(text)),
+      benignType: fc.constantFrom('application/json', 'text/plain', 'text/plain;charset=UTF-8'),
       headers: headerArbitrary,
     })
-    .map(({ method, code, prefix, body, headers }) => {
-      const list: Array<[string, string]> = [['Host', '127.0.0.1'], ['Connection', 'close']];
-      for (const value of headers.contentType) list.push(['Content-Type', value]);
-      for (const value of headers.origin) list.push(['Origin', value]);
-      for (const value of headers.forwardedFor) list.push(['X-Forwarded-For', value]);
-      list.push(...headers.extra);
-      let payload: Buffer = body;
+    .map(({ focus, method, code, prefix, body, benignBody, benignType, headers }) => {
+      const hostile = (part: string) => focus === part || focus === 'all';
+      const list: Array<[string, string]> = [
+        ['Host', '127.0.0.1'],
+        ['Connection', 'close'],
+      ];
+      if (hostile('headers')) {
+        for (const value of headers.contentType) list.push(['Content-Type', value]);
+        for (const value of headers.origin) list.push(['Origin', value]);
+        for (const value of headers.forwardedFor) list.push(['X-Forwarded-For', value]);
+        list.push(...headers.extra);
+      } else {
+        list.push(['Content-Type', benignType]);
+      }
+      const content = hostile('body') ? body : benignBody;
+      let payload: Buffer = content;
       let contentLength = true;
-      if (headers.framing === 'chunked') {
+      const framing = hostile('framing') ? headers.framing : 'content-length';
+      if (framing === 'chunked') {
         list.push(['Transfer-Encoding', 'chunked']);
-        payload = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]);
-      } else if (headers.framing === 'short' && body.length > 0) {
-        list.push(['Content-Length', String(Math.floor(body.length / 2))]);
-      } else if (headers.framing === 'garbage') {
+        const size = `${content.length.toString(16)}\r\n`;
+        payload = Buffer.concat([Buffer.from(size), content, Buffer.from('\r\n0\r\n\r\n')]);
+      } else if (framing === 'short' && content.length > 0) {
+        list.push(['Content-Length', String(Math.floor(content.length / 2))]);
+      } else if (framing === 'garbage') {
         list.push(['Content-Length', 'abc']);
-      } else if (headers.framing === 'both') {
-        list.push(['Content-Length', String(body.length)], ['Content-Length', String(body.length + 1)]);
+      } else if (framing === 'both') {
+        list.push(['Content-Length', String(content.length)], ['Content-Length', String(content.length + 1)]);
         contentLength = false;
       }
-      // Control characters would split the request line; spaces would end the target early.
-      return { method, target: `${prefix}${code}`, headers: list, body: payload, contentLength };
+      const target = hostile('path') ? `${prefix}${code}` : `/e/${context.trackingCode}`;
+      return {
+        method: hostile('method') ? method : 'POST',
+        target,
+        headers: list,
+        body: payload,
+        contentLength,
+      };
     });
 }

@@ -26,11 +26,13 @@ export interface RawRequest {
 
 /** Builds the request bytes; header names and values are written as latin1 bytes. */
 export function encodeRequest(request: RawRequest): Buffer {
-  const body = typeof request.body === 'string' ? Buffer.from(request.body) : (request.body ?? Buffer.alloc(0));
+  const body =
+    typeof request.body === 'string' ? Buffer.from(request.body) : (request.body ?? Buffer.alloc(0));
   const headers = [...request.headers];
   const hasLength = headers.some(([name]) => name.toLowerCase() === 'content-length');
   const chunked = headers.some(([name]) => name.toLowerCase() === 'transfer-encoding');
-  if ((request.contentLength ?? true) && !hasLength && !chunked) headers.push(['Content-Length', `${body.length}`]);
+  if ((request.contentLength ?? true) && !hasLength && !chunked)
+    headers.push(['Content-Length', `${body.length}`]);
   const head = `${request.method} ${request.target} HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
@@ -44,6 +46,8 @@ export function sendRaw(port: number, bytes: Buffer, timeoutMs = 10_000): Promis
     const socket = net.connect({ port, host: '127.0.0.1' });
     let received = Buffer.alloc(0);
     let settled = false;
+    // The answer to HEAD announces a Content-Length but carries no body.
+    const head = bytes.subarray(0, 5).toString('latin1') === 'HEAD ';
     const finish = (outcome: RawResponse | null | Error) => {
       if (settled) return;
       settled = true;
@@ -52,10 +56,13 @@ export function sendRaw(port: number, bytes: Buffer, timeoutMs = 10_000): Promis
       if (outcome instanceof Error) reject(outcome);
       else resolve(outcome);
     };
-    const timer = setTimeout(() => finish(new Error(`no complete response within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no complete response within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const parsed = (): RawResponse | null | Error => {
       try {
-        return parseResponse(received);
+        return parseResponse(received, head);
       } catch (error) {
         return error as Error;
       }
@@ -74,7 +81,7 @@ export function sendRaw(port: number, bytes: Buffer, timeoutMs = 10_000): Promis
 }
 
 /** The first final response in `data` if it is complete (Content-Length or chunked framing), else null. */
-export function parseResponse(data: Buffer): RawResponse | null {
+export function parseResponse(data: Buffer, head = false): RawResponse | null {
   const headEnd = data.indexOf('\r\n\r\n');
   if (headEnd < 0) return null;
   const [statusLine = '', ...lines] = data.subarray(0, headEnd).toString('latin1').split('\r\n');
@@ -90,7 +97,8 @@ export function parseResponse(data: Buffer): RawResponse | null {
   const rest = data.subarray(headEnd + 4);
   const status = Number(match[1]);
   // An interim response (100 Continue) has no body; the real one follows it.
-  if (status < 200) return parseResponse(rest);
+  if (status < 200) return parseResponse(rest, head);
+  if (head) return { status, headers, body: Buffer.alloc(0) };
   if (headers['transfer-encoding']?.toLowerCase() === 'chunked') {
     const body = dechunk(rest);
     return body ? { status, headers, body } : null;

@@ -99,6 +99,7 @@ export function createClient(options: ClientOptions): ZenovayClient {
       json,
       bytes: Buffer.byteLength(json),
       attempts: 0,
+      strikes: 0,
       readyAt: 0,
       unitCap: Number.POSITIVE_INFINITY,
       settled: false,

@@ -10,6 +10,8 @@ export interface QueuedEvent {
   readonly json: string;
   readonly bytes: number;
   attempts: number;
+  /** Failed tries that count toward `maxRetries`: those the server did not schedule by Retry-After. */
+  strikes: number;
   readyAt: number;
   /** Lowered when a batch holding this event was too large (413), so it travels in smaller ones. */
   unitCap: number;
@@ -240,7 +242,10 @@ export class Delivery {
       this.settle(event, failed, outcome.message);
       return;
     }
-    if (event.attempts > this.options.maxRetries) {
+    // A refusal with Retry-After is the server pacing us, not the event failing: it costs no
+    // retry (the wait is the server's to set; shutdown's timeout still bounds it).
+    if (outcome.retryAfterMs === null) event.strikes++;
+    if (event.strikes > this.options.maxRetries) {
       this.settle(event, failed, `gave up after ${event.attempts} tries: ${outcome.message}`);
       return;
     }
@@ -248,7 +253,7 @@ export class Delivery {
     const serverWait =
       outcome.retryAfterMs === null ? 0 : Math.min(outcome.retryAfterMs, this.options.maxRetryAfterMs);
     if (outcome.retryAfterMs !== null) this.pausedUntil = Math.max(this.pausedUntil, now + serverWait);
-    const delay = Math.max(backoffDelay(event.attempts, this.options.backoff), serverWait);
+    const delay = Math.max(backoffDelay(Math.max(1, event.strikes), this.options.backoff), serverWait);
     event.readyAt = now + delay;
     this.delayed.push(event);
     this.options.log(`retry ${event.attempts} of ${event.eventId} in ${delay} ms (${outcome.code})`);

@@ -59,7 +59,10 @@ export interface ClientOptions {
   maxQueueSize?: number;
   /** Requests in flight at once. Default 4 (single events) or 2 (batches). */
   concurrency?: number;
-  /** Retries per event after the first try. Default 15 (with backoff, about 4 minutes). */
+  /**
+   * Retries per event after the first try. Default 15 (with backoff, about 4 minutes). Answers
+   * with `Retry-After` (the server pacing the client) do not count: the server sets that wait.
+   */
   maxRetries?: number;
   /** Exponential backoff with jitter between retries. Default base 200 ms, cap 30 s. */
   backoff?: BackoffOptions;

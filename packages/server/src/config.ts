@@ -14,6 +14,11 @@ export interface Config {
   readonly ingestLimits: readonly RateRule[];
   /** Addresses of the operator's own load balancers, whose X-Forwarded-For is believed. */
   readonly trustedProxyCidrs: readonly string[];
+  /**
+   * Per first-party proxy address (requests carrying a valid X-Zenovay-Proxy-Key): the proxy speaks
+   * for many visitors, each limited by `ingestLimits`, so its own budget is far higher.
+   */
+  readonly proxyIngestLimits: readonly RateRule[];
   /** Events waiting for the writer; beyond this new requests get 503 + Retry-After. */
   readonly writerMaxQueue: number;
   /** Most events one commit takes. */
@@ -52,6 +57,10 @@ export const defaultConfig: Config = Object.freeze({
     { limit: 5_000, windowMs: HOUR_MS },
   ]),
   trustedProxyCidrs: Object.freeze([]),
+  proxyIngestLimits: Object.freeze([
+    { limit: 6_000, windowMs: 10_000 },
+    { limit: 500_000, windowMs: HOUR_MS },
+  ]),
   writerMaxQueue: 20_000,
   writerMaxBatch: 5_000,
   dedupeWindowMs: 48 * HOUR_MS,
@@ -86,6 +95,10 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
       },
     ],
     trustedProxyCidrs: listFrom(env, 'ZENOVAY_TRUSTED_PROXIES'),
+    proxyIngestLimits: [
+      { limit: intFrom(env, 'ZENOVAY_PROXY_RATE_BURST_LIMIT', 6_000, 1, 1e9), windowMs: 10_000 },
+      { limit: intFrom(env, 'ZENOVAY_PROXY_RATE_SUSTAINED_LIMIT', 500_000, 1, 1e9), windowMs: HOUR_MS },
+    ],
     writerMaxQueue: intFrom(env, 'ZENOVAY_WRITER_MAX_QUEUE', defaultConfig.writerMaxQueue, 1, 10_000_000),
     writerMaxBatch: intFrom(env, 'ZENOVAY_WRITER_MAX_BATCH', defaultConfig.writerMaxBatch, 1, 1_000_000),
     dedupeWindowMs: intFrom(env, 'ZENOVAY_DEDUPE_WINDOW_HOURS', 48, 48, 24 * 365) * HOUR_MS,

@@ -28,6 +28,15 @@ export const errorRegistry = {
     message: 'Too many sign-in attempts; wait for the time in Retry-After, then try again.',
   },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Domain not authorized for this tracking code.' },
+  INVALID_PROXY_KEY: {
+    status: 401,
+    message:
+      'The X-Zenovay-Proxy-Key header is not an active proxy key for this site; see: zenovay proxy-keys list.',
+  },
+  INVALID_FORWARDED_FOR: {
+    status: 400,
+    message: 'A request with a proxy key must name the visitor as the right-most X-Forwarded-For address.',
+  },
   UNKNOWN_TRACKING_CODE: { status: 404, message: 'No site has this tracking code.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this path.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed on this path.' },
@@ -46,6 +55,16 @@ export const errorRegistry = {
     message: 'The event could not be stored; retry after the time in Retry-After.',
   },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side; the event was not stored.' },
+  // Refusals of the HTTP layer itself, before any route runs (see http/framework-errors.ts).
+  MALFORMED_REQUEST: {
+    status: 400,
+    message: 'The request is not well-formed HTTP (request line, headers, framing or URL encoding).',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request line and headers are larger than this server accepts.',
+  },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive completely in time.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

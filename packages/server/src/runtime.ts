@@ -1,10 +1,10 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
+import type { AccountService } from './accounts/account-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
-import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
-import type { AccountService } from './accounts/account-service.ts';
 import { openDashboard } from './dashboard/index.ts';
+import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
 import { buildApp } from './http/app.ts';
 import { createBotFilter } from './ingest/bot-filter.ts';
 import { createEventPipeline } from './ingest/pipeline.ts';
@@ -13,6 +13,7 @@ import { SaltProvider } from './ingest/salt-provider.ts';
 import { openServerSessions } from './ingest/server-session-seed.ts';
 import { MemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.ts';
 import { createLogger, type Logger } from './log.ts';
+import { ProxyKeyRegistry } from './proxy/proxy-key-registry.ts';
 import { SiteDirectory } from './sites/site-directory.ts';
 import { SiteService } from './sites/site-service.ts';
 import { DuckDbEventStore } from './store/duckdb/event-store.ts';
@@ -40,6 +41,8 @@ export interface Runtime {
   readonly duckdb: DuckDBInstance;
   /** Dashboard users, sessions and site ownership (`zenovay users add` goes through this). */
   readonly accounts: AccountService;
+  /** First-party proxy keys, checked in memory on the ingest path (`zenovay proxy-keys`). */
+  readonly proxyKeys: ProxyKeyRegistry;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const events = await DuckDbEventStore.open(instance);
   const geo = options.geo ?? (await openDbIpGeoReader());
   const directory = new SiteDirectory(metadata);
+  const proxyKeys = await ProxyKeyRegistry.open(metadata, clock);
   await directory.refresh();
   const writer = await EventWriter.start({
     store: events,
@@ -86,6 +90,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     log,
     sites: directory,
     limiter: options.limiter ?? new MemoryRateLimiter(config.ingestLimits),
+    proxy: { keys: proxyKeys, limiter: new MemoryRateLimiter(config.proxyIngestLimits) },
     processEvent,
     countRefusal: (siteId, code) => refusals.count(siteId, code),
     writerQueueLength: () => writer.queueLength,
@@ -117,6 +122,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     writer,
     duckdb: instance,
     accounts: dashboard.deps.accounts,
+    proxyKeys,
     stop,
   };
 }

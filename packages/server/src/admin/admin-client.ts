@@ -8,6 +8,7 @@ import {
   adminSocketPath,
   type CreatedKeyInfo,
 } from './admin-ops.ts';
+import { socketProxyKeyOps } from './proxy-key-ops.ts';
 
 /** Admin operations sent to the running server over its Unix socket. */
 export function socketAdminOps(dataDir: string): AdminOps {
@@ -44,6 +45,7 @@ export function socketAdminOps(dataDir: string): AdminOps {
       });
     },
     addUser: (input) => call<User>(socketPath, 'POST', '/users', input),
+    proxyKeys: socketProxyKeyOps((method, path, body) => call(socketPath, method, path, body)),
     close: async () => undefined,
   };
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { User } from '../accounts/types.ts';
 import type { ExportFormat } from '../api/event-export.ts';
 import type { ApiKeyRecord, RefusalCount, Site } from '../store/types.ts';
+import type { ProxyKeyOps } from './proxy-key-ops.ts';
 
 /** A key as the CLI shows it: everything but the hash (which nobody outside the store needs). */
 export type ApiKeyInfo = Omit<ApiKeyRecord, 'keyHash'>;
@@ -36,6 +37,8 @@ export interface AdminOps {
   exportEvents(input: ExportInput): Promise<ExportOutput>;
   /** A dashboard account; throws `AdminInputError` for a bad or taken email or a short password. */
   addUser(input: { email: string; password: string }): Promise<User>;
+  /** First-party proxy keys (`zenovay proxy-keys`). */
+  readonly proxyKeys: ProxyKeyOps;
   close(): Promise<void>;
 }
 

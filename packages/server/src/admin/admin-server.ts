@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime.ts';
 import { InvalidDomainError } from '../sites/site-service.ts';
 import { AdminInputError, adminSocketPath } from './admin-ops.ts';
 import { keyAndExportOps } from './key-ops.ts';
+import { answerProxyKeyAdmin, registryProxyKeyOps } from './proxy-key-ops.ts';
 
 export interface AdminServer {
   close(): Promise<void>;
@@ -103,8 +104,11 @@ async function handle(
       await pipeline(exported.stream, response);
       return undefined;
     }
-    default:
-      return [404, { error: 'not found' }];
+    default: {
+      const proxyKeys = registryProxyKeyOps(runtime.proxyKeys);
+      const answer = await answerProxyKeyAdmin(proxyKeys, route, url, () => readBody(request));
+      return answer ?? [404, { error: 'not found' }];
+    }
   }
 }
 

@@ -1,11 +1,13 @@
 import { addUserForAdmin, openAccounts } from '../accounts/user-admin.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import { systemClock } from '../clock.ts';
+import { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import { SiteService } from '../sites/site-service.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
 import type { AdminOps } from './admin-ops.ts';
 import { keyAndExportOps } from './key-ops.ts';
+import { registryProxyKeyOps } from './proxy-key-ops.ts';
 
 /** Admin operations on the DuckDB file itself, for when no server is running. */
 export async function directAdminOps(dataDir: string): Promise<AdminOps> {
@@ -19,6 +21,7 @@ export async function directAdminOps(dataDir: string): Promise<AdminOps> {
     refusals: ({ fromDay, siteId }) => metadata.refusals(fromDay, siteId),
     ...keyAndExportOps(new ApiKeyService(metadata, systemClock), metadata, instance),
     addUser: (input) => addUserForAdmin(users.accounts, input),
+    proxyKeys: registryProxyKeyOps(await ProxyKeyRegistry.open(metadata, systemClock)),
     close: async () => {
       users.close();
       metadata.close();

@@ -9,6 +9,7 @@ import { isLockConflict } from '../store/duckdb/open.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
 import { type ExportIo, runExportCommand } from './export-command.ts';
 import { runKeysCommand } from './keys-command.ts';
+import { proxyKeysUsage, runProxyKeysCommand } from './proxy-keys-command.ts';
 
 const usage = `Usage: zenovay <command> [options]
 
@@ -19,6 +20,7 @@ const usage = `Usage: zenovay <command> [options]
                                                      create an API key (shown once; default scope read)
   keys list                                          list API keys (prefix, scope, state)
   keys revoke <prefix>                               revoke a key at once
+${proxyKeysUsage}
   users add <email> [--password-stdin]               create a dashboard account (prints a generated
                                                      password unless one is piped on stdin)
   export --site ID --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|ndjson] [--out FILE]
@@ -89,6 +91,10 @@ export async function runCli(
       const code = await runKeysCommand(ops, command, rest, values, out);
       if (code !== undefined) return code;
     }
+    if (group === 'proxy-keys') {
+      const code = await runProxyKeysCommand(ops.proxyKeys, command, rest, values, out);
+      if (code !== undefined) return code;
+    }
     if (group === 'export') return await runExportCommand(ops, values, io);
     if (group === 'users') {
       const options = { json: values.json, passwordStdin: values['password-stdin'] };
@@ -119,8 +125,8 @@ function siteJson(site: Site) {
   return {
     id: site.id,
     domain: site.domain,
-    name: site.name,
     tracking_code: site.trackingCode,
+    name: site.name,
     timezone: site.timezone,
     created_at: site.createdAt,
   };

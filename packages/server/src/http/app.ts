@@ -9,11 +9,14 @@ import type { ErrorCode } from '../errors.ts';
 import type { ProcessEvent } from '../ingest/pipeline.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
+import { installProxyGate } from '../proxy/proxy-gate.ts';
+import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import type { MetadataStore } from '../store/types.ts';
 import { registerJsonBodyParser } from './body-parser.ts';
 import { createClientIpResolver } from './client-ip.ts';
 import { installErrorHandlers } from './error-handler.ts';
+import { answerClientError, answerFrameworkError } from './framework-errors.ts';
 import { decorateRequests } from './request-context.ts';
 import { registerBatchIngestRoute } from './routes/batch-ingest.ts';
 import { registerHealthRoute } from './routes/health.ts';
@@ -36,6 +39,8 @@ export interface AppDeps {
   readonly apiLimiter?: RateLimiter;
   /** The web dashboard at `/` and `/api/dashboard`; omitted, the server runs without it. */
   readonly dashboard?: DashboardDeps & { duckdb: DuckDBInstance };
+  /** First-party proxy keys (X-Zenovay-Proxy-Key on `/e/` and `/z.js`); omitted, none are valid. */
+  readonly proxy?: { readonly keys: ProxyKeyRegistry; readonly limiter: RateLimiter };
 }
 
 /** Builds the HTTP app without listening, so tests and `main` share exactly one wiring. */
@@ -48,8 +53,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 65_000,
-    return503OnClosing: true,
+    // Requests that reach a closing server are still served (their responses close the connection)
+    // rather than refused with a body outside our error shape; `stop` commits what they add.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   decorateRequests(app);
   installRequestIds(app);
@@ -58,6 +67,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (request.zvSite) deps.countRefusal(request.zvSite.id, code);
   });
   registerHealthRoute(app, { queueLength: deps.writerQueueLength });
+  if (deps.proxy) {
+    installProxyGate(app, {
+      keys: deps.proxy.keys,
+      proxyLimiter: deps.proxy.limiter,
+      sites: deps.sites,
+      clientIp: createClientIpResolver(deps.config.trustedProxyCidrs),
+      clock: deps.clock,
+      log: deps.log,
+      countRefusal: deps.countRefusal,
+    });
+  }
   registerTrackerScriptRoute(app);
   registerIngestRoutes(app, {
     sites: deps.sites,

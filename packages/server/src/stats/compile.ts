@@ -6,7 +6,7 @@
  *   agg     metrics per dimension tuple (via one row per visit and tuple when bounce/duration ask)
  *   rev     revenue per tuple and currency; conv: conversion denominators
  */
-import type { SqlDialect } from './dialect.ts';
+import type { SqlDialect, TimeBucket } from './dialect.ts';
 import { FieldContext } from './fields.ts';
 import { type SqlParam, SqlParams } from './sql-params.ts';
 import {
@@ -30,6 +30,43 @@ export interface CompileOptions {
   readonly range: ResolvedRange;
   readonly limit: number;
   readonly offset: number;
+  /** Read the range's events and visits from tables built once for a batch (see prepare.ts). */
+  readonly prepared?: PreparedTables;
+}
+
+/** Temporary tables holding one site's events in range (`ev` columns) and its visits (`sess` columns). */
+export interface PreparedTables {
+  readonly events: string;
+  readonly visits: string;
+  /** Whether the events table carries prop_keys / prop_values. */
+  readonly withProps: boolean;
+}
+
+/** The scan of one site's events in a range: ids hashed, only the columns asked for. */
+export function scanSql(
+  d: SqlDialect,
+  columns: Iterable<string>,
+  site: string,
+  start: string,
+  end: string,
+): string {
+  const scanned = [...columns].map((c) =>
+    c === 'session_id' || c === 'visitor_id' ? `${d.hashId(c)} AS ${c}` : c,
+  );
+  return `SELECT ${scanned.join(', ')} FROM events WHERE site_id = ${site} AND ts >= ${d.timestampFromMs(start)} AND ts < ${d.timestampFromMs(end)}`;
+}
+
+/** One row per visit from the scanned events `from`, with the visit expressions the fields asked for. */
+export function visitsSql(fields: FieldContext, from: string): string {
+  const raw = [...fields.sessionFields].map(([name, sql]) => `${sql} AS ${name}`);
+  if (fields.entryRecord.size > 0)
+    raw.push(`${fields.d.argMinRecord([...fields.entryRecord], 'ts')} AS entry`);
+  const rawSql = `(SELECT session_id${raw.length ? ', ' : ''}${raw.join(', ')} FROM ${from} GROUP BY session_id)`;
+  const visit = [...fields.visitExprs].map(([name, sql]) => `${sql} AS ${name}`);
+  const layered = fields.sourceLayer
+    ? `(SELECT raw.*, ${fields.sourceLayer} AS src FROM ${rawSql} raw)`
+    : rawSql;
+  return `SELECT raw.session_id, ${visit.join(', ')} FROM ${layered} raw`;
 }
 
 /** Event-scoped goal conditions, dropped from the filters of conversion-rate denominators. */
@@ -69,9 +106,6 @@ export function compileStatsQuery(
 ): CompiledStatement {
   const params = new SqlParams(d);
   const fields = new FieldContext(d, params, options.timezone, options.range);
-  const site = params.bind(query.siteId, 'string');
-  const start = params.bind(options.range.startMs, 'int');
-  const end = params.bind(options.range.endMs, 'int');
   const metrics = new Set<Metric>(query.metrics);
 
   const dims = query.dimensions.map((dim) => fields.dimension(dim));
@@ -108,21 +142,20 @@ export function compileStatsQuery(
   const totals = visitOnly ? fields.visitTotals() : null;
 
   const ctes: string[] = [];
-  const scanned = [...fields.eventColumns].map((c) =>
-    c === 'session_id' || c === 'visitor_id' ? `${d.hashId(c)} AS ${c}` : c,
-  );
-  ctes.push(
-    `ev AS (SELECT ${scanned.join(', ')} FROM events WHERE site_id = ${site} AND ts >= ${d.timestampFromMs(start)} AND ts < ${d.timestampFromMs(end)})`,
-  );
-  const join = fields.needsSessions ? ' JOIN sess s ON s.session_id = e.session_id' : '';
-  if (fields.needsSessions) {
-    const raw = [...fields.sessionFields].map(([name, sql]) => `${sql} AS ${name}`);
-    const rawSql = `(SELECT session_id${raw.length ? ', ' : ''}${raw.join(', ')} FROM ev GROUP BY session_id)`;
-    const visit = [...fields.visitExprs].map(([name, sql]) => `${sql} AS ${name}`);
-    ctes.push(
-      `sess AS (SELECT raw.session_id, ${visit.join(', ')} FROM ${fields.sourceLayer ? `(SELECT raw.*, ${fields.sourceLayer} AS src FROM ${rawSql} raw)` : rawSql} raw)`,
-    );
+  const prepared = options.prepared;
+  if (prepared && !prepared.withProps && fields.eventColumns.has('prop_keys')) {
+    throw new Error('the prepared events table has no properties');
   }
+  const ev = prepared?.events ?? 'ev';
+  const sess = prepared?.visits ?? 'sess';
+  if (!prepared) {
+    const site = params.bind(query.siteId, 'string');
+    const start = params.bind(options.range.startMs, 'int');
+    const end = params.bind(options.range.endMs, 'int');
+    ctes.push(`ev AS (${scanSql(d, fields.eventColumns, site, start, end)})`);
+    if (fields.needsSessions) ctes.push(`sess AS (${visitsSql(fields, 'ev')})`);
+  }
+  const join = fields.needsSessions ? ` JOIN ${sess} s ON s.session_id = e.session_id` : '';
   const isPageview = "event_type = 'pageview'";
   if (totals) {
     const aggregates = [
@@ -138,7 +171,7 @@ export function compileStatsQuery(
         : []),
     ];
     ctes.push(
-      `agg AS (SELECT ${[...dims.map((expr, i) => `${expr} AS d${i}`), ...aggregates].join(', ')} FROM sess s WHERE ${where}${groupBy(dimCols)})`,
+      `agg AS (SELECT ${[...dims.map((expr, i) => `${expr} AS d${i}`), ...aggregates].join(', ')} FROM ${sess} s WHERE ${where}${groupBy(dimCols)})`,
     );
   } else {
     const matchedCols = [
@@ -151,7 +184,7 @@ export function compileStatsQuery(
         : []),
       ...(revenue ? [`${amount} AS amount`, `${currency} AS currency`] : []),
     ];
-    ctes.push(`matched AS (SELECT ${matchedCols.join(', ')} FROM ev e${join} WHERE ${where})`);
+    ctes.push(`matched AS (SELECT ${matchedCols.join(', ')} FROM ${ev} e${join} WHERE ${where})`);
     if (perVisit) {
       ctes.push(
         `per_visit AS (SELECT ${[...dimCols, 'session_id'].join(', ')}, ${d.anyValue('visitor_id')} AS visitor_id, ${d.countIf(isPageview)} AS pageviews, count(*) AS events, ${d.anyValue('is_bounce')} AS is_bounce, ${d.anyValue('duration')} AS duration FROM matched${groupBy([...dimCols, 'session_id'])})`,
@@ -174,7 +207,7 @@ export function compileStatsQuery(
   if (conversion) {
     const select = [...convDims.map((c) => `${c.expr} AS ${c.col}`), 'e.visitor_id'];
     ctes.push(
-      `conv AS (SELECT ${[...convCols, 'count(DISTINCT visitor_id) AS total_visitors'].join(', ')} FROM (SELECT ${select.join(', ')} FROM ev e${join} WHERE ${convWhere}) c${groupBy(convCols)})`,
+      `conv AS (SELECT ${[...convCols, 'count(DISTINCT visitor_id) AS total_visitors'].join(', ')} FROM (SELECT ${select.join(', ')} FROM ${ev} e${join} WHERE ${convWhere}) c${groupBy(convCols)})`,
     );
   }
 
@@ -191,7 +224,11 @@ export function compileStatsQuery(
   };
   const metricColumns = query.metrics.map((m) => `m_${m}`);
   const select = [
-    ...dimensionList(dims.length, 'a.'),
+    ...query.dimensions.map((dim, i) =>
+      dim.startsWith('time:')
+        ? `${d.timeBucketLabel(`a.d${i}`, dim.slice(5) as TimeBucket)} AS d${i}`
+        : `a.d${i}`,
+    ),
     ...query.metrics.map((m) => `${metricSql[m]} AS m_${m}`),
     'count(*) OVER () AS total_rows',
   ];

@@ -20,14 +20,20 @@ export interface SqlDialect {
   epochMs(tsExpr: string): string;
   /** A timestamp moved by a number of milliseconds (UTC to wall-clock time). */
   addMs(tsExpr: string, msExpr: string): string;
-  /** The label (`YYYY-MM-DD`, or `YYYY-MM-DD HH:00:00` for hours) of the bucket holding a wall-clock timestamp; weeks start on Monday. */
-  timeBucketLabel(localTsExpr: string, bucket: TimeBucket): string;
+  /** The start of the bucket holding a wall-clock timestamp (a sortable value); weeks start on Monday. */
+  timeBucket(localTsExpr: string, bucket: TimeBucket): string;
+  /** A bucket start as its label: `YYYY-MM-DD`, or `YYYY-MM-DD HH:00:00` for hours (applied to result rows only). */
+  timeBucketLabel(bucketExpr: string, bucket: TimeBucket): string;
   /** The value of event property `keyExpr`, or NULL when the event lacks it. */
   propValue(keyExpr: string): string;
   /** Value of `valueExpr` at the least `byExpr` among rows matching `conditionExpr` (aggregate). */
   argMinIf(valueExpr: string, byExpr: string, conditionExpr: string): string;
   argMaxIf(valueExpr: string, byExpr: string, conditionExpr: string): string;
   argMin(valueExpr: string, byExpr: string): string;
+  /** Aggregate: a record of named values taken from the row with the least `byExpr`. */
+  argMinRecord(fields: ReadonlyArray<readonly [name: string, expr: string]>, byExpr: string): string;
+  /** One named value of such a record. */
+  recordField(recordExpr: string, name: string): string;
   countIf(conditionExpr: string): string;
   anyValue(expr: string): string;
   /** Case-insensitive substring test (no pattern characters). */

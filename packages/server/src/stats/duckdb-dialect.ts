@@ -24,12 +24,15 @@ export const duckDbDialect: SqlDialect = {
   timestampFromMs: (msExpr) => `make_timestamp((${msExpr}) * 1000)`,
   epochMs: (tsExpr) => `epoch_ms(${tsExpr})`,
   addMs: (tsExpr, msExpr) => `(${tsExpr} + to_milliseconds(${msExpr}))`,
-  timeBucketLabel: (localTsExpr, bucket) =>
-    `strftime(date_trunc('${bucket}', ${localTsExpr}), '${bucketFormat[bucket]}')`,
+  timeBucket: (localTsExpr, bucket) => `date_trunc('${bucket}', ${localTsExpr})`,
+  timeBucketLabel: (bucketExpr, bucket) => `strftime(${bucketExpr}, '${bucketFormat[bucket]}')`,
   propValue: (keyExpr) => `prop_values[list_position(prop_keys, ${keyExpr})]`,
   argMinIf: (value, by, condition) => `arg_min(${value}, ${by}) FILTER (WHERE ${condition})`,
   argMaxIf: (value, by, condition) => `arg_max(${value}, ${by}) FILTER (WHERE ${condition})`,
   argMin: (value, by) => `arg_min(${value}, ${by})`,
+  argMinRecord: (fields, by) =>
+    `arg_min(struct_pack(${fields.map(([name, expr]) => `${name} := ${expr}`).join(', ')}), ${by})`,
+  recordField: (record, name) => `struct_extract(${record}, '${name}')`,
   countIf: (condition) => `count(*) FILTER (WHERE ${condition})`,
   anyValue: (expr) => `any_value(${expr})`,
   containsInsensitive: (haystack, needle) => `contains(lower(${haystack}), lower(${needle}))`,

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckDbDialect } from './duckdb-dialect.ts';
-import { type SqlRunner, SqlStatsEngine } from './engine.ts';
+import { type RunSql, type SqlRunner, SqlStatsEngine } from './engine.ts';
 import type { StatsEngine } from './index.ts';
 import type { SqlRow } from './results.ts';
 import type { SqlParam } from './sql-params.ts';
@@ -35,11 +35,17 @@ class DuckDbRunner implements SqlRunner {
     else this.idle.push(connection);
   }
 
-  async all(sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> {
+  all(sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> {
+    return this.withConnection((run) => run(sql, params));
+  }
+
+  async withConnection<T>(work: (run: RunSql) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
     try {
-      const reader = await connection.runAndReadAll(sql, [...params]);
-      return reader.getRowObjectsJS() as SqlRow[];
+      return await work(async (sql, params) => {
+        const reader = await connection.runAndReadAll(sql, [...params]);
+        return reader.getRowObjectsJS() as SqlRow[];
+      });
     } finally {
       this.release(connection);
     }

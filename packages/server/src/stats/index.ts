@@ -22,6 +22,12 @@ export interface StatsEngine {
    * error caused by user input.
    */
   query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse>;
+  /**
+   * Several queries about one site (a dashboard page, e.g. the values of `overviewQueries`),
+   * answered in order. Same answers as `query` one by one, but queries over the same range share
+   * one scan of the events: use it whenever more than one panel is loaded at once.
+   */
+  queryMany(queries: readonly StatsQuery[], site: Site, nowMs: number): Promise<StatsResponse[]>;
 }
 
 export type { StatsFieldError };

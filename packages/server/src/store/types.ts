@@ -51,6 +51,11 @@ export interface MetadataStore {
   apiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
   /** Marks the key revoked; false when no unrevoked key has this prefix. */
   revokeApiKey(prefix: string, revokedAt: string): Promise<boolean>;
+  createProxyKey(key: ProxyKeyRecord): Promise<void>;
+  /** Every proxy key, revoked ones included, oldest first. */
+  listProxyKeys(): Promise<ProxyKeyRecord[]>;
+  /** Marks the proxy key revoked; false when no unrevoked proxy key has this prefix. */
+  revokeProxyKey(prefix: string, revokedAt: string): Promise<boolean>;
 }
 
 export type ApiPermission = 'read' | 'ingest';
@@ -64,6 +69,19 @@ export interface ApiKeyRecord {
   /** null: every site. */
   readonly siteId: string | null;
   readonly permissions: readonly ApiPermission[];
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** A first-party proxy key: lets one site's proxy name its visitors' addresses. Stored hashed. */
+export interface ProxyKeyRecord {
+  /** `zvp_` + 8 key characters: not secret, identifies it in lists and revocation. */
+  readonly prefix: string;
+  /** SHA-256 (hex) of the key. */
+  readonly keyHash: string;
+  readonly siteId: string;
+  readonly name: string;
   /** ISO 8601, UTC. */
   readonly createdAt: string;
   readonly revokedAt: string | null;

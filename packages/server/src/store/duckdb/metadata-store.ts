@@ -1,6 +1,14 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorCode } from '../../errors.ts';
-import type { ApiKeyRecord, ApiPermission, MetadataStore, RefusalCount, Site } from '../types.ts';
+import type {
+  ApiKeyRecord,
+  ApiPermission,
+  MetadataStore,
+  ProxyKeyRecord,
+  RefusalCount,
+  Site,
+} from '../types.ts';
+import { insertProxyKey, markProxyKeyRevoked, selectProxyKeys } from './proxy-key-rows.ts';
 import { SerialQueue } from './serial.ts';
 
 /** Sites, salts and refusal counters in the same DuckDB file as the events. */
@@ -147,6 +155,18 @@ export class DuckDbMetadataStore implements MetadataStore {
     });
   }
 
+  createProxyKey(key: ProxyKeyRecord): Promise<void> {
+    return this.queue.run(() => insertProxyKey(this.connection, key));
+  }
+
+  listProxyKeys(): Promise<ProxyKeyRecord[]> {
+    return this.queue.run(() => selectProxyKeys(this.connection));
+  }
+
+  revokeProxyKey(prefix: string, revokedAt: string): Promise<boolean> {
+    return this.queue.run(() => markProxyKeyRevoked(this.connection, prefix, revokedAt));
+  }
+
   updateSite(id: string, changes: { domain: string; name: string; timezone: string }): Promise<boolean> {
     return this.queue.run(async () => {
       const reader = await this.connection.runAndReadAll(
@@ -161,9 +181,12 @@ export class DuckDbMetadataStore implements MetadataStore {
     return this.queue.run(async () => {
       await this.connection.run('BEGIN TRANSACTION');
       try {
-        const reader = await this.connection.runAndReadAll('DELETE FROM sites WHERE id = $1 RETURNING id', [id]);
+        const reader = await this.connection.runAndReadAll('DELETE FROM sites WHERE id = $1 RETURNING id', [
+          id,
+        ]);
         await this.connection.run('DELETE FROM events WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM refusals WHERE site_id = $1', [id]);
+        await this.connection.run('DELETE FROM proxy_keys WHERE site_id = $1', [id]);
         await this.connection.run('COMMIT');
         return reader.getRowObjectsJS().length > 0;
       } catch (error) {

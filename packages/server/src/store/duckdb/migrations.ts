@@ -93,6 +93,21 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // First-party proxy keys: one site each; only a SHA-256 of the key is kept, prefix is the
+    // non-secret handle for list/revoke.
+    version: 4,
+    sql: `
+      CREATE TABLE proxy_keys (
+        prefix VARCHAR PRIMARY KEY,
+        key_hash VARCHAR NOT NULL UNIQUE,
+        site_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        revoked_at TIMESTAMP
+      );
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {

@@ -1,58 +1,47 @@
-// One SDK, one run, in its own process so CPU time and peak RSS are the SDK's alone.
-// Usage (from run.ts): node --import tsx bench/sdk/worker.ts <sdk> <sinkUrl> <events> <shutdownMs>
+// One SDK, one run, in its own plain-Node process (no TypeScript loader) so CPU time and peak RSS
+// are the SDK's alone. Started by run.ts:
+//   node bench/sdk/worker.mjs <sdk> <sinkUrl> <events> <shutdownMs> <zenovayBuildDir>
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 
-const [sdk, sinkUrl, eventsArg, shutdownArg] = process.argv.slice(2);
+const [sdk, sinkUrl, eventsArg, shutdownArg, zenovayBuild] = process.argv.slice(2);
 const events = Number(eventsArg);
 const shutdownMs = Number(shutdownArg);
+const url = (i) => `https://example.com/p/${i % 100}`;
 
-interface Driver {
-  track(i: number): void;
-  close(): Promise<void>;
-}
-
-async function driver(): Promise<Driver> {
+async function driver() {
   if (sdk === 'zenovay') {
-    const { createClient } = await import('../../packages/node/src/index.ts');
-    const key = `zv_${'b'.repeat(43)}`; // the sink does not check it
-    const client = createClient({ trackingCode: 'ZV_bench', host: sinkUrl!, apiKey: key });
+    const { createClient } = await import(pathToFileURL(path.join(zenovayBuild, 'esm/index.js')).href);
+    const apiKey = `zv_${'b'.repeat(43)}`; // the sink does not check it
+    const client = createClient({ trackingCode: 'ZV_bench', host: sinkUrl, apiKey });
     return {
       track: (i) => {
         void client.trackEvent('bench', {
-          url: `https://example.com/p/${i % 100}`,
+          url: url(i),
           sessionId: `srv-session-${i % 1000}`,
           properties: { i },
         });
       },
-      close: async () => {
-        await client.shutdown({ timeoutMs: shutdownMs });
-      },
+      close: () => client.shutdown({ timeoutMs: shutdownMs }),
     };
   }
   if (sdk === 'posthog-node') {
     const { PostHog } = await import('posthog-node');
-    const client = new PostHog('phc_bench', { host: sinkUrl! });
+    const client = new PostHog('phc_bench', { host: sinkUrl });
     return {
       track: (i) =>
-        client.capture({
-          distinctId: `user-${i % 1000}`,
-          event: 'bench',
-          properties: { url: `https://example.com/p/${i % 100}`, i },
-        }),
+        client.capture({ distinctId: `user-${i % 1000}`, event: 'bench', properties: { url: url(i), i } }),
       close: () => client.shutdown(shutdownMs),
     };
   }
   if (sdk === 'segment') {
     const { Analytics } = await import('@segment/analytics-node');
-    const client = new Analytics({ writeKey: 'bench', host: sinkUrl! });
+    const client = new Analytics({ writeKey: 'bench', host: sinkUrl });
     client.on('error', () => undefined);
     return {
       track: (i) =>
-        client.track({
-          userId: `user-${i % 1000}`,
-          event: 'bench',
-          properties: { url: `https://example.com/p/${i % 100}`, i },
-        }),
+        client.track({ userId: `user-${i % 1000}`, event: 'bench', properties: { url: url(i), i } }),
       close: () => client.closeAndFlush({ timeout: shutdownMs }),
     };
   }

@@ -1,0 +1,87 @@
+/**
+ * Batches: a dashboard page asks a dozen questions about the same site and range. Instead of
+ * scanning the events and rebuilding the visits for each, a batch builds two temporary tables
+ * once — the range's events (hashed ids, few columns) and one row per visit with every visit
+ * field — and compiles each question against them. Same SQL, same answers, one scan.
+ */
+import { type PreparedTables, scanSql, visitsSql } from './compile.ts';
+import type { SqlDialect } from './dialect.ts';
+import { FieldContext } from './fields.ts';
+import { type SqlParam, SqlParams } from './sql-params.ts';
+import type { Filter, NamedDimension, ResolvedRange, StatsQuery } from './types.ts';
+
+export interface Preparation {
+  readonly tables: PreparedTables;
+  readonly create: ReadonlyArray<{ sql: string; params: readonly SqlParam[] }>;
+  readonly drop: readonly string[];
+}
+
+/** Whether any of the queries reads event properties (property dimensions/filters, revenue). */
+export function needsProps(queries: readonly StatsQuery[]): boolean {
+  const text = (q: StatsQuery) => JSON.stringify([q.dimensions, q.filters]);
+  return queries.some((q) => q.metrics.includes('revenue') || text(q).includes('event:props:'));
+}
+
+/** The visit dimensions any of the queries groups or filters by: the visit table holds only those. */
+function visitDimensionsUsed(queries: readonly StatsQuery[]): NamedDimension[] {
+  const used = new Set<NamedDimension>();
+  const walk = (filter: Filter): void => {
+    if ('dimension' in filter) {
+      if (FieldContext.isVisitDimension(filter.dimension)) used.add(filter.dimension as NamedDimension);
+    } else if (filter.op === 'not') walk(filter.filter);
+    else filter.filters.forEach(walk);
+  };
+  for (const query of queries) {
+    for (const dimension of query.dimensions) {
+      if (FieldContext.isVisitDimension(dimension)) used.add(dimension as NamedDimension);
+    }
+    query.filters.forEach(walk);
+  }
+  return [...used].sort();
+}
+
+export function compilePreparation(
+  d: SqlDialect,
+  siteId: string,
+  range: ResolvedRange,
+  timezone: string,
+  queries: readonly StatsQuery[],
+): Preparation {
+  const withProps = needsProps(queries);
+  const tables: PreparedTables = { events: 'zv_batch_events', visits: 'zv_batch_visits', withProps };
+
+  const eventParams = new SqlParams(d);
+  const eventColumns = ['ts', 'session_id', 'visitor_id', 'event_type', 'event_name', 'pathname', 'hostname'];
+  if (withProps) eventColumns.push('prop_keys', 'prop_values');
+  const eventsSql = scanSql(
+    d,
+    eventColumns,
+    eventParams.bind(siteId, 'string'),
+    eventParams.bind(range.startMs, 'int'),
+    eventParams.bind(range.endMs, 'int'),
+  );
+
+  const visitParams = new SqlParams(d);
+  const fields = new FieldContext(d, visitParams, timezone, range);
+  for (const dimension of visitDimensionsUsed(queries)) fields.dimension(dimension);
+  fields.visitTotals();
+  fields.bounceAndDuration();
+  const scan = scanSql(
+    d,
+    fields.eventColumns,
+    visitParams.bind(siteId, 'string'),
+    visitParams.bind(range.startMs, 'int'),
+    visitParams.bind(range.endMs, 'int'),
+  );
+  return {
+    tables,
+    create: [
+      { sql: `CREATE OR REPLACE TEMP TABLE ${tables.events} AS ${eventsSql}`, params: eventParams.values },
+      {
+        sql: `CREATE OR REPLACE TEMP TABLE ${tables.visits} AS ${visitsSql(fields, `(${scan}) ev`)}`,
+        params: visitParams.values,
+      },
+    ],
+    drop: [`DROP TABLE IF EXISTS ${tables.events}`, `DROP TABLE IF EXISTS ${tables.visits}`],
+  };
+}

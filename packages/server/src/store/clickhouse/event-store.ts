@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import type { EventRow } from '../../ingest/types.ts';
+import type { EventStore } from '../types.ts';
+import { ClickHouseHttp } from './http-client.ts';
+import { ensureSchema, eventColumns } from './schema.ts';
+import { sqlInt, sqlString, sqlStringArray } from './sql.ts';
+import type { ClickHouseTarget } from './target.ts';
+
+/** An event with the key ClickHouse folds copies on (see schema.ts). */
+export interface KeyedRow {
+  readonly key: string;
+  readonly row: EventRow;
+}
+
+/** Earlier rows get a larger precedence (see schema.ts); good until the year 2286. */
+const precedenceBase = 10_000_000_000_000;
+
+const columnList = eventColumns.map(([name]) => name).join(', ');
+
+/**
+ * Events in ClickHouse. Batched `INSERT … VALUES` over HTTP; resolves when ClickHouse has
+ * confirmed the insert (with shards: once every shard has its part, `insert_distributed_sync`).
+ */
+export class ClickHouseEventStore implements EventStore {
+  private constructor(
+    private readonly shards: readonly ClickHouseHttp[],
+    private readonly database: string,
+  ) {}
+
+  static async open(target: ClickHouseTarget): Promise<ClickHouseEventStore> {
+    const settings = target.shardUrls.length > 1 ? { insert_distributed_sync: '1' } : {};
+    const shards = target.shardUrls.map((url) => new ClickHouseHttp(url, settings));
+    await ensureSchema(shards, target.database);
+    return new ClickHouseEventStore(shards, target.database);
+  }
+
+  /** Direct appends (without a spool) key rows by their event id, or by their content. */
+  append(rows: readonly EventRow[]): Promise<void> {
+    return this.appendKeyed(rows.map((row) => ({ key: keyOf(row), row })));
+  }
+
+  async appendKeyed(rows: readonly KeyedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map(valuesTuple).join(',\n');
+    await this.entry().exec(`INSERT INTO ${this.database}.events (${columnList}) VALUES\n${values}`);
+  }
+
+  async recentEventIds(sinceMs: number): Promise<Array<{ siteId: string; eventId: string; ts: number }>> {
+    const rows = await this.entry().rows<{ site_id: string; event_id: string; ts_ms: string }>(
+      `SELECT site_id, event_id, ts_ms FROM ${this.database}.events FINAL
+       WHERE event_id != '' AND ts >= toDateTime(${sqlInt(Math.floor(sinceMs / 1000))})
+         AND ts_ms >= ${sqlInt(Math.floor(sinceMs))}
+       ORDER BY ts_ms`,
+    );
+    return rows.map((row) => ({ siteId: row.site_id, eventId: row.event_id, ts: Number(row.ts_ms) }));
+  }
+
+  async recentServerVisits(
+    sinceMs: number,
+  ): Promise<Array<{ siteId: string; visitorId: string; sessionId: string; lastMs: number }>> {
+    const rows = await this.entry().rows<{
+      site_id: string;
+      visitor_id: string;
+      session_id: string;
+      last_ms: string;
+    }>(
+      `SELECT site_id, visitor_id, argMax(session_id, ts_ms) AS last_session, max(ts_ms) AS last_ms
+       FROM ${this.database}.events FINAL
+       WHERE ts >= toDateTime(${sqlInt(Math.floor(sinceMs / 1000))}) AND ts_ms >= ${sqlInt(Math.floor(sinceMs))}
+         AND startsWith(session_id, 'zs_')
+       GROUP BY site_id, visitor_id
+       ORDER BY last_ms`,
+    );
+    return rows.map((row) => ({
+      siteId: row.site_id,
+      visitorId: row.visitor_id,
+      sessionId: row.last_session,
+      lastMs: Number(row.last_ms),
+    }));
+  }
+
+  /** Every stored event of a site, each event once (FINAL), oldest first; for tests and export. */
+  async siteEvents(siteId: string): Promise<Array<EventRow & { rowKey: string }>> {
+    const rows = await this.entry().rows<Record<string, unknown>>(
+      `SELECT ${columnList} FROM ${this.database}.events FINAL
+       WHERE site_id = ${sqlString(siteId)} ORDER BY ts_ms, row_key`,
+    );
+    return rows.map(rowFromJson);
+  }
+
+  /** Removes a site's events on every shard (a mutation; it completes in the background). */
+  async deleteSiteEvents(siteId: string): Promise<void> {
+    const table = this.shards.length > 1 ? 'events_local' : 'events';
+    for (const shard of this.shards) {
+      await shard.exec(`ALTER TABLE ${this.database}.${table} DELETE WHERE site_id = ${sqlString(siteId)}`);
+    }
+  }
+
+  /** True when the entry server answers its ping. */
+  ping(): Promise<boolean> {
+    return this.entry().ping();
+  }
+
+  /** Inserts and reads go through the first shard; its Distributed table fans out. */
+  private entry(): ClickHouseHttp {
+    return this.shards[0]!;
+  }
+
+  close(): void {
+    // HTTP: nothing held open between requests.
+  }
+}
+
+/** `e:<event_id>` folds the sender's retries; without one, the content identifies a replayed row. */
+export function keyOf(row: EventRow): string {
+  if (row.eventId !== '') return `e:${row.eventId}`;
+  return `h:${createHash('sha256').update(JSON.stringify(row)).digest('hex').slice(0, 32)}`;
+}
+
+function valuesTuple({ key, row }: KeyedRow): string {
+  const ts = Math.floor(row.ts);
+  return `(${[
+    sqlInt(Math.floor(ts / 1000)),
+    sqlInt(ts),
+    sqlString(row.siteId),
+    sqlString(row.eventType),
+    sqlString(row.eventName),
+    sqlString(row.hostname),
+    sqlString(row.pathname),
+    sqlString(row.query),
+    sqlString(row.utmSource),
+    sqlString(row.utmMedium),
+    sqlString(row.utmCampaign),
+    sqlString(row.utmTerm),
+    sqlString(row.utmContent),
+    sqlString(row.referrer),
+    sqlString(row.referrerHost),
+    sqlString(row.sessionId),
+    sqlString(row.visitorId),
+    sqlString(row.deviceType),
+    sqlString(row.browser),
+    sqlString(row.os),
+    sqlString(row.country),
+    sqlString(row.region),
+    sqlString(row.city),
+    sqlStringArray(row.propKeys),
+    sqlStringArray(row.propValues),
+    sqlString(row.eventId),
+    sqlString(key),
+    sqlInt(precedenceBase - ts),
+  ].join(',')})`;
+}
+
+function rowFromJson(row: Record<string, unknown>): EventRow & { rowKey: string } {
+  const s = (name: string) => String(row[name]);
+  return {
+    ts: Number(row.ts_ms),
+    siteId: s('site_id'),
+    eventType: s('event_type') as EventRow['eventType'],
+    eventName: s('event_name'),
+    hostname: s('hostname'),
+    pathname: s('pathname'),
+    query: s('query'),
+    utmSource: s('utm_source'),
+    utmMedium: s('utm_medium'),
+    utmCampaign: s('utm_campaign'),
+    utmTerm: s('utm_term'),
+    utmContent: s('utm_content'),
+    referrer: s('referrer'),
+    referrerHost: s('referrer_host'),
+    sessionId: s('session_id'),
+    visitorId: s('visitor_id'),
+    deviceType: s('device_type'),
+    browser: s('browser'),
+    os: s('os'),
+    country: s('country'),
+    region: s('region'),
+    city: s('city'),
+    propKeys: row.prop_keys as string[],
+    propValues: row.prop_values as string[],
+    eventId: s('event_id'),
+    rowKey: s('row_key'),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * ClickHouse over its HTTP interface with plain `fetch` (the official client does not speak to
+ * 18.16): the statement travels in the body, settings in the query string. A non-2xx answer is an
+ * error carrying ClickHouse's message.
+ */
+export class ClickHouseHttp {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly settings: Record<string, string> = {},
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  /** Runs a statement; returns the raw response text. */
+  async exec(sql: string, settings: Record<string, string> = {}): Promise<string> {
+    const url = new URL(this.baseUrl);
+    for (const [key, value] of Object.entries({ ...this.settings, ...settings }))
+      url.searchParams.set(key, value);
+    const response = await fetch(url, {
+      method: 'POST',
+      body: sql,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new ClickHouseError(text.trim().slice(0, 500), response.status);
+    return text;
+  }
+
+  /** Runs a SELECT and parses its `FORMAT JSONEachRow` answer. */
+  async rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    const text = await this.exec(`${sql}\nFORMAT JSONEachRow`);
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as T);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const response = await fetch(new URL('/ping', this.baseUrl), { signal: AbortSignal.timeout(2_000) });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export class ClickHouseError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
