@@ -64,7 +64,8 @@ export function trackerEvent(site: Site): { body: string; marker: string } {
   const marker = `proxy-test-${process.pid}-${++sequence}`;
   const event = {
     ...serverDefaults,
-    user_agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+    user_agent:
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
     url: `https://${site.domain}/pricing`,
     session_id: marker,
   };
@@ -72,7 +73,11 @@ export function trackerEvent(site: Site): { body: string; marker: string } {
 }
 
 /** The stored row of an event sent with `trackerEvent`. */
-export async function storedRow(server: TestServer, site: Site, marker: string): Promise<Record<string, unknown>> {
+export async function storedRow(
+  server: TestServer,
+  site: Site,
+  marker: string,
+): Promise<Record<string, unknown>> {
   const row = (await storedEvents(server, site.id)).find((item) => item.session_id === marker);
   if (!row) throw new Error(`event ${marker} was not stored`);
   return row;
@@ -102,7 +107,14 @@ export async function startRecorder(target: TestServer): Promise<Recorder> {
     seen.push({ method: request.method ?? '', path: request.url ?? '', headers: { ...request.headers } });
     const { host: _host, ...headers } = request.headers;
     const upstream = http.request(
-      { host: '127.0.0.1', port: target.port, method: request.method, path: request.url, headers, agent: false },
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        method: request.method,
+        path: request.url,
+        headers,
+        agent: false,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);

@@ -51,7 +51,10 @@ test('proxy-keys create/list/revoke on the data directory when no server runs; s
     prefix: created.prefix,
     revoked: true,
   });
-  assert.match((await cli(dataDir, 'proxy-keys', 'list')).text, new RegExp(`${created.prefix}… .*revoked 20`));
+  assert.match(
+    (await cli(dataDir, 'proxy-keys', 'list')).text,
+    new RegExp(`${created.prefix}… .*revoked 20`),
+  );
   await assert.rejects(cli(dataDir, 'proxy-keys', 'revoke', created.prefix), /no active proxy key/);
   await assert.rejects(cli(dataDir, 'proxy-keys', 'create', '--site', 'missing'), /no site has id "missing"/);
   await assert.rejects(cli(dataDir, 'proxy-keys', 'create'), /needs --site/);

@@ -60,7 +60,8 @@ beforeEach(() => server.clock.advance(60_000));
 const browserHeaders = {
   'content-type': 'text/plain;charset=UTF-8',
   origin: 'https://shop.example',
-  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+  'user-agent':
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
   cookie: 'session=site-secret; cart=42',
   authorization: 'Bearer site-user-token',
   'x-forwarded-for': '1.2.3.4',
@@ -83,8 +84,12 @@ test('two visitors through the handler land with their own countries; nothing pr
   const gb = await visit('127.0.0.3');
   assert.equal(us.status, 202, us.text);
   assert.equal(gb.status, 202, gb.text);
-  assert.equal((await storedRow(server, site, us.marker)).country, 'US');
-  assert.equal((await storedRow(server, site, gb.marker)).country, 'GB');
+  const usRow = await storedRow(server, site, us.marker);
+  const gbRow = await storedRow(server, site, gb.marker);
+  assert.equal(usRow.country, 'US');
+  assert.equal(gbRow.country, 'GB');
+  // Visitor ids are derived from the visitor's address: two visitors, not one proxy.
+  assert.notEqual(usRow.visitor_id, gbRow.visitor_id);
 
   const seen = recorder.seen.slice(before);
   assert.equal(seen.length, 2);
@@ -159,9 +164,17 @@ test('other paths go to the site (next), wrong methods are refused', async () =>
   const page = await send(sitePort, { method: 'GET', path: '/about', localAddress: '127.0.0.2' });
   assert.equal(page.status, 404);
   assert.equal(page.text, 'site page not found');
-  const wrong = await send(sitePort, { method: 'GET', path: `/zv/e/${site.trackingCode}`, localAddress: '127.0.0.2' });
+  const wrong = await send(sitePort, {
+    method: 'GET',
+    path: `/zv/e/${site.trackingCode}`,
+    localAddress: '127.0.0.2',
+  });
   assert.equal(wrong.status, 405);
-  const traversal = await send(sitePort, { method: 'GET', path: '/zv/e/..%2f..%2fadmin', localAddress: '127.0.0.2' });
+  const traversal = await send(sitePort, {
+    method: 'GET',
+    path: '/zv/e/..%2f..%2fadmin',
+    localAddress: '127.0.0.2',
+  });
   assert.equal(traversal.status, 404);
 });
 
@@ -206,7 +219,9 @@ test('as a Web-standard Request -> Response handler (Next.js route handlers)', a
   assert.equal((await response.json()).ok, true);
   assert.equal((await storedRow(server, site, event.marker)).country, 'US');
 
-  const script = await handler(new Request('https://shop.example/zv/z.js', { headers: { 'x-real-ip': usVisitor } }));
+  const script = await handler(
+    new Request('https://shop.example/zv/z.js', { headers: { 'x-real-ip': usVisitor } }),
+  );
   assert.equal(script.status, 200);
   assert.match(await script.text(), /zenovay/);
 

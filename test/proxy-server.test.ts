@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
+import { generateProxyKey } from '../packages/server/src/proxy/proxy-key.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { gbVisitor, send, storedRow, trackerEvent, usVisitor } from './proxy-helpers.ts';
 import { addSite, startTestServer, type TestServer } from './support/test-server.ts';
@@ -54,7 +55,10 @@ test('with this site’s key, the right-most X-Forwarded-For hop is the visitor 
   assert.equal(us.status, 202, JSON.stringify(us.body));
   assert.equal(await country(us.marker), 'US');
   // Hops to the left came from the visitor and could say anything; only the proxy's own counts.
-  const gb = await post(site, { 'x-zenovay-proxy-key': key, 'x-forwarded-for': `${usVisitor}, ${gbVisitor}` });
+  const gb = await post(site, {
+    'x-zenovay-proxy-key': key,
+    'x-forwarded-for': `${usVisitor}, ${gbVisitor}`,
+  });
   assert.equal(gb.status, 202);
   assert.equal(await country(gb.marker), 'GB');
 });
@@ -76,7 +80,10 @@ test('another site’s key, a revoked key or a made-up key is refused with 401, 
   await expect401('not-a-key');
   await expect401('');
   const doomed = await server.runtime.proxyKeys.create({ siteId: site.id, name: 'doomed' });
-  assert.equal((await post(site, { 'x-zenovay-proxy-key': doomed.key, 'x-forwarded-for': usVisitor })).status, 202);
+  assert.equal(
+    (await post(site, { 'x-zenovay-proxy-key': doomed.key, 'x-forwarded-for': usVisitor })).status,
+    202,
+  );
   await server.runtime.proxyKeys.revoke(doomed.record.prefix);
   await expect401(doomed.key);
   // The other site's key works for its own site.
@@ -116,12 +123,17 @@ test('the proxy’s own address has its own, higher limit across all its visitor
   }
   assert.deepEqual(statuses, [...Array(10).fill(202), 429]);
   // Another proxy (another connecting address) is not affected.
-  const elsewhere = await post(site, { 'x-zenovay-proxy-key': key, 'x-forwarded-for': usVisitor }, '127.0.0.9');
+  const elsewhere = await post(
+    site,
+    { 'x-zenovay-proxy-key': key, 'x-forwarded-for': usVisitor },
+    '127.0.0.9',
+  );
   assert.equal(elsewhere.status, 202);
 });
 
 test('/z.js is served with a valid key (any site’s) or none, and a wrong key is refused', async () => {
-  const script = (headers: Record<string, string>) => send(server.port, { method: 'GET', path: '/z.js', headers });
+  const script = (headers: Record<string, string>) =>
+    send(server.port, { method: 'GET', path: '/z.js', headers });
   const plain = await script({});
   assert.equal(plain.status, 200);
   const proxied = await script({ 'x-zenovay-proxy-key': key, 'x-forwarded-for': usVisitor });
@@ -139,4 +151,24 @@ test('refusals of proxy keys are counted for the site like every refusal', async
   const counts = await server.runtime.metadata.refusals('0000-00-00', site.id);
   const invalid = counts.find((item) => item.reason === 'INVALID_PROXY_KEY');
   assert.ok(invalid && invalid.count >= 1, JSON.stringify(counts));
+});
+
+test('keys created or revoked by another server sharing the store take effect on reload', async () => {
+  // Another node writes to the shared metadata store directly; this node learns on its reload.
+  const elsewhere = generateProxyKey();
+  await server.runtime.metadata.createProxyKey({
+    prefix: elsewhere.prefix,
+    keyHash: elsewhere.keyHash,
+    siteId: site.id,
+    name: 'other node',
+    createdAt: new Date(server.clock.now()).toISOString(),
+    revokedAt: null,
+  });
+  const headers = { 'x-zenovay-proxy-key': elsewhere.key, 'x-forwarded-for': usVisitor };
+  assert.equal((await post(site, headers)).status, 401, 'not known before the reload');
+  await server.runtime.proxyKeys.reload();
+  assert.equal((await post(site, headers)).status, 202);
+  await server.runtime.metadata.revokeProxyKey(elsewhere.prefix, new Date(server.clock.now()).toISOString());
+  await server.runtime.proxyKeys.reload();
+  assert.equal((await post(site, headers)).status, 401);
 });

@@ -32,6 +32,9 @@ export interface ProxyKeyMatch {
  */
 export class ProxyKeyRegistry {
   private active = new Map<string, ProxyKeyMatch>();
+  /** Bumped by every local change, so a reload that raced with one does not undo it. */
+  private changes = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly store: MetadataStore,
@@ -46,7 +49,9 @@ export class ProxyKeyRegistry {
 
   /** Re-reads the active keys from the store (changes made by another process). */
   async reload(): Promise<void> {
+    const before = this.changes;
     const keys = await this.store.listProxyKeys();
+    if (this.changes !== before) return; // a local change landed meanwhile; the next reload has it
     this.active = new Map(
       keys
         .filter((key) => key.revokedAt === null)
@@ -72,6 +77,7 @@ export class ProxyKeyRegistry {
       revokedAt: null,
     };
     await this.store.createProxyKey(record);
+    this.changes++;
     this.active.set(record.keyHash, { siteId, prefix: record.prefix });
     return { key: generated.key, record };
   }
@@ -90,7 +96,22 @@ export class ProxyKeyRegistry {
         404,
       );
     }
+    this.changes++;
     for (const [hash, match] of this.active) if (match.prefix === wanted) this.active.delete(hash);
+  }
+
+  /**
+   * Scale-out: several servers share one metadata store, and a key created or revoked through
+   * one of them reaches the others by this periodic reload (a small table, read every interval).
+   */
+  startRefreshing(intervalMs: number, onError: (error: unknown) => void): void {
+    this.timer ??= setInterval(() => this.reload().catch(onError), intervalMs);
+    this.timer.unref();
+  }
+
+  stopRefreshing(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** The active key a request presented, or undefined for a malformed, unknown or revoked one. */

@@ -5,7 +5,10 @@ import { proxiedAddresses } from './visitor-address.ts';
 
 test('a proxy connecting directly: it is the proxy, its right-most hop is the visitor', () => {
   const resolve = createClientIpResolver([]);
-  assert.deepEqual(proxiedAddresses(resolve, '203.0.113.9', '8.8.8.8'), { proxy: '203.0.113.9', visitor: '8.8.8.8' });
+  assert.deepEqual(proxiedAddresses(resolve, '203.0.113.9', '8.8.8.8'), {
+    proxy: '203.0.113.9',
+    visitor: '8.8.8.8',
+  });
   assert.deepEqual(proxiedAddresses(resolve, '::ffff:203.0.113.9', 'forged, 1.1.1.1, 8.8.8.8'), {
     proxy: '203.0.113.9',
     visitor: '8.8.8.8',
@@ -15,7 +18,10 @@ test('a proxy connecting directly: it is the proxy, its right-most hop is the vi
     visitor: '2620:fe::fe',
   });
   // An empty trailing hop (a stray comma) is no hop.
-  assert.deepEqual(proxiedAddresses(resolve, '203.0.113.9', '8.8.8.8, '), { proxy: '203.0.113.9', visitor: '8.8.8.8' });
+  assert.deepEqual(proxiedAddresses(resolve, '203.0.113.9', '8.8.8.8, '), {
+    proxy: '203.0.113.9',
+    visitor: '8.8.8.8',
+  });
 });
 
 test('behind the operator’s trusted load balancer: the hop it added is the proxy, the next the visitor', () => {
