@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe as describeLoad, sendOnce, startLoad } from './support/event-load.ts';
+import { summarize as describeLoad, sendOnce, startLoad } from './support/event-load.ts';
 import {
   addSiteWithCli,
   type CliSite,
@@ -24,7 +24,7 @@ const sourceAddresses = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
 /** Per-IP limits are not under test here; they would only turn load into 429s. */
 const unlimited = { ZENOVAY_RATE_BURST_LIMIT: '1000000000', ZENOVAY_RATE_SUSTAINED_LIMIT: '1000000000' };
 /** How many acknowledged and unacknowledged ids are sent again after each restart. */
-const resendSample = 40;
+const resendSample = 30;
 
 const dataDirs: string[] = [];
 after(() => {
@@ -70,6 +70,11 @@ function assertStoredOnce(stored: Map<string, number>, acked: ReadonlySet<string
   assert.deepEqual(missing.slice(0, 20), [], `${context}: ${missing.length} acknowledged events are missing`);
 }
 
+async function resend(url: string, trackingCode: string, id: string) {
+  const reply = await sendOnce(url, trackingCode, id);
+  return { id, status: reply.status, duplicate: reply.body.duplicate };
+}
+
 function sample<T>(items: Iterable<T>, size: number): T[] {
   const all = [...items];
   for (let i = all.length - 1; i > 0; i--) {
@@ -109,18 +114,28 @@ describe('crash safety of the real server process', () => {
       assert.ok(result.acked.size > 0, `${detail}: no event was acknowledged before the kill`);
       for (const id of result.acked) everAcked.add(id);
 
-      // The senders retry after the restart: acknowledged ids must come back as duplicates, ids whose
-      // answer was lost must be accepted once (stored now, or found stored already).
+      // The senders retry after the restart, all at once: acknowledged ids must come back as
+      // duplicates; ids whose answer was lost are sent twice concurrently and must be accepted, and
+      // stored once (now, or already before the kill).
       const restarted = await startServerProcess({ dataDir, env: unlimited });
-      for (const id of sample(result.acked, resendSample)) {
-        const reply = await sendOnce(restarted.url, site.tracking_code, id);
-        assert.equal(reply.status, 202, `${detail}: resending acknowledged ${id}`);
-        assert.equal(reply.body.duplicate, true, `${detail}: acknowledged ${id} was not a duplicate`);
+      const retried = sample(result.unacked, resendSample);
+      const [ackedReplies, retriedReplies] = await Promise.all([
+        Promise.all(
+          sample(result.acked, resendSample).map((id) => resend(restarted.url, site.tracking_code, id)),
+        ),
+        Promise.all(retried.flatMap((id) => [1, 2].map(() => resend(restarted.url, site.tracking_code, id)))),
+      ]);
+      for (const { id, status, duplicate } of ackedReplies) {
+        assert.equal(status, 202, `${detail}: resending acknowledged ${id}`);
+        assert.equal(duplicate, true, `${detail}: acknowledged ${id} was not a duplicate`);
       }
-      for (const id of sample(result.unacked, resendSample)) {
-        const reply = await sendOnce(restarted.url, site.tracking_code, id);
-        assert.equal(reply.status, 202, `${detail}: resending unacknowledged ${id}`);
+      for (const { id, status } of retriedReplies) {
+        assert.equal(status, 202, `${detail}: resending unacknowledged ${id}`);
         everAcked.add(id);
+      }
+      for (const id of retried) {
+        const fresh = retriedReplies.filter((reply) => reply.id === id && !reply.duplicate);
+        assert.ok(fresh.length <= 1, `${detail}: ${id} sent twice at once was accepted as new twice`);
       }
       const stopped = await restarted.kill('SIGTERM');
       assert.deepEqual(stopped, { code: 0, signal: null }, `${detail}: SIGTERM exit\n${restarted.stderr()}`);

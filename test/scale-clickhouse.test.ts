@@ -1,44 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { EventRow } from '../packages/server/src/ingest/types.ts';
 import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/event-store.ts';
 import { ClickHouseHttp } from '../packages/server/src/store/clickhouse/http-client.ts';
 import { sqlString, sqlStringArray } from '../packages/server/src/store/clickhouse/sql.ts';
+import { eventRow, t0 } from './support/scale-rows.ts';
 import { missingService, type RunningService, startService } from './support/services.ts';
-
-const t0 = Date.parse('2026-03-10T12:00:00Z');
-
-export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
-  return {
-    ts: t0,
-    siteId: 'site-1',
-    eventType: 'pageview',
-    eventName: 'pageview',
-    hostname: 'example.com',
-    pathname: '/',
-    query: '',
-    utmSource: '',
-    utmMedium: '',
-    utmCampaign: '',
-    utmTerm: '',
-    utmContent: '',
-    referrer: '',
-    referrerHost: '',
-    sessionId: 'sess-1',
-    visitorId: 'vis-1',
-    deviceType: 'desktop',
-    browser: 'Firefox',
-    os: 'Linux',
-    country: 'DE',
-    region: '',
-    city: '',
-    propKeys: [],
-    propValues: [],
-    eventId: '',
-    ...overrides,
-  };
-}
 
 describe('ClickHouse event store (one server)', { skip: missingService('clickhouse') }, () => {
   let service: RunningService;

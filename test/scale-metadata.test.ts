@@ -71,21 +71,21 @@ function metadataContract(name: string, factory: StoreFactory, skip?: string) {
 
     test('refusals: counts add up per site, day and reason; filtered by day and site', async () => {
       await store.addRefusals([
-        { siteId: 'site-1', day: '2026-03-09', reason: 'rate_limited', count: 1 },
-        { siteId: 'site-1', day: '2026-03-10', reason: 'rate_limited', count: 2 },
+        { siteId: 'site-1', day: '2026-03-09', reason: 'RATE_LIMIT_EXCEEDED', count: 1 },
+        { siteId: 'site-1', day: '2026-03-10', reason: 'RATE_LIMIT_EXCEEDED', count: 2 },
       ]);
       await store.addRefusals([
-        { siteId: 'site-1', day: '2026-03-10', reason: 'rate_limited', count: 3 },
-        { siteId: 'site-2', day: '2026-03-10', reason: 'rate_limited', count: 7 },
+        { siteId: 'site-1', day: '2026-03-10', reason: 'RATE_LIMIT_EXCEEDED', count: 3 },
+        { siteId: 'site-2', day: '2026-03-10', reason: 'RATE_LIMIT_EXCEEDED', count: 7 },
       ]);
       await store.addRefusals([]);
       assert.deepEqual(await store.refusals('2026-03-10'), [
-        { siteId: 'site-1', day: '2026-03-10', reason: 'rate_limited', count: 5 },
-        { siteId: 'site-2', day: '2026-03-10', reason: 'rate_limited', count: 7 },
+        { siteId: 'site-1', day: '2026-03-10', reason: 'RATE_LIMIT_EXCEEDED', count: 5 },
+        { siteId: 'site-2', day: '2026-03-10', reason: 'RATE_LIMIT_EXCEEDED', count: 7 },
       ]);
       assert.deepEqual(await store.refusals('2026-03-01', 'site-1'), [
-        { siteId: 'site-1', day: '2026-03-09', reason: 'rate_limited', count: 1 },
-        { siteId: 'site-1', day: '2026-03-10', reason: 'rate_limited', count: 5 },
+        { siteId: 'site-1', day: '2026-03-09', reason: 'RATE_LIMIT_EXCEEDED', count: 1 },
+        { siteId: 'site-1', day: '2026-03-10', reason: 'RATE_LIMIT_EXCEEDED', count: 5 },
       ]);
     });
 

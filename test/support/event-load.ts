@@ -74,7 +74,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       let timer: NodeJS.Timeout | undefined;
       const failed = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no 2xx within ${timeoutMs} ms`)), timeoutMs);
-        void connections.then(() => reject(new Error(`the load ended without a 2xx: ${describe(result)}`)));
+        void connections.then(() => reject(new Error(`the load ended without a 2xx: ${summarize(result)}`)));
       });
       try {
         await Promise.race([firstAck, failed]);
@@ -95,7 +95,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
 }
 
 /** A one-line summary for assertion messages. */
-export function describe(load: LoadResult): string {
+export function summarize(load: LoadResult): string {
   const statuses = [...load.statuses].map(([status, n]) => `${status}:${n}`).join(' ');
   return `acked=${load.acked.size} unacked=${load.unacked.size} statuses={${statuses}}`;
 }

@@ -1,6 +1,6 @@
 import { defaultBackoff } from './backoff.js';
 import { publicIngestLimits } from './budget.js';
-import { Delivery, type QueuedEvent, type Transport } from './delivery.js';
+import { Delivery, type Transport } from './delivery.js';
 import { createBatchTransport } from './transport-batch.js';
 import { createSingleTransport } from './transport-single.js';
 import type {
@@ -33,6 +33,8 @@ export interface ZenovayClient {
 export function serverDefaults(): ServerDefaults {
   return { device_type: 'server', browser: 'server', os: osName(), user_agent: `Zenovay-Node/${sdkVersion}` };
 }
+
+const noProperties = Object.freeze({});
 
 const realTiming: Timing = {
   now: () => Date.now(),
@@ -75,62 +77,61 @@ export function createClient(options: ClientOptions): ZenovayClient {
   });
   let closing: Promise<ShutdownResult> | null = null;
 
-  const enqueue = (payload: Record<string, unknown>, eventId: string): Promise<TrackResult> => {
-    const refuse = (code: string, message: string): Promise<TrackResult> => {
-      log(`event ${eventId} refused: ${code} ${message}`);
-      report(options.onError, { code, status: 0, message, eventId, attempts: 0 });
-      return Promise.resolve({ ok: false, status: 0, code, eventId });
-    };
-    if (closing) return refuse('CLIENT_CLOSED', 'the client is shut down');
-    if (delivery.size >= maxQueueSize)
-      return refuse('QUEUE_FULL', `${maxQueueSize} events are already pending`);
-    let json: string;
-    try {
-      json = JSON.stringify(payload);
-    } catch (error) {
-      return refuse('INVALID_EVENT', error instanceof Error ? error.message : 'not serialisable');
-    }
-    let resolve!: (result: TrackResult) => void;
-    const promise = new Promise<TrackResult>((done) => {
-      resolve = done;
-    });
-    const event: QueuedEvent = {
-      eventId,
-      json,
-      bytes: Buffer.byteLength(json),
-      attempts: 0,
-      strikes: 0,
-      readyAt: 0,
-      unitCap: Number.POSITIVE_INFINITY,
-      settled: false,
-      resolve,
-      promise,
-    };
-    delivery.add(event);
-    return promise;
+  const refuse = (eventId: string, code: string, message: string): Promise<TrackResult> => {
+    log(`event ${eventId} refused: ${code} ${message}`);
+    report(options.onError, { code, status: 0, message, eventId, attempts: 0 });
+    return Promise.resolve({ ok: false, status: 0, code, eventId });
   };
 
-  const build = (base: Record<string, unknown>, opts: TrackPageviewOptions): Promise<TrackResult> => {
+  const track = (type: 'custom' | 'pageview', name: string | undefined, opts: TrackEventOptions) => {
     // Everything, even reading the caller's options, stays inside the never-throw promise.
     let eventId = '';
     try {
       eventId = opts.eventId ?? uuidv7(timing.now());
-      const payload: Record<string, unknown> = { ...base, url: opts.url, session_id: opts.sessionId };
-      if (opts.visitorId !== undefined) payload.visitor_id = opts.visitorId;
-      Object.assign(payload, defaults);
-      if (opts.userAgent !== undefined) payload.user_agent = opts.userAgent;
-      payload.event_id = eventId;
-      if (batched) {
-        if (opts.clientIp !== undefined) payload.client_ip = opts.clientIp;
-        if (opts.timestamp !== undefined) payload.timestamp = toIso(opts.timestamp);
-      } else if (opts.clientIp !== undefined || opts.timestamp !== undefined) {
+      if (closing) return refuse(eventId, 'CLIENT_CLOSED', 'the client is shut down');
+      if (delivery.size >= maxQueueSize) {
+        return refuse(eventId, 'QUEUE_FULL', `${maxQueueSize} events are already pending`);
+      }
+      if (!batched && (opts.clientIp !== undefined || opts.timestamp !== undefined)) {
         log('clientIp and timestamp need an apiKey (batch transport); the public endpoint ignores them');
       }
-      return enqueue(payload, eventId);
+      // One object, serialised once (JSON.stringify leaves out the undefined fields): tracking
+      // many events in a loop makes little garbage.
+      const json = JSON.stringify({
+        event_type: type,
+        event_name: name,
+        url: opts.url,
+        referrer: type === 'pageview' ? (opts.referrer ?? '') : opts.referrer,
+        session_id: opts.sessionId,
+        visitor_id: opts.visitorId,
+        properties: type === 'custom' ? (opts.properties ?? noProperties) : undefined,
+        device_type: defaults.device_type,
+        browser: defaults.browser,
+        os: defaults.os,
+        user_agent: opts.userAgent ?? defaults.user_agent,
+        event_id: eventId,
+        client_ip: batched ? opts.clientIp : undefined,
+        timestamp: batched && opts.timestamp !== undefined ? toIso(opts.timestamp) : undefined,
+      });
+      let resolve!: (result: TrackResult) => void;
+      const promise = new Promise<TrackResult>((done) => {
+        resolve = done;
+      });
+      delivery.add({
+        eventId,
+        json,
+        bytes: Buffer.byteLength(json),
+        attempts: 0,
+        strikes: 0,
+        readyAt: 0,
+        unitCap: Number.POSITIVE_INFINITY,
+        settled: false,
+        resolve,
+        epoch: 0,
+      });
+      return promise;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      report(options.onError, { code: 'INVALID_EVENT', status: 0, message, eventId, attempts: 0 });
-      return Promise.resolve({ ok: false, status: 0, code: 'INVALID_EVENT', eventId });
+      return refuse(eventId, 'INVALID_EVENT', error instanceof Error ? error.message : String(error));
     }
   };
 
@@ -140,15 +141,8 @@ export function createClient(options: ClientOptions): ZenovayClient {
   if (options.flushOnExit !== false) process.on('beforeExit', onBeforeExit);
 
   return {
-    trackEvent(name, opts) {
-      const base: Record<string, unknown> = { event_type: 'custom', event_name: name };
-      if (opts?.referrer !== undefined) base.referrer = opts.referrer;
-      base.properties = opts?.properties ?? {};
-      return build(base, opts);
-    },
-    trackPageview(opts) {
-      return build({ event_type: 'pageview', referrer: opts?.referrer ?? '' }, opts);
-    },
+    trackEvent: (name, opts) => track('custom', name, opts),
+    trackPageview: (opts) => track('pageview', undefined, opts),
     flush: () => delivery.flush(),
     shutdown({ timeoutMs = 10_000 } = {}) {
       closing ??= (async () => {

@@ -17,7 +17,8 @@ export interface QueuedEvent {
   unitCap: number;
   settled: boolean;
   resolve: (result: TrackResult) => void;
-  readonly promise: Promise<TrackResult>;
+  /** Which `flush` generation it belongs to; set by `add`. */
+  epoch: number;
 }
 
 /** How events leave: one per request to `/e/{code}`, or batches to `/api/v1/events`. */
@@ -62,6 +63,13 @@ export class Delivery {
   private lingerTimer: ReturnType<typeof setTimeout> | null = null;
   private lingerDue = false;
   private flushDemand = 0;
+  /**
+   * Flush bookkeeping without holding every event's promise: each `flush` call closes a
+   * generation ("epoch"); it resolves when no event of its epoch or an older one is pending.
+   */
+  private epoch = 0;
+  private readonly pendingPerEpoch = new Map<number, number>();
+  private flushWaiters: Array<{ epoch: number; done: () => void }> = [];
   private readonly stopper = new AbortController();
 
   constructor(private readonly options: DeliveryOptions) {
@@ -74,6 +82,8 @@ export class Delivery {
   }
 
   add(event: QueuedEvent): void {
+    event.epoch = this.epoch;
+    this.pendingPerEpoch.set(this.epoch, (this.pendingPerEpoch.get(this.epoch) ?? 0) + 1);
     this.pending.add(event);
     this.pushReady(event);
     this.pump();
@@ -82,14 +92,12 @@ export class Delivery {
   /** Resolves once every event pending now is settled; partial batches go at once meanwhile. */
   async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const waiting = [...this.pending].map((event) => event.promise);
+    const epoch = this.epoch++;
     this.flushDemand++;
+    const drained = new Promise<void>((done) => this.flushWaiters.push({ epoch, done }));
     this.pump();
-    try {
-      await Promise.all(waiting);
-    } finally {
-      this.flushDemand--;
-    }
+    await drained;
+    this.flushDemand--;
   }
 
   /** Gives up: cancels requests and delays, settles what is left with `code`. */
@@ -263,8 +271,28 @@ export class Delivery {
     if (event.settled) return;
     event.settled = true;
     this.pending.delete(event);
+    const left = (this.pendingPerEpoch.get(event.epoch) ?? 1) - 1;
+    if (left > 0) this.pendingPerEpoch.set(event.epoch, left);
+    else {
+      this.pendingPerEpoch.delete(event.epoch);
+      this.releaseFlushes();
+    }
     if (!result.ok) this.options.onFailure(event, result, message);
     event.resolve(result);
+  }
+
+  /** Resolves the flushes whose epochs are all settled. Map order is epoch order: keys only grow. */
+  private releaseFlushes(): void {
+    if (this.flushWaiters.length === 0) return;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const epoch of this.pendingPerEpoch.keys()) {
+      oldest = epoch;
+      break;
+    }
+    const ready = this.flushWaiters.filter((waiter) => waiter.epoch < oldest);
+    if (ready.length === 0) return;
+    this.flushWaiters = this.flushWaiters.filter((waiter) => waiter.epoch >= oldest);
+    for (const waiter of ready) waiter.done();
   }
 
   private armLinger(): void {

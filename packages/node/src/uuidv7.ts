@@ -1,7 +1,5 @@
 import { randomFillSync } from 'node:crypto';
 
-const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 // Random bytes are drawn in blocks: one syscall per 256 ids instead of one per id.
 const pool = new Uint8Array(16 * 256);
 let poolOffset = pool.length;
@@ -19,13 +17,13 @@ export function uuidv7(nowMs: number = Date.now()): string {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  const bytes = pool.subarray(poolOffset, poolOffset + 16);
+  const base = poolOffset;
   poolOffset += 16;
 
   let ms = Math.max(0, Math.floor(nowMs));
   if (ms > lastMs) {
     lastMs = ms;
-    counter = ((bytes[6]! & 0x07) << 8) | bytes[7]!; // leave headroom so the counter rarely overflows
+    counter = ((pool[base + 6]! & 0x07) << 8) | pool[base + 7]!; // leave headroom so the counter rarely overflows
   } else {
     ms = lastMs; // the clock stepped back or stood still: stay ordered
     counter++;
@@ -36,25 +34,30 @@ export function uuidv7(nowMs: number = Date.now()): string {
     }
   }
 
-  const out = new Uint8Array(16);
   // 48-bit big-endian timestamp; split because bit operators work on 32 bits.
   const high = Math.floor(ms / 0x1_0000_0000);
   const low = ms >>> 0;
-  out[0] = (high >>> 8) & 0xff;
-  out[1] = high & 0xff;
-  out[2] = (low >>> 24) & 0xff;
-  out[3] = (low >>> 16) & 0xff;
-  out[4] = (low >>> 8) & 0xff;
-  out[5] = low & 0xff;
-  out[6] = 0x70 | ((counter >>> 8) & 0x0f);
-  out[7] = counter & 0xff;
-  out[8] = 0x80 | (bytes[8]! & 0x3f);
-  for (let i = 9; i < 16; i++) out[i] = bytes[i]!;
+  put(0, (high >>> 8) & 0xff);
+  put(1, high & 0xff);
+  put(2, (low >>> 24) & 0xff);
+  put(3, (low >>> 16) & 0xff);
+  put(4, (low >>> 8) & 0xff);
+  put(5, low & 0xff);
+  put(6, 0x70 | ((counter >>> 8) & 0x0f));
+  put(7, counter & 0xff);
+  put(8, 0x80 | (pool[base + 8]! & 0x3f));
+  for (let i = 9; i < 16; i++) put(i, pool[base + i]!);
+  // One flat string from one buffer: tracking many events in a loop leaves little garbage.
+  return text.toString('latin1');
+}
 
-  let text = '';
-  for (let i = 0; i < 16; i++) {
-    text += hex[out[i]!]!;
-    if (i === 3 || i === 5 || i === 7 || i === 9) text += '-';
-  }
-  return text;
+const hexDigits = Buffer.from('0123456789abcdef', 'latin1');
+const text = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
+/** Where each byte's two hex digits go in the 36-character text. */
+const offsets = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+function put(index: number, byte: number): void {
+  const at = offsets[index]!;
+  text[at] = hexDigits[byte >>> 4]!;
+  text[at + 1] = hexDigits[byte & 0x0f]!;
 }

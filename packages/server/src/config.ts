@@ -36,6 +36,19 @@ export interface Config {
   /** How far in the past a batch event's `timestamp` may lie. */
   readonly batchMaxPastMs: number;
   readonly logLevel: LogLevel;
+  /** Scale-out (see README "Running at scale"): all null runs the embedded default. */
+  readonly scale: ScaleConfig;
+}
+
+export interface ScaleConfig {
+  /** `ZENOVAY_CLICKHOUSE_URL`: events in ClickHouse, through a local spool. Comma-separated shards. */
+  readonly clickhouseUrl: string | null;
+  /** `DATABASE_URL`: sites, keys, salts and refusal counters in PostgreSQL. */
+  readonly databaseUrl: string | null;
+  /** `REDIS_URL`: rate limits and the idempotency window shared by all nodes. */
+  readonly redisUrl: string | null;
+  /** Most bytes of accepted events the spool holds while ClickHouse is unreachable. */
+  readonly spoolCapBytes: number;
 }
 
 export interface RateRule {
@@ -73,6 +86,12 @@ export const defaultConfig: Config = Object.freeze({
   batchMaxBodyBytes: 5 * 1_048_576,
   batchMaxPastMs: 24 * HOUR_MS,
   logLevel: 'info',
+  scale: Object.freeze({
+    clickhouseUrl: null,
+    databaseUrl: null,
+    redisUrl: null,
+    spoolCapBytes: 1_073_741_824,
+  }),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -111,6 +130,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     batchMaxBodyBytes: intFrom(env, 'ZENOVAY_BATCH_MAX_BODY_BYTES', 5 * 1_048_576, 1_024, 64 * 1_048_576),
     batchMaxPastMs: intFrom(env, 'ZENOVAY_BATCH_MAX_PAST_HOURS', 24, 0, 47) * HOUR_MS,
     logLevel: logLevelFrom(env.ZENOVAY_LOG_LEVEL),
+    scale: scaleFrom(env),
     ...overrides,
   };
   return Object.freeze(config);
@@ -133,6 +153,20 @@ function listFrom(env: Env, name: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** Supported: none (embedded), ClickHouse + PostgreSQL (one node), or all three (many nodes). */
+function scaleFrom(env: Env): ScaleConfig {
+  const clickhouseUrl = env.ZENOVAY_CLICKHOUSE_URL || null;
+  const databaseUrl = env.DATABASE_URL || null;
+  const redisUrl = env.REDIS_URL || null;
+  if ((clickhouseUrl === null) !== (databaseUrl === null) || (redisUrl !== null && clickhouseUrl === null)) {
+    throw new Error(
+      'scale-out needs ZENOVAY_CLICKHOUSE_URL and DATABASE_URL together (and REDIS_URL for several nodes); set none of them for the embedded mode',
+    );
+  }
+  const spoolCapBytes = intFrom(env, 'ZENOVAY_SPOOL_CAP_MB', 1_024, 1, 1_048_576) * 1_048_576;
+  return Object.freeze({ clickhouseUrl, databaseUrl, redisUrl, spoolCapBytes });
 }
 
 function logLevelFrom(raw: string | undefined): LogLevel {

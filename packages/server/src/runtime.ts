@@ -11,13 +11,12 @@ import { createEventPipeline } from './ingest/pipeline.ts';
 import { RefusalCounter } from './ingest/refusal-counter.ts';
 import { SaltProvider } from './ingest/salt-provider.ts';
 import { openServerSessions } from './ingest/server-session-seed.ts';
-import { MemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.ts';
+import type { RateLimiter } from './limits/rate-limiter.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ProxyKeyRegistry } from './proxy/proxy-key-registry.ts';
+import { openStores } from './scale/stores.ts';
 import { SiteDirectory } from './sites/site-directory.ts';
 import { SiteService } from './sites/site-service.ts';
-import { DuckDbEventStore } from './store/duckdb/event-store.ts';
-import { DuckDbMetadataStore } from './store/duckdb/metadata-store.ts';
 import { openDuckDb } from './store/duckdb/open.ts';
 import type { MetadataStore } from './store/types.ts';
 import { EventWriter } from './writer/event-writer.ts';
@@ -50,11 +49,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.logLevel);
   const instance: DuckDBInstance = await openDuckDb(config.dataDir);
-  const metadata = await DuckDbMetadataStore.open(instance);
-  const events = await DuckDbEventStore.open(instance);
+  // Embedded (DuckDB) or scale-out (PostgreSQL, spool + ClickHouse, Redis): chosen by config alone.
+  const stores = await openStores(config, { duckdb: instance, log });
+  const { metadata, events } = stores;
   const geo = options.geo ?? (await openDbIpGeoReader());
   const directory = new SiteDirectory(metadata);
   const proxyKeys = await ProxyKeyRegistry.open(metadata, clock);
+  proxyKeys.startRefreshing(30_000, (error) => log.warn('proxy key reload failed', { error: String(error) }));
   await directory.refresh();
   const writer = await EventWriter.start({
     store: events,
@@ -63,6 +64,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     maxQueue: config.writerMaxQueue,
     maxBatch: config.writerMaxBatch,
     dedupeWindowMs: config.dedupeWindowMs,
+    ...(stores.idempotency ? { shared: stores.idempotency } : {}),
   });
   const refusals = new RefusalCounter(metadata, clock, log);
   refusals.startFlushing(config.refusalFlushIntervalMs);
@@ -89,8 +91,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     clock,
     log,
     sites: directory,
-    limiter: options.limiter ?? new MemoryRateLimiter(config.ingestLimits),
-    proxy: { keys: proxyKeys, limiter: new MemoryRateLimiter(config.proxyIngestLimits) },
+    limiter: options.limiter ?? stores.limiter(config.ingestLimits, 'ingest'),
+    proxy: { keys: proxyKeys, limiter: stores.limiter(config.proxyIngestLimits, 'proxy') },
     processEvent,
     countRefusal: (siteId, code) => refusals.count(siteId, code),
     writerQueueLength: () => writer.queueLength,
@@ -105,9 +107,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await app.close(); // stops accepting; in-flight requests finish and wait for their commit
       await writer.close();
       await refusals.stop();
-      events.close();
+      proxyKeys.stopRefreshing();
       dashboard.close();
-      metadata.close();
+      await stores.close();
       instance.closeSync();
     })();
     return stopping;

@@ -11,6 +11,8 @@ import { list as isbotPatterns } from 'isbot';
 export const descriptiveServerAgents = [
   'MyApp-Server/1.0',
   'Zenovay-Node/0.1.0',
+  'Zenovay-Py/0.1.0',
+  'Zenovay-PHP/0.1.0',
   'Acme-Billing/2.3.1',
   'ShopBackend/1.0',
   'Shop Backend 1.0',

@@ -93,8 +93,17 @@ function text(value: unknown, field: string, min: number, max: number, fail: Fai
   if (value.length > max) fail(field, `must be at most ${max} characters`);
   else if (value.length < min) fail(field, `must be at least ${min} characters`);
   else if (value.includes('\u0000')) fail(field, 'must not contain NUL characters');
-  else return value;
+  else return wellFormed(value);
   return null;
+}
+
+/**
+ * Lone UTF-16 surrogates (valid in JSON, not in UTF-8) become U+FFFD here, as DuckDB would store
+ * them anyway: otherwise two ids that differ only there are distinct in the dedupe window but one
+ * in the file, and an `event_id` would not match itself after a restart.
+ */
+function wellFormed(value: string): string {
+  return value.replace(/\p{Cs}/gu, '\ufffd');
 }
 
 function optionalText(value: unknown, field: string, min: number, max: number, fail: Fail): string | null {
@@ -168,8 +177,8 @@ function properties(value: unknown, fail: Fail): { keys: string[]; values: strin
       fail(field, 'must be a string, number or boolean (no nesting, no null)');
       continue;
     }
-    keys.push(key);
-    values.push(stored);
+    keys.push(wellFormed(key));
+    values.push(wellFormed(stored));
   }
   return { keys, values };
 }

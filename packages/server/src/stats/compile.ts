@@ -5,6 +5,9 @@
  *   matched events joined to their visit, filtered, with dimension values d0..dn
  *   agg     metrics per dimension tuple (via one row per visit and tuple when bounce/duration ask)
  *   rev     revenue per tuple and currency; conv: conversion denominators
+ * Questions only about visits skip `matched` and aggregate `sess` directly. In a batch
+ * (`prepared`), `ev` and `sess` are temporary tables built once for all the batch's questions.
+ * User input appears only as bound parameters (SqlParams) or through dialect.stringLiteral.
  */
 import type { SqlDialect, TimeBucket } from './dialect.ts';
 import { FieldContext } from './fields.ts';

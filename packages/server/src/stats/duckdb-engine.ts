@@ -55,7 +55,8 @@ class DuckDbRunner implements SqlRunner {
 /** The stats engine over the embedded DuckDB file's `events` table. */
 export function createDuckDbStatsEngine(
   instance: DuckDBInstance,
-  options: { connections?: number } = {},
+  options: { connections?: number; batchMinEvents?: number } = {},
 ): StatsEngine {
-  return new SqlStatsEngine(duckDbDialect, new DuckDbRunner(instance, options.connections ?? 2));
+  const runner = new DuckDbRunner(instance, options.connections ?? 2);
+  return new SqlStatsEngine(duckDbDialect, runner, options.batchMinEvents);
 }

@@ -9,7 +9,7 @@ import type { SqlDialect } from './dialect.ts';
 import { queryEcho } from './echo.ts';
 import { StatsQueryError } from './errors.ts';
 import type { StatsEngine } from './index.ts';
-import { compilePreparation } from './prepare.ts';
+import { batchMinEvents, compileEventCount, compilePreparation } from './prepare.ts';
 import { attachComparison, type SqlRow, shapeRows } from './results.ts';
 import type { SqlParam } from './sql-params.ts';
 import type { ResolvedRange, StatsFieldError, StatsQuery, StatsResponse, TimeDimension } from './types.ts';
@@ -36,6 +36,8 @@ export class SqlStatsEngine implements StatsEngine {
   constructor(
     private readonly dialect: SqlDialect,
     private readonly runner: SqlRunner,
+    /** Batches over fewer events in range run one query at a time (tests set 0 to force batching). */
+    private readonly minEventsToBatch = batchMinEvents,
   ) {}
 
   async query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse> {
@@ -57,9 +59,11 @@ export class SqlStatsEngine implements StatsEngine {
     const shared = plans[0];
     const sameRange = (p: Plan) =>
       shared && p.range.startMs === shared.range.startMs && p.range.endMs === shared.range.endMs;
-    if (!shared || plans.filter(sameRange).length < 2) {
-      return Promise.all(queries.map((query) => this.query(query, site, nowMs)));
-    }
+    const oneByOne = () => Promise.all(queries.map((query) => this.query(query, site, nowMs)));
+    if (!shared || plans.filter(sameRange).length < 2) return oneByOne();
+    const count = compileEventCount(this.dialect, site.id, shared.range);
+    const [counted] = await this.runner.all(count.sql, count.params);
+    if (Number(counted?.n ?? 0) < this.minEventsToBatch) return oneByOne();
     const preparation = compilePreparation(this.dialect, site.id, shared.range, shared.timezone, queries);
     const previous = Promise.all(plans.map((plan) => this.previousRows(plan)));
     previous.catch(() => undefined); // awaited below; do not let an early failure go unhandled

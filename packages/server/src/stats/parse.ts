@@ -217,5 +217,6 @@ export async function parseStatsQuery(json: unknown, siteLookup: SiteLookup): Pr
   if (semantic.length > 0) return { ok: false, errors: semantic };
   const site = await siteLookup(query.siteId);
   if (!site) return { ok: false, errors: [{ field: 'site_id', reason: 'no site has this id' }] };
-  return { ok: true, query, site };
+  // A lookup may accept other names for a site (its domain); the query names it by id from here on.
+  return { ok: true, query: { ...query, siteId: site.id }, site };
 }

@@ -27,6 +27,16 @@ export interface EventWriterOptions {
   maxQueue: number;
   maxBatch: number;
   dedupeWindowMs: number;
+  /** The window shared by all nodes (Redis in scale-out); this node's own window is checked first. */
+  shared?: SharedEventIdWindow;
+}
+
+/** A cross-node `event_id` window: the first claim of a pair wins; see limits/redis-idempotency.ts. */
+export interface SharedEventIdWindow {
+  claim(
+    pairs: ReadonlyArray<{ siteId: string; eventId: string }>,
+  ): Promise<Array<'new' | 'duplicate' | 'unknown'>>;
+  release(pairs: ReadonlyArray<{ siteId: string; eventId: string }>): Promise<void>;
 }
 
 /**
@@ -100,6 +110,30 @@ export class EventWriter {
     }
   }
 
+  /**
+   * Moves the events another node already stored (within the shared window) from `fresh` to
+   * `duplicates`; returns the pairs claimed now. Redis unreachable ('unknown'): this node's window
+   * alone decides, and ClickHouse still folds copies by event id.
+   */
+  private async claimShared(
+    fresh: Pending[],
+    duplicates: Pending[],
+  ): Promise<Array<{ siteId: string; eventId: string }>> {
+    const shared = this.options.shared;
+    const withId = fresh.filter((item) => item.row.eventId !== '');
+    if (!shared || withId.length === 0) return [];
+    const pairs = withId.map((item) => ({ siteId: item.row.siteId, eventId: item.row.eventId }));
+    const answers = await shared.claim(pairs);
+    const claimed = pairs.filter((_, i) => answers[i] === 'new');
+    const taken = new Set(withId.filter((_, i) => answers[i] === 'duplicate'));
+    if (taken.size > 0) {
+      const kept = fresh.filter((item) => !taken.has(item));
+      fresh.splice(0, fresh.length, ...kept);
+      duplicates.push(...taken);
+    }
+    return claimed;
+  }
+
   /** Commits a batch and returns how to answer its requests (called once the next batch is started). */
   private async commit(batch: Pending[]): Promise<() => void> {
     this.window.expire(this.options.clock.now());
@@ -119,9 +153,11 @@ export class EventWriter {
         fresh.push(item);
       }
     }
+    const claimed = await this.claimShared(fresh, duplicates);
     try {
       await this.options.store.append(fresh.map((item) => item.row));
     } catch (error) {
+      await this.options.shared?.release(claimed);
       this.options.log.error('event batch was not committed', {
         events: fresh.length,
         error: error instanceof Error ? error.message : String(error),

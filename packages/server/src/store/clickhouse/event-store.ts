@@ -28,7 +28,8 @@ export class ClickHouseEventStore implements EventStore {
   ) {}
 
   static async open(target: ClickHouseTarget): Promise<ClickHouseEventStore> {
-    const settings = target.shardUrls.length > 1 ? { insert_distributed_sync: '1' } : {};
+    const settings: Record<string, string> =
+      target.shardUrls.length > 1 ? { insert_distributed_sync: '1' } : {};
     const shards = target.shardUrls.map((url) => new ClickHouseHttp(url, settings));
     await ensureSchema(shards, target.database);
     return new ClickHouseEventStore(shards, target.database);
@@ -61,7 +62,7 @@ export class ClickHouseEventStore implements EventStore {
     const rows = await this.entry().rows<{
       site_id: string;
       visitor_id: string;
-      session_id: string;
+      last_session: string;
       last_ms: string;
     }>(
       `SELECT site_id, visitor_id, argMax(session_id, ts_ms) AS last_session, max(ts_ms) AS last_ms
