@@ -17,7 +17,7 @@ const event = (n: number, extra: Record<string, unknown> = {}) => ({
   ...serverDefaults,
   event_type: 'pageview',
   url: `https://example.com/page-${n}`,
-  session_id: `sess-${n % 7}`,
+  session_id: `session-${n % 7}`,
   ...extra,
 });
 

@@ -103,7 +103,7 @@ XML
 </yandex>
 XML
   clickhouse-server --config-file="$dir/config.xml" --pid-file="$dir/clickhouse.pid" --daemon
-  wait_until 60 curl -sf "http://127.0.0.1:$port/ping"
+  wait_until 60 clickhouse-client --host 127.0.0.1 --port "$((port + 1))" --query "SELECT 1"
   echo "http://127.0.0.1:$port"
 }
 

@@ -1,6 +1,6 @@
 import { defaultBackoff } from './backoff.js';
 import { publicIngestLimits } from './budget.js';
-import { Delivery, type Transport } from './delivery.js';
+import { Delivery, type QueuedEvent, type Transport } from './delivery.js';
 import { createBatchTransport } from './transport-batch.js';
 import { createSingleTransport } from './transport-single.js';
 import type {
@@ -56,9 +56,14 @@ export function createClient(options: ClientOptions): ZenovayClient {
   const log = logger(options.debug);
   const defaults: ServerDefaults = { ...serverDefaults(), ...options.defaults };
   const batched = typeof options.apiKey === 'string' && options.apiKey !== '';
+  // The device fields are the same for nearly every event: kept once here, added when sent.
+  const defaultDevice = deviceFields(defaults, defaults.user_agent);
+  const defaultDeviceBytes = Buffer.byteLength(defaultDevice);
+  const render = (event: QueuedEvent): string =>
+    `${event.json.slice(0, -1)}${event.userAgent === undefined ? defaultDevice : deviceFields(defaults, event.userAgent)}`;
   const maxQueueSize = options.maxQueueSize ?? 100_000;
   const delivery = new Delivery({
-    transport: transportFor(options, batched, timing),
+    transport: transportFor(options, batched, timing, render),
     timing,
     maxRetries: options.maxRetries ?? 15,
     backoff: options.backoff ?? defaultBackoff,
@@ -105,10 +110,6 @@ export function createClient(options: ClientOptions): ZenovayClient {
         session_id: opts.sessionId,
         visitor_id: opts.visitorId,
         properties: type === 'custom' ? (opts.properties ?? noProperties) : undefined,
-        device_type: defaults.device_type,
-        browser: defaults.browser,
-        os: defaults.os,
-        user_agent: opts.userAgent ?? defaults.user_agent,
         event_id: eventId,
         client_ip: batched ? opts.clientIp : undefined,
         timestamp: batched && opts.timestamp !== undefined ? toIso(opts.timestamp) : undefined,
@@ -120,7 +121,12 @@ export function createClient(options: ClientOptions): ZenovayClient {
       delivery.add({
         eventId,
         json,
-        bytes: Buffer.byteLength(json),
+        userAgent: opts.userAgent,
+        bytes:
+          Buffer.byteLength(json) +
+          (opts.userAgent === undefined
+            ? defaultDeviceBytes
+            : Buffer.byteLength(deviceFields(defaults, opts.userAgent))),
         attempts: 0,
         strikes: 0,
         readyAt: 0,
@@ -172,14 +178,27 @@ export function createClient(options: ClientOptions): ZenovayClient {
   };
 }
 
-function transportFor(options: ClientOptions, batched: boolean, timing: Timing): Transport {
+/** `,"device_type":…,"user_agent":…}`: the tail that completes an event's JSON. */
+function deviceFields(defaults: ServerDefaults, userAgent: string): string {
+  const { device_type, browser, os } = defaults;
+  const fields = JSON.stringify({ device_type, browser, os, user_agent: userAgent });
+  return `,${fields.slice(1)}`;
+}
+
+function transportFor(
+  options: ClientOptions,
+  batched: boolean,
+  timing: Timing,
+  render: (event: QueuedEvent) => string,
+): Transport {
   const host = (options.host ?? '').replace(/\/+$/, '');
   const shared = {
     host,
     trackingCode: options.trackingCode,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch,
     now: () => timing.now(),
+    render,
   };
   if (batched) {
     return createBatchTransport({

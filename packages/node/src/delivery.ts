@@ -7,7 +7,10 @@ import type { Timing, TrackResult } from './types.js';
 /** One tracked event on its way: serialised once, resent as is (same `event_id`) until settled. */
 export interface QueuedEvent {
   readonly eventId: string;
+  /** The event's JSON without its device fields, which the client's `render` adds when it is sent. */
   readonly json: string;
+  /** A user agent of this event's own (a forwarded request); undefined: the client's default. */
+  readonly userAgent: string | undefined;
   readonly bytes: number;
   attempts: number;
   /** Failed tries that count toward `maxRetries`: those the server did not schedule by Retry-After. */
@@ -56,7 +59,9 @@ export class Delivery {
   private ready: QueuedEvent[] = [];
   private readyHead = 0;
   private readonly delayed = new MinHeap<QueuedEvent>((event) => event.readyAt);
-  readonly pending = new Set<QueuedEvent>();
+  private pendingCount = 0;
+  /** Units (requests) in flight, so a give-up can settle their events too. */
+  private readonly sending = new Set<QueuedEvent[]>();
   private inFlight = 0;
   private pausedUntil = 0;
   private wakeAt = Number.POSITIVE_INFINITY;
@@ -78,20 +83,20 @@ export class Delivery {
   }
 
   get size(): number {
-    return this.pending.size;
+    return this.pendingCount;
   }
 
   add(event: QueuedEvent): void {
     event.epoch = this.epoch;
     this.pendingPerEpoch.set(this.epoch, (this.pendingPerEpoch.get(this.epoch) ?? 0) + 1);
-    this.pending.add(event);
+    this.pendingCount++;
     this.pushReady(event);
     this.pump();
   }
 
   /** Resolves once every event pending now is settled; partial batches go at once meanwhile. */
   async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.pendingCount === 0) return;
     const epoch = this.epoch++;
     this.flushDemand++;
     const drained = new Promise<void>((done) => this.flushWaiters.push({ epoch, done }));
@@ -102,12 +107,18 @@ export class Delivery {
 
   /** Gives up: cancels requests and delays, settles what is left with `code`. */
   abandon(code: string, message: string): number {
-    const left = [...this.pending];
-    for (const event of left)
+    const left: QueuedEvent[] = this.ready.slice(this.readyHead);
+    while (this.delayed.size > 0) left.push(this.delayed.pop()!);
+    for (const unit of this.sending) left.push(...unit);
+    let count = 0;
+    for (const event of left) {
+      if (event.settled) continue;
+      count++;
       this.settle(event, { ok: false, status: 0, code, eventId: event.eventId }, message);
+    }
     this.stopper.abort();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    return left.length;
+    return count;
   }
 
   /** Stops background timers once nothing is pending (shutdown after a clean drain). */
@@ -187,6 +198,7 @@ export class Delivery {
     let result: SendResult;
     try {
       for (const event of unit) event.attempts++;
+      this.sending.add(unit);
       result = await this.options.transport.send(unit, this.stopper.signal);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -195,6 +207,7 @@ export class Delivery {
         outcome: { type: 'retry', status: 0, code: 'NETWORK_ERROR', message, retryAfterMs: null },
       };
     }
+    this.sending.delete(unit);
     this.inFlight--;
     this.options.transport.release(this.options.timing.now());
     if (result.type === 'split') this.split(unit);
@@ -270,7 +283,7 @@ export class Delivery {
   private settle(event: QueuedEvent, result: TrackResult, message: string): void {
     if (event.settled) return;
     event.settled = true;
-    this.pending.delete(event);
+    this.pendingCount--;
     const left = (this.pendingPerEpoch.get(event.epoch) ?? 1) - 1;
     if (left > 0) this.pendingPerEpoch.set(event.epoch, left);
     else {

@@ -1,4 +1,10 @@
+import type { Poster } from './node-http.js';
 import type { HttpAnswer } from './outcome.js';
+
+/** A poster over a caller-supplied `fetch` (e.g. one bound to a proxy agent). */
+export function fetchPoster(fetchImpl: typeof fetch, url: string): Poster {
+  return (body, headers, timeoutMs, cancel) => postJson(fetchImpl, url, body, headers, timeoutMs, cancel);
+}
 
 /**
  * POSTs a JSON body and reads the whole answer (so the connection can be reused). Never throws:

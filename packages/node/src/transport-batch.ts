@@ -1,5 +1,7 @@
 import type { QueuedEvent, Transport } from './delivery.js';
-import { postJson } from './http.js';
+
+import { fetchPoster } from './http.js';
+import { nodeHttpPoster } from './node-http.js';
 import { classifyAnswer, type Outcome, type SendResult } from './outcome.js';
 
 export interface BatchTransportOptions {
@@ -11,8 +13,11 @@ export interface BatchTransportOptions {
   readonly maxBatchBytes: number;
   readonly flushIntervalMs: number;
   readonly requestTimeoutMs: number;
-  readonly fetch: typeof fetch;
+  /** Use this `fetch` instead of node:http (e.g. one with a proxy agent). */
+  readonly fetch: typeof fetch | undefined;
   readonly now: () => number;
+  /** The event's full JSON text, device fields included. */
+  readonly render: (event: QueuedEvent) => string;
 }
 
 /** Per-event codes that say "not stored this time, try again" rather than "never". */
@@ -23,6 +28,7 @@ export function createBatchTransport(options: BatchTransportOptions): Transport 
   const url = `${options.host}/api/v1/events`;
   const head = `{"tracking_code":${JSON.stringify(options.trackingCode)},"events":[`;
   const headers = { authorization: `Bearer ${options.apiKey}` };
+  const post = options.fetch ? fetchPoster(options.fetch, url) : nodeHttpPoster(url);
   return {
     maxEvents: options.batchSize,
     maxBytes: options.maxBatchBytes - head.length - 2,
@@ -33,8 +39,8 @@ export function createBatchTransport(options: BatchTransportOptions): Transport 
     release: () => undefined,
     async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
       // Events were serialised when tracked; a batch is their texts joined, not re-encoded.
-      const body = `${head}${events.map((event) => event.json).join(',')}]}`;
-      const answer = await postJson(options.fetch, url, body, headers, options.requestTimeoutMs, cancel);
+      const body = `${head}${events.map(options.render).join(',')}]}`;
+      const answer = await post(body, headers, options.requestTimeoutMs, cancel);
       if (answer.kind === 'response' && answer.status === 413) return { type: 'split' };
       const whole = classifyAnswer(answer, options.now());
       if (whole.type !== 'stored' || answer.kind !== 'response') return { type: 'all', outcome: whole };

@@ -1,6 +1,8 @@
 import { type RateRule, RequestBudget } from './budget.js';
 import type { QueuedEvent, Transport } from './delivery.js';
-import { postJson } from './http.js';
+
+import { fetchPoster } from './http.js';
+import { nodeHttpPoster } from './node-http.js';
 import { classifyAnswer, type SendResult } from './outcome.js';
 
 export interface SingleTransportOptions {
@@ -9,8 +11,11 @@ export interface SingleTransportOptions {
   readonly concurrency: number;
   readonly rateLimit: readonly RateRule[] | false;
   readonly requestTimeoutMs: number;
-  readonly fetch: typeof fetch;
+  /** Use this `fetch` instead of node:http (e.g. one with a proxy agent). */
+  readonly fetch: typeof fetch | undefined;
   readonly now: () => number;
+  /** The event's full JSON text, device fields included. */
+  readonly render: (event: QueuedEvent) => string;
 }
 
 /**
@@ -20,6 +25,7 @@ export interface SingleTransportOptions {
 export function createSingleTransport(options: SingleTransportOptions): Transport {
   const url = `${options.host}/e/${encodeURIComponent(options.trackingCode)}`;
   const budget = options.rateLimit === false ? null : new RequestBudget(options.rateLimit);
+  const post = options.fetch ? fetchPoster(options.fetch, url) : nodeHttpPoster(url);
   return {
     maxEvents: 1,
     maxBytes: Number.POSITIVE_INFINITY,
@@ -30,7 +36,7 @@ export function createSingleTransport(options: SingleTransportOptions): Transpor
     release: (nowMs) => budget?.release(nowMs),
     async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
       const event = events[0]!;
-      const answer = await postJson(options.fetch, url, event.json, {}, options.requestTimeoutMs, cancel);
+      const answer = await post(options.render(event), {}, options.requestTimeoutMs, cancel);
       return { type: 'all', outcome: classifyAnswer(answer, options.now()) };
     },
   };

@@ -87,7 +87,7 @@ export interface ClientOptions {
   onError?: (error: ZenovayError) => void;
   /** Log retries and failures: `true` for `console.error`, or your own function. */
   debug?: boolean | ((message: string) => void);
-  /** A `fetch` to use instead of the global one (e.g. one with a proxy agent). */
+  /** Send with this `fetch` (e.g. one with a proxy agent) instead of node:http(s) keep-alive requests. */
   fetch?: typeof fetch;
   /** Time source and delay, for tests that move time instead of waiting. */
   timing?: Timing;

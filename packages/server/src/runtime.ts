@@ -85,6 +85,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     duckdb: instance,
     directory,
     flushRefusals: () => refusals.flush(),
+    proxyKeys,
   });
   const app = buildApp({
     config,

@@ -4,10 +4,11 @@ import { useApi } from '../dashboard/use-stats.ts';
 import { Link } from '../link.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { ApiKeysSection } from './api-keys.tsx';
+import { ProxyKeysSection } from './proxy-keys.tsx';
 import { installSnippets } from './snippets.ts';
 import { timezoneOptions } from './timezones.ts';
 
-/** Install snippets, site details, API keys and deletion for one site. */
+/** Install snippets, site details, API keys, proxy keys and deletion for one site. */
 export function SiteSettingsPage(props: { siteId: string }) {
   const location = useLocation();
   const [version, setVersion] = useState(0);
@@ -33,6 +34,7 @@ export function SiteSettingsPage(props: { siteId: string }) {
       <Snippets site={info} />
       <EditSite site={info} onSaved={() => setVersion(version + 1)} />
       <ApiKeysSection siteId={info.id} />
+      <ProxyKeysSection site={info} />
       <DeleteSite site={info} />
     </div>
   );
@@ -154,7 +156,7 @@ function DeleteSite(props: { site: SiteInfo }) {
       ) : (
         <form onSubmit={remove}>
           <p>
-            This removes the site and <strong>all of its events</strong>, and revokes its API keys. Type{' '}
+            This removes the site and <strong>all of its events</strong>, and revokes its API and proxy keys. Type{' '}
             <code>{props.site.domain}</code> to confirm.
           </p>
           <div class="form-row">

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
+import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import type { SiteService } from '../sites/site-service.ts';
 import type { StatsEngine } from '../stats/index.ts';
@@ -19,6 +20,8 @@ export interface DashboardDeps {
   readonly directory: SiteDirectory;
   readonly metadata: MetadataStore;
   readonly apiKeys: ApiKeyService;
+  /** The running server's proxy keys: the registry the ingest path checks, updated in place. */
+  readonly proxyKeys: ProxyKeyRegistry;
   /** The one stats engine (the REST API's too): every number the dashboard shows comes from it. */
   readonly stats: StatsEngine;
   /** Visitors active in the last 5 minutes, as `GET /e/live/{code}` reports it. */

@@ -1,6 +1,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
 import type { DashboardDeps } from './deps.ts';
 import { createSessionTools, installSessionGuard } from './session-guard.ts';
 import { registerSiteRoutes } from './site-routes.ts';
@@ -22,6 +23,7 @@ export function registerDashboard(
       installSessionGuard(scope, deps);
       registerAuthRoutes(scope, deps, tools);
       registerSiteRoutes(scope, deps);
+      registerProxyKeyRoutes(scope, deps);
       registerStatsRoutes(scope, deps, deps.duckdb);
     },
     { prefix: '/api/dashboard' },

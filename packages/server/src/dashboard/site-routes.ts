@@ -95,6 +95,9 @@ export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps):
     for (const key of await deps.apiKeys.list()) {
       if (key.siteId === site.id && key.revokedAt === null) await deps.apiKeys.revoke(key.prefix);
     }
+    for (const key of await deps.proxyKeys.list(site.id)) {
+      if (key.revokedAt === null) await deps.proxyKeys.revoke(key.prefix);
+    }
     await deps.accounts.forgetSite(site.id);
     return { deleted: true };
   });

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
+import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import { SiteService } from '../sites/site-service.ts';
 import { createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
@@ -35,6 +36,8 @@ export interface OpenDashboardInput {
   readonly duckdb: DuckDBInstance;
   readonly directory: SiteDirectory;
   readonly flushRefusals: () => Promise<void>;
+  /** The runtime's registry (never a second one: its in-memory map is what ingest checks). */
+  readonly proxyKeys: ProxyKeyRegistry;
   readonly loginLimiter?: RateLimiter;
   readonly staticDir?: string;
   /** The stats engine to share with the REST API; by default one over `duckdb`. */
@@ -57,6 +60,7 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     directory: input.directory,
     metadata: input.metadata,
     apiKeys: new ApiKeyService(input.metadata, input.clock),
+    proxyKeys: input.proxyKeys,
     stats: input.stats ?? createDuckDbStatsEngine(input.duckdb),
     liveVisitors: (siteId: string) => live.count(siteId),
     flushRefusals: input.flushRefusals,
