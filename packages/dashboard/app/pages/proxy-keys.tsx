@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, describeError, type SiteInfo } from '../api.ts';
 import { useApi } from '../dashboard/use-stats.ts';
-import { proxyKeyPlaceholder, proxySnippets } from './proxy-snippets.ts';
+import { proxyKeyPlaceholder, proxyPath, proxySnippets } from './proxy-snippets.ts';
 import type { Snippet } from './snippets.ts';
 
 interface ProxyKeyInfo {
@@ -53,12 +53,12 @@ export function ProxyKeysSection(props: { site: SiteInfo }) {
     <section class="card" data-testid="proxy-keys">
       <h2>First-party proxy</h2>
       <p class="muted small">
-        Serve the tracker and its events from your own domain: ad blockers do not see them, and visitors
-        are located and rate-limited as themselves. Your proxy sends <code>X-Zenovay-Proxy-Key</code> and
-        the visitor's address in <code>X-Forwarded-For</code>; keep the key on your server.
+        Serve the tracker and its events from your own domain: ad blockers do not see them, and visitors are
+        located and rate-limited as themselves. Your proxy sends <code>X-Zenovay-Proxy-Key</code> and the
+        visitor's address in <code>X-Forwarded-For</code>; keep the key on your server.
       </p>
       {created && (
-        <div class="notice" data-testid="new-proxy-key">
+        <div class="notice new-key" data-testid="new-proxy-key">
           <p>Copy this key now; it will not be shown again. The recipes below contain it.</p>
           <code class="secret">{created}</code>
           <CopyButton text={created} />
@@ -123,6 +123,9 @@ function ProxyRecipes(props: { snippets: Snippet[] }) {
   const snippet = props.snippets.find((s) => s.id === chosen) ?? props.snippets[0]!;
   return (
     <div class="proxy-recipes">
+      <p class="muted small">
+        Serve <code>{proxyPath}/</code> on your site with one of these, then use the tracker tag.
+      </p>
       <div class="tabs" role="tablist" aria-label="Proxy recipes">
         {props.snippets.map((s) => (
           <button

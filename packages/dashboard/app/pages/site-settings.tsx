@@ -156,8 +156,8 @@ function DeleteSite(props: { site: SiteInfo }) {
       ) : (
         <form onSubmit={remove}>
           <p>
-            This removes the site and <strong>all of its events</strong>, and revokes its API and proxy keys. Type{' '}
-            <code>{props.site.domain}</code> to confirm.
+            This removes the site and <strong>all of its events</strong>, and revokes its API and proxy keys.
+            Type <code>{props.site.domain}</code> to confirm.
           </p>
           <div class="form-row">
             <input

@@ -1,8 +1,8 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from './auth-routes.ts';
-import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
 import type { DashboardDeps } from './deps.ts';
+import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
 import { createSessionTools, installSessionGuard } from './session-guard.ts';
 import { registerSiteRoutes } from './site-routes.ts';
 import { registerStaticRoutes } from './static-routes.ts';

@@ -95,9 +95,7 @@ export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps):
     for (const key of await deps.apiKeys.list()) {
       if (key.siteId === site.id && key.revokedAt === null) await deps.apiKeys.revoke(key.prefix);
     }
-    for (const key of await deps.proxyKeys.list(site.id)) {
-      if (key.revokedAt === null) await deps.proxyKeys.revoke(key.prefix);
-    }
+    await deps.proxyKeys.reload(); // the store dropped the site's proxy keys; so must ingest, now
     await deps.accounts.forgetSite(site.id);
     return { deleted: true };
   });
