@@ -159,6 +159,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
 
 // Forked by run.ts: take one plan over IPC, run it, send the result back and exit.
 if (process.send) {
+  process.once('disconnect', () => process.exit(0)); // the driver is gone: stop loading the target
   process.once('message', (plan: LoadPlan) => {
     runLoad(plan).then(
       (result) => process.send!(result, () => process.exit(0)),

@@ -6,7 +6,7 @@ import { freePort } from '../../test/support/ports.ts';
 import { cpuPressureUs, processCpuMs } from './process-cpu.ts';
 import type { LoadPlan, LoadResult } from './protocol.ts';
 import { type Measured, printReport } from './report.ts';
-import { startBareTarget, startFullTarget, type Target } from './targets.ts';
+import { abandonTargets, startBareTarget, startFullTarget, type Target } from './targets.ts';
 
 const usage = `npm run bench:ingest -- [options]
 
@@ -134,13 +134,26 @@ async function measure(kind: 'bare' | 'full', round: number): Promise<Measured> 
   return { kind, round, load, stored, serverCpuMs, cpuPressure };
 }
 
+// Interrupted: take the servers and their data directories down with us.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    abandonTargets();
+    process.exit(130);
+  });
+}
+
 const [loadBefore] = os.loadavg();
 const results: Measured[] = [];
-for (let round = 0; round < rounds; round++) {
-  for (const kind of kinds) {
-    process.stderr.write(`round ${round + 1}/${rounds}: ${kind} ...\n`);
-    results.push(await measure(kind, round));
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of kinds) {
+      process.stderr.write(`round ${round + 1}/${rounds}: ${kind} ...\n`);
+      results.push(await measure(kind, round));
+    }
   }
+} catch (error) {
+  abandonTargets();
+  throw error;
 }
 const settings = {
   connections,

@@ -10,6 +10,18 @@ const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const host = '127.0.0.1';
 
+/**
+ * What to undo if the bench is interrupted: server processes to kill and data directories to
+ * remove. Emptied as targets stop normally.
+ */
+const leftovers = new Set<() => void>();
+
+/** Kills every server still running and removes its data directory (for Ctrl-C / SIGTERM). */
+export function abandonTargets(): void {
+  for (const undo of leftovers) undo();
+  leftovers.clear();
+}
+
 /** A server under test, running as its own process. */
 export interface Target {
   readonly port: number;
@@ -28,6 +40,8 @@ export async function startBareTarget(port: number, entry = 'bench/ingest/bare-s
     env: { ...process.env, PORT: String(port), HOST: host },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const undo = () => child.kill('SIGKILL');
+  leftovers.add(undo);
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bare server exited early (${code})`)));
     child.stdout!.once('data', () => resolve());
@@ -38,6 +52,7 @@ export async function startBareTarget(port: number, entry = 'bench/ingest/bare-s
     path: '/e/bare',
     stop: async () => {
       await terminate(child);
+      leftovers.delete(undo);
       return { stored: null };
     },
   };
@@ -58,6 +73,12 @@ export interface FullTargetOptions {
  */
 export async function startFullTarget(options: FullTargetOptions): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zenovay-bench-'));
+  let child: ChildProcess | null = null;
+  const undo = () => {
+    child?.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  leftovers.add(undo);
   const env = {
     ...process.env,
     PORT: String(options.port),
@@ -72,18 +93,20 @@ export async function startFullTarget(options: FullTargetOptions): Promise<Targe
   );
   const site = JSON.parse(stdout) as { tracking_code: string };
   const profiling = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', options.entry], {
+  const server = spawn(process.execPath, [...profiling, '--import', 'tsx', options.entry], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  await waitForHealth(options.port, child);
+  child = server;
+  await waitForHealth(options.port, server);
   return {
     port: options.port,
-    pid: child.pid,
+    pid: server.pid,
     path: `/e/${site.tracking_code}`,
     stop: async () => {
-      await terminate(child);
+      await terminate(server);
+      leftovers.delete(undo);
       const stored = await countStoredEvents(path.join(dataDir, 'zenovay.duckdb'));
       if (options.keepData) process.stderr.write(`data kept in ${dataDir}\n`);
       else fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { FlushTracker } from './flush-tracker.js';
 import { MinHeap } from './heap.js';
 import type { Outcome, SendResult } from './outcome.js';
 import type { Timing, TrackResult } from './types.js';
@@ -68,13 +69,7 @@ export class Delivery {
   private lingerTimer: ReturnType<typeof setTimeout> | null = null;
   private lingerDue = false;
   private flushDemand = 0;
-  /**
-   * Flush bookkeeping without holding every event's promise: each `flush` call closes a
-   * generation ("epoch"); it resolves when no event of its epoch or an older one is pending.
-   */
-  private epoch = 0;
-  private readonly pendingPerEpoch = new Map<number, number>();
-  private flushWaiters: Array<{ epoch: number; done: () => void }> = [];
+  private readonly flushes = new FlushTracker();
   private readonly stopper = new AbortController();
 
   constructor(private readonly options: DeliveryOptions) {
@@ -87,8 +82,7 @@ export class Delivery {
   }
 
   add(event: QueuedEvent): void {
-    event.epoch = this.epoch;
-    this.pendingPerEpoch.set(this.epoch, (this.pendingPerEpoch.get(this.epoch) ?? 0) + 1);
+    event.epoch = this.flushes.added();
     this.pendingCount++;
     this.pushReady(event);
     this.pump();
@@ -97,9 +91,8 @@ export class Delivery {
   /** Resolves once every event pending now is settled; partial batches go at once meanwhile. */
   async flush(): Promise<void> {
     if (this.pendingCount === 0) return;
-    const epoch = this.epoch++;
     this.flushDemand++;
-    const drained = new Promise<void>((done) => this.flushWaiters.push({ epoch, done }));
+    const drained = this.flushes.drained();
     this.pump();
     await drained;
     this.flushDemand--;
@@ -284,28 +277,10 @@ export class Delivery {
     if (event.settled) return;
     event.settled = true;
     this.pendingCount--;
-    const left = (this.pendingPerEpoch.get(event.epoch) ?? 1) - 1;
-    if (left > 0) this.pendingPerEpoch.set(event.epoch, left);
-    else {
-      this.pendingPerEpoch.delete(event.epoch);
-      this.releaseFlushes();
-    }
     if (!result.ok) this.options.onFailure(event, result, message);
     event.resolve(result);
-  }
-
-  /** Resolves the flushes whose epochs are all settled. Map order is epoch order: keys only grow. */
-  private releaseFlushes(): void {
-    if (this.flushWaiters.length === 0) return;
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const epoch of this.pendingPerEpoch.keys()) {
-      oldest = epoch;
-      break;
-    }
-    const ready = this.flushWaiters.filter((waiter) => waiter.epoch < oldest);
-    if (ready.length === 0) return;
-    this.flushWaiters = this.flushWaiters.filter((waiter) => waiter.epoch >= oldest);
-    for (const waiter of ready) waiter.done();
+    // After the caller's promise: a flush never finishes before the events it waited for.
+    this.flushes.settled(event.epoch);
   }
 
   private armLinger(): void {
