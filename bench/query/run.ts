@@ -32,7 +32,6 @@ const { values } = parseArgs({
     site: { type: 'string', default: siteId(0) },
     db: { type: 'string' },
     reuse: { type: 'boolean', default: false },
-    'batch-min': { type: 'string' },
   },
 });
 
@@ -81,8 +80,7 @@ async function main(): Promise<void> {
     timezone: values.timezone,
     createdAt: new Date(0).toISOString(),
   };
-  const batchMin = values['batch-min'];
-  const engine = createDuckDbStatsEngine(instance, batchMin ? { batchMinEvents: Number(batchMin) } : {});
+  const engine = createDuckDbStatsEngine(instance);
   const queries = overviewQueries(site.id, { kind: 'preset', preset: '30d' });
   const panels = Object.entries(queries);
   const nowMs = endMs - 1;

@@ -177,9 +177,14 @@ export function timeLabels(
 ): string[] {
   const labels: string[] = [];
   if (bucket === 'hour') {
+    // Offsets per constant piece instead of Intl per instant: a year of hours in milliseconds.
+    const segments = offsetSegments(range.startMs, range.endMs, timezone);
     const seen = new Set<string>();
+    let segment = 0;
     for (let ms = range.startMs; ms < range.endMs; ms += 15 * 60_000) {
-      const label = hourLabel(ms, timezone);
+      while ((segments[segment]?.untilMs ?? Number.POSITIVE_INFINITY) <= ms) segment += 1;
+      const local = new Date(ms + (segments[segment]?.offsetMs ?? 0)).toISOString();
+      const label = `${local.slice(0, 10)} ${local.slice(11, 13)}:00:00`;
       if (!seen.has(label)) {
         seen.add(label);
         labels.push(label);
@@ -212,6 +217,24 @@ export function weekStart(date: string): string {
  * library, which is several times faster and the same on every engine.
  */
 export function offsetSegments(
+  startMs: number,
+  endMs: number,
+  timezone: string,
+): ReadonlyArray<{ offsetMs: number; untilMs: number | null }> {
+  const key = `${timezone}|${startMs}|${endMs}`;
+  let segments = segmentCache.get(key);
+  if (!segments) {
+    segments = computeSegments(startMs, endMs, timezone);
+    if (segmentCache.size >= 256) segmentCache.delete(segmentCache.keys().next().value ?? '');
+    segmentCache.set(key, segments);
+  }
+  return segments;
+}
+
+/** A query's range is resolved to the same instants several times (SQL, labels, comparison). */
+const segmentCache = new Map<string, ReadonlyArray<{ offsetMs: number; untilMs: number | null }>>();
+
+function computeSegments(
   startMs: number,
   endMs: number,
   timezone: string,

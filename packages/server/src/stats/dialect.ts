@@ -48,6 +48,9 @@ export interface SqlDialect {
   pairList(aExpr: string, bExpr: string): string;
   /** A 64-bit hash of an id: grouping and distinct-counting numbers is much cheaper than text. */
   hashId(expr: string): string;
+  /** A temporary (connection-local) table filled by a SELECT, replacing any of the same name. */
+  createTempTable(name: string, selectSql: string): string;
+  dropTempTable(name: string): string;
   /** Text cast of a value. */
   toText(expr: string): string;
 }

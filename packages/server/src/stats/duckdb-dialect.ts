@@ -42,6 +42,8 @@ export const duckDbDialect: SqlDialect = {
   tryToDouble: (expr) => `TRY_CAST(${expr} AS DOUBLE)`,
   pairList: (a, b) => `list([${a}, ${b}::VARCHAR])`,
   hashId: (expr) => `hash(${expr})`,
+  createTempTable: (name, selectSql) => `CREATE OR REPLACE TEMP TABLE ${name} AS ${selectSql}`,
+  dropTempTable: (name) => `DROP TABLE IF EXISTS ${name}`,
   toText: (expr) => `CAST(${expr} AS VARCHAR)`,
 };
 

@@ -55,8 +55,7 @@ class DuckDbRunner implements SqlRunner {
 /** The stats engine over the embedded DuckDB file's `events` table. */
 export function createDuckDbStatsEngine(
   instance: DuckDBInstance,
-  options: { connections?: number; batchMinEvents?: number } = {},
+  options: { connections?: number } = {},
 ): StatsEngine {
-  const runner = new DuckDbRunner(instance, options.connections ?? 2);
-  return new SqlStatsEngine(duckDbDialect, runner, options.batchMinEvents);
+  return new SqlStatsEngine(duckDbDialect, new DuckDbRunner(instance, options.connections ?? 2));
 }

@@ -9,7 +9,7 @@ import type { SqlDialect } from './dialect.ts';
 import { queryEcho } from './echo.ts';
 import { StatsQueryError } from './errors.ts';
 import type { StatsEngine } from './index.ts';
-import { batchMinEvents, compileEventCount, compilePreparation } from './prepare.ts';
+import { compilePreparation } from './prepare.ts';
 import { attachComparison, type SqlRow, shapeRows } from './results.ts';
 import type { SqlParam } from './sql-params.ts';
 import type { ResolvedRange, StatsFieldError, StatsQuery, StatsResponse, TimeDimension } from './types.ts';
@@ -20,8 +20,11 @@ export type RunSql = (sql: string, params: readonly SqlParam[]) => Promise<SqlRo
 /** Runs parameterised statements and returns rows as plain JS objects. */
 export interface SqlRunner {
   all: RunSql;
-  /** Runs `work` on one connection of its own, so temporary tables live across its statements. */
-  withConnection<T>(work: (run: RunSql) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection of its own, so temporary tables live across its statements.
+   * A runner without it (no temporary tables) answers `queryMany` one query at a time.
+   */
+  withConnection?<T>(work: (run: RunSql) => Promise<T>): Promise<T>;
 }
 
 interface Plan {
@@ -36,8 +39,6 @@ export class SqlStatsEngine implements StatsEngine {
   constructor(
     private readonly dialect: SqlDialect,
     private readonly runner: SqlRunner,
-    /** Batches over fewer events in range run one query at a time (tests set 0 to force batching). */
-    private readonly minEventsToBatch = batchMinEvents,
   ) {}
 
   async query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse> {
@@ -59,15 +60,14 @@ export class SqlStatsEngine implements StatsEngine {
     const shared = plans[0];
     const sameRange = (p: Plan) =>
       shared && p.range.startMs === shared.range.startMs && p.range.endMs === shared.range.endMs;
-    const oneByOne = () => Promise.all(queries.map((query) => this.query(query, site, nowMs)));
-    if (!shared || plans.filter(sameRange).length < 2) return oneByOne();
-    const count = compileEventCount(this.dialect, site.id, shared.range);
-    const [counted] = await this.runner.all(count.sql, count.params);
-    if (Number(counted?.n ?? 0) < this.minEventsToBatch) return oneByOne();
+    const withConnection = this.runner.withConnection?.bind(this.runner);
+    if (!shared || !withConnection || plans.filter(sameRange).length < 2) {
+      return Promise.all(queries.map((query) => this.query(query, site, nowMs)));
+    }
     const preparation = compilePreparation(this.dialect, site.id, shared.range, shared.timezone, queries);
     const previous = Promise.all(plans.map((plan) => this.previousRows(plan)));
     previous.catch(() => undefined); // awaited below; do not let an early failure go unhandled
-    const mainRows = await this.runner.withConnection(async (run) => {
+    const mainRows = await withConnection(async (run) => {
       try {
         for (const statement of preparation.create) await run(statement.sql, statement.params);
         const rows: SqlRow[][] = [];

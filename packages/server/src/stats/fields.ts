@@ -70,7 +70,7 @@ function sessionFieldSql(d: SqlDialect, field: SessionField): string {
   }
 }
 
-/** Fields read from the visit's first event: gathered into one arg-min of a record (much cheaper than one each). */
+/** Fields read from the visit's first event, gathered into one arg-min of a record (cheaper than one each). */
 const entryFieldColumn: Partial<Record<SessionField, string>> = {
   ref_host: 'referrer_host',
   entry_hostname: 'hostname',
@@ -88,28 +88,19 @@ const entryFieldColumn: Partial<Record<SessionField, string>> = {
   os: 'os',
 };
 
-/** Event columns a session field reads (for the projection of the scanned events). */
+/** Event columns an aggregate session field reads (entry fields read their own column). */
 function sessionFieldColumns(field: SessionField): string[] {
   switch (field) {
     case 'entry_page':
     case 'exit_page':
       return ['pathname', 'event_type'];
-    case 'ref_host':
-      return ['referrer_host'];
-    case 'entry_hostname':
-      return ['hostname'];
-    case 'entry_query':
-      return ['query'];
     case 'pageviews':
     case 'customs':
       return ['event_type'];
-    case 'first_ms':
-    case 'last_ms':
-      return [];
     case 'visitor':
       return ['visitor_id'];
     default:
-      return [field.startsWith('entry_') ? field.slice('entry_'.length) : field];
+      return [];
   }
 }
 

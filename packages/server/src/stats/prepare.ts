@@ -16,29 +16,6 @@ export interface Preparation {
   readonly drop: readonly string[];
 }
 
-/**
- * Below this many events in range, building the temporary tables costs more than the scans they
- * save (bench:query at 1M events: the largest site's 57k events were faster one query at a time).
- */
-export const batchMinEvents = 100_000;
-
-/** How many events the site has in the range: decides whether a batch is worth preparing. */
-export function compileEventCount(
-  d: SqlDialect,
-  siteId: string,
-  range: ResolvedRange,
-): { sql: string; params: readonly SqlParam[] } {
-  const params = new SqlParams(d);
-  const scan = scanSql(
-    d,
-    ['ts'],
-    params.bind(siteId, 'string'),
-    params.bind(range.startMs, 'int'),
-    params.bind(range.endMs, 'int'),
-  );
-  return { sql: `SELECT count(*) AS n FROM (${scan}) x`, params: params.values };
-}
-
 /** Whether any of the queries reads event properties (property dimensions/filters, revenue). */
 export function needsProps(queries: readonly StatsQuery[]): boolean {
   const text = (q: StatsQuery) => JSON.stringify([q.dimensions, q.filters]);
@@ -99,12 +76,12 @@ export function compilePreparation(
   return {
     tables,
     create: [
-      { sql: `CREATE OR REPLACE TEMP TABLE ${tables.events} AS ${eventsSql}`, params: eventParams.values },
+      { sql: d.createTempTable(tables.events, eventsSql), params: eventParams.values },
       {
-        sql: `CREATE OR REPLACE TEMP TABLE ${tables.visits} AS ${visitsSql(fields, `(${scan}) ev`)}`,
+        sql: d.createTempTable(tables.visits, visitsSql(fields, `(${scan}) ev`)),
         params: visitParams.values,
       },
     ],
-    drop: [`DROP TABLE IF EXISTS ${tables.events}`, `DROP TABLE IF EXISTS ${tables.visits}`],
+    drop: [d.dropTempTable(tables.events), d.dropTempTable(tables.visits)],
   };
 }
