@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../packages/server/src/clock.ts';
+import type { ScaleConfig } from '../packages/server/src/config.ts';
 import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/event-store.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { missingService, type RunningService, startService } from './support/services.ts';
@@ -26,6 +27,7 @@ describe('scale-out: two nodes share metadata, limits, idempotency and events', 
   skip: missingService('redis', 'postgres', 'clickhouse'),
 }, () => {
   const services: RunningService[] = [];
+  let scaleConfig: ScaleConfig;
   const nodes: TestServer[] = [];
   let clickhouse: ClickHouseEventStore;
   let site: Site;
@@ -43,6 +45,7 @@ describe('scale-out: two nodes share metadata, limits, idempotency and events', 
       redisUrl: redis!.url,
       spoolCapBytes: 50_000_000,
     };
+    scaleConfig = scale;
     const first = await startTestServer({ clock: new ManualClock(t0), config: { scale } });
     nodes.push(first);
     site = await addSite(first, 'example.com');
@@ -81,5 +84,47 @@ describe('scale-out: two nodes share metadata, limits, idempotency and events', 
     }
     assert.equal(stored.length, 61);
     assert.equal(stored.filter((row) => row.eventId === 'order-77').length, 1);
+  });
+
+  test('ClickHouse down: a node starts, accepts into its spool up to the cap, then 503 + Retry-After', async () => {
+    const ch = services[2]!;
+    await ch.stop();
+    const small = await startTestServer({
+      clock: new ManualClock(t0 + 60_000),
+      config: {
+        scale: { ...scaleConfig, spoolCapBytes: 8_000 },
+        ingestLimits: [{ limit: 1_000, windowMs: 10_000 }],
+      },
+    });
+    nodes.push(small);
+    const statuses: number[] = [];
+    let refusal: { status: number; retryAfter: string | null; code: string } | undefined;
+    for (let i = 0; i < 40 && !refusal; i++) {
+      const response = await postEvent(small, site.trackingCode, event(i, { event_id: `capped-${i}` }));
+      statuses.push(response.status);
+      if (response.status !== 202) {
+        refusal = {
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          code: response.body.error?.code,
+        };
+      }
+    }
+    const accepted = statuses.filter((status) => status === 202).length;
+    assert.ok(accepted >= 5, `accepted ${accepted} before the cap`);
+    assert.deepEqual(refusal && { ...refusal, retryAfter: refusal.retryAfter !== null }, {
+      status: 503,
+      retryAfter: true,
+      code: 'STORE_UNAVAILABLE',
+    });
+    await ch.restart();
+    let stored: unknown[] = [];
+    for (let i = 0; i < 300 && stored.length < accepted; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stored = (await clickhouse.siteEvents(site.id).catch(() => [])).filter((row) =>
+        row.eventId.startsWith('capped-'),
+      );
+    }
+    assert.equal(stored.length, accepted);
   });
 });

@@ -130,6 +130,7 @@ export function createClient(options: ClientOptions): ZenovayClient {
         attempts: 0,
         strikes: 0,
         readyAt: 0,
+        failedAt: 0,
         unitCap: Number.POSITIVE_INFINITY,
         settled: false,
         resolve,

@@ -17,6 +17,8 @@ export interface QueuedEvent {
   /** Failed tries that count toward `maxRetries`: those the server did not schedule by Retry-After. */
   strikes: number;
   readyAt: number;
+  /** When its last try failed; a later success elsewhere lets it retry early (see `recovered`). */
+  failedAt: number;
   /** Lowered when a batch holding this event was too large (413), so it travels in smaller ones. */
   unitCap: number;
   settled: boolean;
@@ -189,6 +191,7 @@ export class Delivery {
 
   private async run(unit: QueuedEvent[]): Promise<void> {
     let result: SendResult;
+    const sentAt = this.options.timing.now();
     try {
       for (const event of unit) event.attempts++;
       this.sending.add(unit);
@@ -218,7 +221,29 @@ export class Delivery {
     } else {
       for (let i = 0; i < unit.length; i++) this.apply(unit[i]!, result.outcomes[i]!);
     }
+    const stored =
+      (result.type === 'all' && result.outcome.type === 'stored') ||
+      (result.type === 'each' && result.outcomes.some((outcome) => outcome.type === 'stored'));
+    if (stored) this.recovered(sentAt);
     this.pump();
+  }
+
+  /**
+   * A request sent after some events failed has just been stored: the server answers again, so
+   * those events need not sit out the rest of a long backoff. Without this, a few unlucky events
+   * whose tries failed many times in a row hold `flush()` for minutes after everything else is
+   * through. Only a small tail is pulled forward (with jitter), and never during a Retry-After.
+   */
+  private recovered(sentAt: number): void {
+    if (this.delayed.size === 0 || this.delayed.size > 1_000) return;
+    const now = this.options.timing.now();
+    if (now < this.pausedUntil) return;
+    for (const event of this.delayed.drain()) {
+      if (event.failedAt < sentAt) {
+        event.readyAt = Math.min(event.readyAt, now + Math.random() * this.options.backoff.baseMs);
+      }
+      this.delayed.push(event);
+    }
   }
 
   /** A 413: halve the batch. One event alone that is still too large can never be stored. */
@@ -269,6 +294,7 @@ export class Delivery {
     if (outcome.retryAfterMs !== null) this.pausedUntil = Math.max(this.pausedUntil, now + serverWait);
     const delay = Math.max(backoffDelay(Math.max(1, event.strikes), this.options.backoff), serverWait);
     event.readyAt = now + delay;
+    event.failedAt = now;
     this.delayed.push(event);
     this.options.log(`retry ${event.attempts} of ${event.eventId} in ${delay} ms (${outcome.code})`);
   }

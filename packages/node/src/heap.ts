@@ -42,4 +42,9 @@ export class MinHeap<T> {
     }
     return top;
   }
+
+  /** Removes and returns every item, in no particular order. */
+  drain(): T[] {
+    return this.items.splice(0, this.items.length);
+  }
 }

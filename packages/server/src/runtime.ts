@@ -45,6 +45,9 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** How soon a node sees a site created through another node (scale-out only). */
+const siteRefreshMs = 10_000;
+
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.logLevel);
@@ -57,6 +60,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const proxyKeys = await ProxyKeyRegistry.open(metadata, clock);
   proxyKeys.startRefreshing(30_000, (error) => log.warn('proxy key reload failed', { error: String(error) }));
   await directory.refresh();
+  // Several nodes share the sites in PostgreSQL: pick up those added or changed through another node.
+  const siteRefresh =
+    stores.mode === 'scale-out'
+      ? setInterval(() => {
+          directory.refresh().catch((error: unknown) => {
+            log.warn('could not refresh the site list', {
+              error: error instanceof Error ? error.message : String(error),
+            });
+          });
+        }, siteRefreshMs)
+      : undefined;
+  siteRefresh?.unref();
   const writer = await EventWriter.start({
     store: events,
     clock,
@@ -106,6 +121,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(siteRefresh);
       await app.close(); // stops accepting; in-flight requests finish and wait for their commit
       await writer.close();
       await refusals.stop();

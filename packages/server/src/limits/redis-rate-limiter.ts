@@ -48,6 +48,10 @@ return out
 `;
 
 type ConsumeReply = number[];
+const commandName = 'zenovayRateConsume';
+interface ScriptCommands {
+  zenovayRateConsume(key: string, ...args: string[]): Promise<unknown>;
+}
 
 /**
  * Limits that hold across all nodes ("60 per 10 s" means 60 in total).
@@ -71,15 +75,15 @@ export class RedisRateLimiter implements RateLimiter {
   ) {
     if (rules.length === 0) throw new Error('a rate limiter needs at least one rule');
     this.fallback = new MemoryRateLimiter(rules);
+    // Sent once, then run by its SHA (EVALSHA): the script text does not travel with each request.
+    if (!(commandName in redis)) redis.defineCommand(commandName, { numberOfKeys: 1, lua: consumeScript });
     this.ruleArgs = rules.flatMap((rule) => [String(rule.limit), String(rule.windowMs)]);
   }
 
   async consume(key: string, nowMs: number): Promise<RateDecision> {
     let reply: ConsumeReply;
     try {
-      reply = (await this.redis.eval(
-        consumeScript,
-        1,
+      reply = (await (this.redis as unknown as ScriptCommands).zenovayRateConsume(
         `zenovay:rl:${this.namespace}:${key}`,
         String(Math.floor(nowMs)),
         ...this.ruleArgs,

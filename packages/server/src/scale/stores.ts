@@ -54,7 +54,10 @@ export async function openStores(
       },
     };
   }
-  const clickhouse = await ClickHouseEventStore.open(parseClickHouseUrl(clickhouseUrl));
+  const clickhouse = await ClickHouseEventStore.open(parseClickHouseUrl(clickhouseUrl), {
+    onUnreachable: (error) =>
+      deps.log.warn('ClickHouse unreachable at start; accepting into the spool', { error: error.message }),
+  });
   const metadata = await PostgresMetadataStore.open(databaseUrl, {
     deleteSiteEvents: (siteId) => clickhouse.deleteSiteEvents(siteId),
   });

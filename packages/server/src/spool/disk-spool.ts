@@ -44,8 +44,10 @@ export class SpoolFullError extends Error {
  * folds copies on, so a segment shipped twice is still counted once.
  */
 export class DiskSpool implements EventStore {
-  private current: { sequence: number; fd: number; bytes: number } | null = null;
+  private current: { sequence: number; file: fs.promises.FileHandle; bytes: number } | null = null;
   private nextSequence: number;
+  /** The segment being appended to (set before its file is created); the shipper leaves it alone. */
+  private openSequence: number | null = null;
   private usedBytes: number;
   private chain: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -76,36 +78,40 @@ export class DiskSpool implements EventStore {
     return this.serial(() => this.appendNow(keyed));
   }
 
-  private appendNow(rows: readonly KeyedRow[]): void {
+  /** Write + fdatasync run on libuv's threads, so the event loop keeps serving while the disk works. */
+  private async appendNow(rows: readonly KeyedRow[]): Promise<void> {
     const data = Buffer.from(encodeRecords(rows));
     if (this.usedBytes + data.length > this.options.capBytes) throw new SpoolFullError();
     if (!this.current) {
       const sequence = this.nextSequence++;
+      this.openSequence = sequence; // before the file exists, so the shipper never takes it
       const file = `${this.options.dir}/${segmentName(sequence)}`;
-      this.current = { sequence, fd: fs.openSync(file, 'a', 0o600), bytes: 0 };
+      this.current = { sequence, file: await fs.promises.open(file, 'a', 0o600), bytes: 0 };
       fsyncDir(this.options.dir);
     }
-    fs.writeSync(this.current.fd, data);
-    fs.fdatasyncSync(this.current.fd);
+    await this.current.file.write(data);
+    await this.current.file.datasync();
     this.current.bytes += data.length;
     this.usedBytes += data.length;
-    if (this.current.bytes >= (this.options.segmentBytes ?? 4 * 1_048_576)) this.closeCurrent();
+    if (this.current.bytes >= (this.options.segmentBytes ?? 4 * 1_048_576)) await this.closeCurrent();
     this.wake?.();
   }
 
-  private closeCurrent(): void {
-    if (!this.current) return;
-    fs.closeSync(this.current.fd);
+  private async closeCurrent(): Promise<void> {
+    const current = this.current;
+    if (!current) return;
     this.current = null;
+    await current.file.close();
+    this.openSequence = null;
   }
 
   /** Ships closed segments; when none is waiting, closes the open one so events leave promptly. */
   private async shipLoop(): Promise<void> {
     while (!this.stopped) {
-      let segments = listSegments(this.options.dir).filter((s) => s.sequence !== this.current?.sequence);
+      let segments = listSegments(this.options.dir).filter((s) => s.sequence !== this.openSequence);
       if (segments.length === 0 && this.current && this.current.bytes > 0) {
         await this.serial(() => this.closeCurrent());
-        segments = listSegments(this.options.dir).filter((s) => s.sequence !== this.current?.sequence);
+        segments = listSegments(this.options.dir).filter((s) => s.sequence !== this.openSequence);
       }
       if (segments.length === 0) {
         await new Promise<void>((resolve) => {
@@ -213,7 +219,7 @@ export class DiskSpool implements EventStore {
     this.wake?.();
     await this.chain.catch(() => undefined);
     await this.shipperDone;
-    this.closeCurrent();
+    await this.closeCurrent();
   }
 
   /** Runs appends and rotations one at a time, in order. */

@@ -22,17 +22,38 @@ const columnList = eventColumns.map(([name]) => name).join(', ');
  * confirmed the insert (with shards: once every shard has its part, `insert_distributed_sync`).
  */
 export class ClickHouseEventStore implements EventStore {
+  private schemaReady = false;
+
   private constructor(
     private readonly shards: readonly ClickHouseHttp[],
     private readonly database: string,
   ) {}
 
-  static async open(target: ClickHouseTarget): Promise<ClickHouseEventStore> {
+  /**
+   * Creates the schema when ClickHouse answers; when it does not, the store opens anyway (a node
+   * must be able to start and spool during an outage) and creates it before the first insert.
+   */
+  static async open(
+    target: ClickHouseTarget,
+    options: { onUnreachable?: (error: Error) => void } = {},
+  ): Promise<ClickHouseEventStore> {
     const settings: Record<string, string> =
       target.shardUrls.length > 1 ? { insert_distributed_sync: '1' } : {};
     const shards = target.shardUrls.map((url) => new ClickHouseHttp(url, settings));
-    await ensureSchema(shards, target.database);
-    return new ClickHouseEventStore(shards, target.database);
+    const store = new ClickHouseEventStore(shards, target.database);
+    try {
+      await store.ensureSchema();
+    } catch (error) {
+      if (!options.onUnreachable) throw error;
+      options.onUnreachable(error instanceof Error ? error : new Error(String(error)));
+    }
+    return store;
+  }
+
+  private async ensureSchema(): Promise<void> {
+    if (this.schemaReady) return;
+    await ensureSchema(this.shards, this.database);
+    this.schemaReady = true;
   }
 
   /** Direct appends (without a spool) key rows by their event id, or by their content. */
@@ -42,6 +63,7 @@ export class ClickHouseEventStore implements EventStore {
 
   async appendKeyed(rows: readonly KeyedRow[]): Promise<void> {
     if (rows.length === 0) return;
+    await this.ensureSchema();
     const values = rows.map(valuesTuple).join(',\n');
     await this.entry().exec(`INSERT INTO ${this.database}.events (${columnList}) VALUES\n${values}`);
   }

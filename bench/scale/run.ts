@@ -1,0 +1,136 @@
+import { execFile, fork } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { ClickHouseEventStore } from '../../packages/server/src/store/clickhouse/event-store.ts';
+import { ClickHouseHttp } from '../../packages/server/src/store/clickhouse/http-client.ts';
+import { openDuckDb } from '../../packages/server/src/store/duckdb/open.ts';
+import { startServerProcess } from '../../test/support/process-server.ts';
+import { startService } from '../../test/support/services.ts';
+import { tempDataDir } from '../../test/support/test-server.ts';
+import type { LoadPlan, LoadResult } from '../ingest/protocol.ts';
+import { clickHouseQueries, duckDbQueries, fillClickHouse, fillDuckDb } from './query-data.ts';
+
+const usage = `npm run bench:scale -- [--duration S] [--connections N] [--events N] [--runs N]
+
+One run prints: ingest req/s of one node on the embedded default (DuckDB) and of one node on
+scale-out (spool + ClickHouse, PostgreSQL, Redis), then the latency of a 30-day dashboard view
+(totals, daily series, top pages, sources, countries) over N synthetic events (default 10M) on
+DuckDB and on ClickHouse. Services come from Debian's packages via scripts/services/service.sh.`;
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    events: { type: 'string', default: '10000000' },
+    runs: { type: 'string', default: '5' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const durationMs = Number(values.duration) * 1000;
+const connections = Number(values.connections);
+const events = Number(values.events);
+const runs = Number(values.runs);
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+function drive(port: number, urlPath: string, firstAddress: number): Promise<LoadResult> {
+  const plan: LoadPlan = {
+    host: '127.0.0.1',
+    port,
+    path: urlPath,
+    connections,
+    warmupMs: 2_000,
+    durationMs,
+    requestsPerAddress: 50,
+    firstAddress,
+  };
+  const child = fork(path.join(repoRoot, 'bench/ingest/load-generator.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (result) => resolve(result as LoadResult));
+    child.once('exit', (code) => reject(new Error(`load generator exited without a result (${code})`)));
+    child.send(plan);
+  });
+}
+
+async function ingest(label: string, env: Record<string, string>, firstAddress: number): Promise<void> {
+  const dataDir = tempDataDir('zenovay-bench-scale-');
+  const node = await startServerProcess({ dataDir, env });
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      ['packages/server/bin/zenovay.mjs', 'sites', 'add', 'bench.example', '--json'],
+      { cwd: repoRoot, env: { ...process.env, ...env, ZENOVAY_DATA_DIR: dataDir } },
+    );
+    const site = JSON.parse(stdout) as { tracking_code: string };
+    const result = await drive(node.port, `/e/${site.tracking_code}`, firstAddress);
+    const rps = (result.requests / result.durationMs) * 1000;
+    console.log(
+      `ingest ${label.padEnd(10)} ${rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms  statuses ${JSON.stringify(result.statuses)}`,
+    );
+  } finally {
+    await node.kill('SIGTERM', 60_000).catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function timeQueries(label: string, runOnce: () => Promise<void>): Promise<void> {
+  await runOnce(); // warm caches, as a dashboard in use has them
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await runOnce();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `query  ${label.padEnd(10)} 30-day view over ${events.toLocaleString('en')} events: median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)}, ${runs} runs)`,
+  );
+}
+
+const [redis, postgres, clickhouse] = await Promise.all([
+  startService('redis'),
+  startService('postgres'),
+  startService('clickhouse'),
+]);
+try {
+  const scaleEnv = {
+    ZENOVAY_CLICKHOUSE_URL: `${clickhouse.url}/?database=zenovay_bench`,
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+  };
+  await ingest('embedded', {}, 0);
+  await ingest('scale-out', scaleEnv, 500_000);
+
+  const duckDir = tempDataDir('zenovay-bench-query-');
+  const duckdb = await openDuckDb(duckDir);
+  let started = performance.now();
+  await fillDuckDb(duckdb, events);
+  process.stderr.write(`DuckDB filled in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const duckConnection = await duckdb.connect();
+  await timeQueries('duckdb', async () => {
+    for (const sql of duckDbQueries()) await duckConnection.runAndReadAll(sql);
+  });
+  duckConnection.closeSync();
+  duckdb.closeSync();
+  fs.rmSync(duckDir, { recursive: true, force: true });
+
+  await ClickHouseEventStore.open({ shardUrls: [clickhouse.url], database: 'zenovay_query' });
+  const http = new ClickHouseHttp(clickhouse.url, {}, 600_000);
+  started = performance.now();
+  await fillClickHouse(http, 'zenovay_query', events);
+  await http.exec('OPTIMIZE TABLE zenovay_query.events FINAL');
+  process.stderr.write(`ClickHouse filled in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  await timeQueries('clickhouse', async () => {
+    for (const sql of clickHouseQueries('zenovay_query')) await http.exec(sql);
+  });
+} finally {
+  for (const service of [redis, postgres, clickhouse]) await service.destroy();
+}
