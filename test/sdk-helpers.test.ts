@@ -203,3 +203,20 @@ test('bad input and a closed client resolve ok:false; nothing throws', async () 
   const late = await client.trackPageview({ url: 'https://e.com/', sessionId: 'srv-12345678' });
   assert.deepEqual([late.ok, late.code], [false, 'CLIENT_CLOSED']);
 });
+
+test('a caller-supplied fetch is used instead of node:http', async () => {
+  const site = await addSite(server, 'custom-fetch.example.com');
+  const seen: string[] = [];
+  const client = createClient({
+    trackingCode: site.trackingCode,
+    host: server.url,
+    fetch: (input, init) => {
+      seen.push(String(input));
+      return fetch(input, init);
+    },
+  });
+  const result = await client.trackPageview({ url: 'https://example.com/', sessionId: 'srv-custom-fetch' });
+  await client.shutdown();
+  assert.equal(result.ok, true);
+  assert.deepEqual(seen, [`${server.url}/e/${site.trackingCode}`]);
+});

@@ -42,7 +42,7 @@ export function missingService(...names: ServiceName[]): string | undefined {
 }
 
 /** A free port whose successor is free too (ClickHouse takes PORT for HTTP and PORT+1 for TCP). */
-async function freePortPair(): Promise<number> {
+export async function freePortPair(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await freePort();
     if (port < 32_000 && (await canListen(port + 1))) return port;
