@@ -127,6 +127,7 @@ export interface SuiteRun {
   readonly output: string;
   readonly reportDir: string;
   readonly helperSite: Site;
+  readonly miscSite: Site;
   readonly nodeIds: Record<TransportName, string[]>;
   readonly faultSites: Record<TransportName, Site>;
   readonly proxies: Record<TransportName, FaultProxy>;
@@ -141,6 +142,8 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
   const apiKey = (await keys.create({ permissions: ['ingest'] })).key;
   const helperSite = await addSite(server, `helpers-${suite.language}.example.com`);
   const nodeIds = await trackWithNodeSdk(server, helperSite, apiKey);
+  // Other server tests (default agent, duplicate ids) store here, apart from the counted sites.
+  const miscSite = await addSite(server, `misc-${suite.language}.example.com`);
   const faultSites = {
     single: await addSite(server, `fault-single-${suite.language}.example.com`),
     batch: await addSite(server, `fault-batch-${suite.language}.example.com`),
@@ -158,6 +161,7 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
     ZENOVAY_TEST_TRACKING_CODE: helperSite.trackingCode,
     ZENOVAY_TEST_API_KEY: apiKey,
     ZENOVAY_TEST_DEFAULTS: JSON.stringify(helperDefaults),
+    ZENOVAY_TEST_MISC_CODE: miscSite.trackingCode,
     ZENOVAY_TEST_FAULT_SINGLE_HOST: proxies.single.url,
     ZENOVAY_TEST_FAULT_SINGLE_CODE: faultSites.single.trackingCode,
     ZENOVAY_TEST_FAULT_BATCH_HOST: proxies.batch.url,
@@ -169,7 +173,7 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
     // Asynchronous on purpose: the server under test runs in this very process.
     const { code, output } = await run(suite, env);
     assert.equal(code, 0, `${suite.language} tests failed:\n${output}`);
-    return { server, output, reportDir, helperSite, nodeIds, faultSites, proxies };
+    return { server, output, reportDir, helperSite, miscSite, nodeIds, faultSites, proxies };
   } finally {
     await Promise.all([proxies.single.close(), proxies.batch.close()]);
   }

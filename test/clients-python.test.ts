@@ -34,6 +34,6 @@ test('Python: 2,000 events per transport through the fault proxy are stored exac
 
 test('Python: an event id sent twice is one row', async () => {
   assert.ok(run, 'the suite did not run');
-  const rows = await storedEvents(run.server, run.faultSites.single.id);
+  const rows = await storedEvents(run.server, run.miscSite.id);
   assert.equal(rows.filter((row) => row.event_id === 'evt_py_1Nq2x3y4z5').length, 1);
 });

@@ -5,7 +5,7 @@ import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/ev
 import { ClickHouseHttp } from '../packages/server/src/store/clickhouse/http-client.ts';
 import { sqlString, sqlStringArray } from '../packages/server/src/store/clickhouse/sql.ts';
 import { eventRow, t0 } from './support/scale-rows.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
+import { freePortPair, missingService, type RunningService, startService } from './support/services.ts';
 
 describe('ClickHouse event store (one server)', { skip: missingService('clickhouse') }, () => {
   let service: RunningService;
@@ -106,7 +106,11 @@ describe('ClickHouse event store (two shards, Distributed)', { skip: missingServ
   let store: ClickHouseEventStore;
 
   before(async () => {
-    const ports = [await freeClickHousePort(), await freeClickHousePort()];
+    const ports = [await freePortPair()];
+    while (ports.length < 2) {
+      const port = await freePortPair();
+      if (Math.abs(port - ports[0]!) >= 2) ports.push(port);
+    }
     const env = { CLICKHOUSE_SHARD_PORTS: ports.map((port) => port + 1).join(',') };
     for (const port of ports) shards.push(await startService('clickhouse', { port, env }));
     store = await ClickHouseEventStore.open({
@@ -140,12 +144,3 @@ describe('ClickHouse event store (two shards, Distributed)', { skip: missingServ
     assert.equal((await store.recentEventIds(t0)).length, 100);
   });
 });
-
-/** A port pair for one ClickHouse (HTTP, TCP) that is not the pair of another. */
-async function freeClickHousePort(): Promise<number> {
-  const { freePort } = await import('./support/ports.ts');
-  for (;;) {
-    const port = await freePort();
-    if (port < 32_000) return port;
-  }
-}

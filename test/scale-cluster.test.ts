@@ -9,7 +9,7 @@ import { PostgresMetadataStore } from '../packages/server/src/store/postgres/met
 import type { Site } from '../packages/server/src/store/types.ts';
 import { killAllServers, type ServerProcess, startServerProcess } from './support/process-server.ts';
 import { type LoadResult, runLoad, startNginxBalancer } from './support/scale-cluster.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
+import { freePortPair, missingService, type RunningService, startService } from './support/services.ts';
 import { serverDefaults, tempDataDir } from './support/test-server.ts';
 
 /** How long ClickHouse stays down in the fault test; the issue's 30 s with ZENOVAY_FAULT_SECONDS=30. */
@@ -41,10 +41,10 @@ describe('scale-out cluster: two nodes behind nginx, two ClickHouse shards', {
   let clickhouse: ClickHouseHttp;
 
   before(async () => {
-    const chPorts = [
-      10_000 + Math.floor(Math.random() * 10_000),
-      20_000 + Math.floor(Math.random() * 10_000),
-    ];
+    const first = await freePortPair();
+    let second = await freePortPair();
+    while (Math.abs(second - first) < 2) second = await freePortPair();
+    const chPorts = [first, second];
     const env = { CLICKHOUSE_SHARD_PORTS: chPorts.map((port) => port + 1).join(',') };
     const started = await Promise.all([
       startService('redis'),

@@ -20,6 +20,10 @@ class FaultTest(unittest.TestCase):
             defaults=defaults(),
             max_queue_size=count,
             debug=log.append,
+            # Real time: a short backoff keeps the run brief; enough retries that a long unlucky
+            # streak (40% of requests fail) never gives up. Retry-After is still obeyed in full.
+            backoff=(0.05, 1.0),
+            max_retries=40,
             **options,
         )
         pending = [

@@ -33,6 +33,8 @@ class HttpPoster:
         self._prefix = parts.path.rstrip('/')
         self._timeout = timeout
         self._local = threading.local()
+        self._open = set()  # every thread's connection, so close() can end them all
+        self._open_lock = threading.Lock()
 
     def _connection(self):
         conn = getattr(self._local, 'conn', None)
@@ -40,12 +42,16 @@ class HttpPoster:
             cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
             conn = cls(self._netloc, timeout=self._timeout)
             self._local.conn = conn
+            with self._open_lock:
+                self._open.add(conn)
         return conn
 
     def _drop(self):
         conn = getattr(self._local, 'conn', None)
         self._local.conn = None
         if conn is not None:
+            with self._open_lock:
+                self._open.discard(conn)
             conn.close()
 
     def post(self, path, body, headers):
@@ -76,7 +82,10 @@ class HttpPoster:
         return response.status, parsed, retry_after
 
     def close(self):
-        self._drop()
+        with self._open_lock:
+            connections, self._open = self._open, set()
+        for conn in connections:
+            conn.close()
 
 
 class _Failure(Exception):

@@ -6,7 +6,7 @@
  *   agg     metrics per dimension tuple (via one row per visit and tuple when bounce/duration ask)
  *   rev     revenue per tuple and currency; conv: conversion denominators
  * Questions only about visits skip `matched` and aggregate `sess` directly. In a batch
- * (`prepared`), `ev` and `sess` are temporary tables built once for all the batch's questions.
+ * (`prepared`), `ev` and `sess` are materialized CTEs built once for all the batch's questions.
  * User input appears only as bound parameters (SqlParams) or through dialect.stringLiteral.
  */
 import type { SqlDialect, TimeBucket } from './dialect.ts';
@@ -26,6 +26,8 @@ export interface CompiledStatement {
   readonly params: readonly SqlParam[];
   /** Output columns: `d0..dN-1`, then `m_<metric>` per requested metric, then `total_rows`. */
   readonly metricColumns: readonly string[];
+  /** The statement's ORDER BY, in terms of its output columns (a batch re-applies it). */
+  readonly orderBy: string;
 }
 
 export interface CompileOptions {
@@ -35,9 +37,11 @@ export interface CompileOptions {
   readonly offset: number;
   /** Read the range's events and visits from tables built once for a batch (see prepare.ts). */
   readonly prepared?: PreparedTables;
+  /** Bind into these parameters (a batch compiles several questions into one statement). */
+  readonly params?: SqlParams;
 }
 
-/** Temporary tables holding one site's events in range (`ev` columns) and its visits (`sess` columns). */
+/** Tables (a batch's shared CTEs) holding one site's events in range (`ev` columns) and its visits (`sess` columns). */
 export interface PreparedTables {
   readonly events: string;
   readonly visits: string;
@@ -107,7 +111,7 @@ export function compileStatsQuery(
   d: SqlDialect,
   options: CompileOptions,
 ): CompiledStatement {
-  const params = new SqlParams(d);
+  const params = options.params ?? new SqlParams(d);
   const fields = new FieldContext(d, params, options.timezone, options.range);
   const metrics = new Set<Metric>(query.metrics);
 
@@ -243,7 +247,7 @@ export function compileStatsQuery(
   const limit = params.bind(options.limit, 'int');
   const offset = params.bind(options.offset, 'int');
   const sql = `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')} FROM ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
-  return { sql, params: params.values, metricColumns };
+  return { sql, params: params.values, metricColumns, orderBy: order };
 }
 
 /** Requested order, then time ascending / first metric descending, then every dimension for stable pages. */

@@ -48,9 +48,14 @@ export interface SqlDialect {
   pairList(aExpr: string, bExpr: string): string;
   /** A 64-bit hash of an id: grouping and distinct-counting numbers is much cheaper than text. */
   hashId(expr: string): string;
-  /** A temporary (connection-local) table filled by a SELECT, replacing any of the same name. */
-  createTempTable(name: string, selectSql: string): string;
-  dropTempTable(name: string): string;
+  /**
+   * A common table expression evaluated once however many parts of the statement read it (a
+   * batch's events and visits). An engine that cannot materialize CTEs may return a plain one:
+   * answers stay the same, only the shared scan is lost.
+   */
+  materializedCte(name: string, selectSql: string): string;
+  /** Scalar subquery: all rows of `selectSql` as one JSON array text (NULL when none), in `orderBy` order. */
+  rowsAsJson(selectSql: string, orderBy: string): string;
   /** Text cast of a value. */
   toText(expr: string): string;
 }

@@ -42,8 +42,9 @@ export const duckDbDialect: SqlDialect = {
   tryToDouble: (expr) => `TRY_CAST(${expr} AS DOUBLE)`,
   pairList: (a, b) => `list([${a}, ${b}::VARCHAR])`,
   hashId: (expr) => `hash(${expr})`,
-  createTempTable: (name, selectSql) => `CREATE OR REPLACE TEMP TABLE ${name} AS ${selectSql}`,
-  dropTempTable: (name) => `DROP TABLE IF EXISTS ${name}`,
+  materializedCte: (name, selectSql) => `${name} AS MATERIALIZED (${selectSql})`,
+  // list(... ORDER BY) because a subquery's ORDER BY does not bind the order an aggregate sees.
+  rowsAsJson: (selectSql, orderBy) => `(SELECT to_json(list(p ORDER BY ${orderBy})) FROM (${selectSql}) p)`,
   toText: (expr) => `CAST(${expr} AS VARCHAR)`,
 };
 

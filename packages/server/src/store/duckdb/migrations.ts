@@ -108,6 +108,14 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // UTC days whose events were rewritten ordered by site (see event-compaction.ts), with the row
+    // count then: a day whose count changed since is compacted again.
+    version: 5,
+    sql: `
+      CREATE TABLE IF NOT EXISTS compacted_days (day TIMESTAMP PRIMARY KEY, row_count BIGINT NOT NULL);
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {

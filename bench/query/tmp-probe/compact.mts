@@ -1,0 +1,16 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { compactClosedDays } from '../../../packages/server/src/store/duckdb/event-compaction.ts';
+const inst = await DuckDBInstance.create('/tmp/qprobe/compact.duckdb');
+const c = await inst.connect();
+await c.run('CREATE TABLE IF NOT EXISTS compacted_days (day TIMESTAMP PRIMARY KEY, row_count BIGINT NOT NULL)');
+const info = async () => console.log(JSON.stringify((await c.runAndReadAll("SELECT count(DISTINCT row_group_id) AS rgs, sum(count) FILTER (WHERE column_id=0) AS rows FROM pragma_storage_info('events') WHERE segment_type <> 'VALIDITY'")).getRowObjectsJS(), (_k, v) => typeof v === 'bigint' ? Number(v) : v));
+await info();
+const s = performance.now(); const cpu = process.cpuUsage();
+const r = await compactClosedDays(c, Date.parse('2026-03-10T12:00:00Z'));
+console.log(r, performance.now() - s, (process.cpuUsage(cpu).user) / 1000);
+await info();
+const s2 = performance.now();
+await c.run('CHECKPOINT');
+console.log('checkpoint', performance.now() - s2);
+await info();
+console.log((await c.runAndReadAll('SELECT count(*) AS n FROM events')).getRowObjectsJS());

@@ -1,0 +1,79 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * Physical layout for the stats engine. Ingest appends events in arrival (≈ time) order, so every
+ * storage vector holds rows of every site and a one-site scan must decompress all the columns of
+ * all the vectors in its range. Once a UTC day can no longer receive events (batch ingest accepts
+ * timestamps at most 47 h in the past, see `ZENOVAY_BATCH_MAX_PAST_HOURS`), its rows are rewritten
+ * ordered by (site_id, ts): a site's rows of that day then sit in a few adjacent vectors, and the
+ * scan skips the other vectors' columns (measured: the 30-day scan of a typical site on the 10M
+ * bench dataset went from ~60 to ~12 ms of CPU). Rows are only moved, never changed.
+ *
+ * Safety: each day is one transaction (copy to a temp table, delete, re-insert, record), so a
+ * crash leaves the day either untouched or fully rewritten (DuckDB's WAL). It runs on a connection
+ * of its own: concurrent appends are not blocked, and rows committed by others after the
+ * transaction began are invisible to it, so they are neither copied nor deleted. A conflicting
+ * delete (a site being deleted meanwhile) aborts the day, which is retried on a later pass.
+ */
+
+const dayMs = 86_400_000;
+/** A day is closed this long after its end: the 47 h past-timestamp limit plus a margin. */
+export const closedAfterMs = 49 * 3_600_000;
+
+/** UTC day starts (ms) that are closed and whose row count differs from when they were last compacted. */
+export async function daysToCompact(connection: DuckDBConnection, nowMs: number): Promise<number[]> {
+  const cutoffMs = Math.floor((nowMs - closedAfterMs) / dayMs) * dayMs;
+  const reader = await connection.runAndReadAll(
+    `SELECT CAST(epoch_ms(d.day) AS DOUBLE) AS day_ms
+     FROM (SELECT date_trunc('day', ts) AS day, count(*) AS n FROM events
+           WHERE ts < make_timestamp($1::BIGINT * 1000) GROUP BY ALL) d
+     LEFT JOIN compacted_days c ON c.day = d.day
+     WHERE c.row_count IS DISTINCT FROM d.n
+     ORDER BY d.day DESC`,
+    [cutoffMs],
+  );
+  return reader.getRowObjectsJS().map((row) => Number(row.day_ms));
+}
+
+/** Rewrites one UTC day's events ordered by (site_id, ts); returns the number of rows moved. */
+export async function compactDay(connection: DuckDBConnection, dayStartMs: number): Promise<number> {
+  const range = [dayStartMs, dayStartMs + dayMs];
+  const inDay = 'ts >= make_timestamp($1::BIGINT * 1000) AND ts < make_timestamp($2::BIGINT * 1000)';
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE zv_compact_day AS SELECT * FROM events WHERE ${inDay} ORDER BY site_id, ts`,
+      range,
+    );
+    await connection.run(`DELETE FROM events WHERE ${inDay}`, range);
+    const reader = await connection.runAndReadAll('INSERT INTO events SELECT * FROM zv_compact_day');
+    const moved = Number(reader.getRowsJS()[0]?.[0] ?? 0);
+    await connection.run(
+      `INSERT OR REPLACE INTO compacted_days VALUES (make_timestamp($1::BIGINT * 1000), $2::BIGINT)`,
+      [dayStartMs, moved],
+    );
+    await connection.run('DROP TABLE zv_compact_day');
+    await connection.run('COMMIT');
+    return moved;
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    await connection.run('DROP TABLE IF EXISTS zv_compact_day').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Compacts up to `maxDays` closed days (newest first: they are the ones dashboards read most). */
+export async function compactClosedDays(
+  connection: DuckDBConnection,
+  nowMs: number,
+  maxDays = Number.POSITIVE_INFINITY,
+): Promise<{ days: number; rows: number }> {
+  let days = 0;
+  let rows = 0;
+  for (const day of await daysToCompact(connection, nowMs)) {
+    if (days >= maxDays) break;
+    rows += await compactDay(connection, day);
+    days += 1;
+  }
+  return { days, rows };
+}
