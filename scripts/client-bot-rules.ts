@@ -133,7 +133,8 @@ function translateClass(body: string, dialect: Dialect, source: string): string 
     else if (atom === '\\S') throw new Error(`\\S in a class in ${source}`);
     else if (atom === '\\v') out += '\\x0b';
     else if (atom === '/' && dialect === 'pcre') out += '\\/';
-    else if (atom === '[' && dialect === 'python') out += '\\['; // Python warns about nested sets
+    else if (atom === '[' && dialect === 'python')
+      out += '\\['; // Python warns about nested sets
     else out += atom;
   });
   return `${out}]`;

@@ -20,13 +20,19 @@ test('the Python and PHP bot rules are exactly what the generator makes from the
 });
 
 test('the translation handles each dialect difference it claims to', () => {
-  assert.equal(translatePattern('(?<! channel/|google/)google', 'python'), '(?<! channel/)(?<!google/)google');
+  assert.equal(
+    translatePattern('(?<! channel/|google/)google', 'python'),
+    '(?<! channel/)(?<!google/)google',
+  );
   assert.equal(translatePattern('(?<=ab|c)x', 'python'), '(?:(?<=ab)|(?<=c))x');
   assert.equal(translatePattern('(?<! channel/|google/)google', 'pcre'), '(?<! channel\\/|google\\/)google');
   assert.equal(translatePattern('^a$', 'python'), '^a\\Z');
   assert.equal(translatePattern('[\\w\\d-.]', 'pcre'), '[\\w\\d\\-.]');
   assert.equal(translatePattern('a.b', 'python'), 'a[^\\n\\r\\x82]b');
-  assert.equal(translatePattern('\\s[\\s/]', 'python'), '[\\t\\n\\x0b\\x0c\\r \\x81\\x82][\\t\\n\\x0b\\x0c\\r \\x81\\x82/]');
+  assert.equal(
+    translatePattern('\\s[\\s/]', 'python'),
+    '[\\t\\n\\x0b\\x0c\\r \\x81\\x82][\\t\\n\\x0b\\x0c\\r \\x81\\x82/]',
+  );
   assert.throws(() => translatePattern('\\u00e9', 'python'), /unsupported escape/);
   assert.throws(() => translatePattern('é', 'pcre'), /non-ASCII/);
   assert.throws(() => translatePattern('(?<name>a)', 'pcre'), /named group/);

@@ -8,7 +8,7 @@ import { ApiKeyService } from '../packages/server/src/auth/key-service.ts';
 import { createBotFilter } from '../packages/server/src/ingest/bot-filter.ts';
 import { botPatternSources, descriptiveServerAgents } from '../packages/server/src/ingest/bot-rules.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
-import { type FaultProxy, type Fate, faultProfile, startFaultProxy } from './support/fault-proxy.ts';
+import { type Fate, type FaultProxy, faultProfile, startFaultProxy } from './support/fault-proxy.ts';
 import { addSite, startTestServer, storedEvents, type TestServer } from './support/test-server.ts';
 
 /**
@@ -28,7 +28,12 @@ export const helperCases = [
     referrer: 'https://example.com/cart',
     properties: { order_id: 'ORD-12345', value: 99.99, currency: 'USD' },
   },
-  { kind: 'event', name: 'signup', sessionId: 'srv-1b2c3d4e5f', url: 'https://example.com/welcome?utm_source=news' },
+  {
+    kind: 'event',
+    name: 'signup',
+    sessionId: 'srv-1b2c3d4e5f',
+    url: 'https://example.com/welcome?utm_source=news',
+  },
   {
     kind: 'event',
     name: 'gruß',
@@ -87,10 +92,10 @@ export function botAgentTable(): Array<[string, boolean]> {
     // `.` stops at line terminators in JavaScript.
     'Mozilla/5.0 (compatible;x\u2028y/1.0)',
     // Lengths are UTF-16 units in JavaScript: code points (Python) and bytes (PCRE) differ.
-    filler(48) + '😀',
-    filler(47) + '😀',
-    filler(49) + 'é',
-    filler(48) + 'é',
+    `${filler(48)}😀`,
+    `${filler(47)}😀`,
+    `${filler(49)}é`,
+    `${filler(48)}é`,
     // Case folding: JavaScript's `i` never maps the Kelvin sign or long s to ASCII letters.
     'duc\u212Aduckgo',
     'duckduckgo',
@@ -110,7 +115,8 @@ export function botAgentTable(): Array<[string, boolean]> {
   }
   const server = createBotFilter();
   const table = [...new Set(agents)].map((agent): [string, boolean] => [agent, server(agent)]);
-  for (const [agent, bot] of table) assert.equal(isBot(agent), bot, `Node SDK isBot on ${JSON.stringify(agent)}`);
+  for (const [agent, bot] of table)
+    assert.equal(isBot(agent), bot, `Node SDK isBot on ${JSON.stringify(agent)}`);
   return table;
 }
 
@@ -138,44 +144,53 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
   const raised = [{ limit: 1_000_000, windowMs: 10_000 }];
   // The test clock stands still, so windows never reset: raise the limits as the SDK fault tests do.
   const server = await startTestServer({ config: { ingestLimits: raised, batchIngestLimits: raised } });
-  const keys = new ApiKeyService(server.runtime.metadata, server.clock);
-  const apiKey = (await keys.create({ permissions: ['ingest'] })).key;
-  const helperSite = await addSite(server, `helpers-${suite.language}.example.com`);
-  const nodeIds = await trackWithNodeSdk(server, helperSite, apiKey);
-  // Other server tests (default agent, duplicate ids) store here, apart from the counted sites.
-  const miscSite = await addSite(server, `misc-${suite.language}.example.com`);
-  const faultSites = {
-    single: await addSite(server, `fault-single-${suite.language}.example.com`),
-    batch: await addSite(server, `fault-batch-${suite.language}.example.com`),
-  };
-  const proxies = {
-    single: await startFaultProxy(server.url, withForcedBursts(faultProfile(20_261_126, { burstMs: 300 }))),
-    batch: await startFaultProxy(server.url, withForcedBursts(faultProfile(20_261_127, { burstMs: 300 }))),
-  };
-  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), `zenovay-${suite.language}-`));
-  fs.writeFileSync(path.join(reportDir, 'cases.json'), JSON.stringify(helperCases));
-  fs.writeFileSync(path.join(reportDir, 'bot-agents.json'), JSON.stringify(botAgentTable()));
-  const env = {
-    ...process.env,
-    ZENOVAY_TEST_HOST: server.url,
-    ZENOVAY_TEST_TRACKING_CODE: helperSite.trackingCode,
-    ZENOVAY_TEST_API_KEY: apiKey,
-    ZENOVAY_TEST_DEFAULTS: JSON.stringify(helperDefaults),
-    ZENOVAY_TEST_MISC_CODE: miscSite.trackingCode,
-    ZENOVAY_TEST_FAULT_SINGLE_HOST: proxies.single.url,
-    ZENOVAY_TEST_FAULT_SINGLE_CODE: faultSites.single.trackingCode,
-    ZENOVAY_TEST_FAULT_BATCH_HOST: proxies.batch.url,
-    ZENOVAY_TEST_FAULT_BATCH_CODE: faultSites.batch.trackingCode,
-    ZENOVAY_TEST_FAULT_COUNT: String(faultCount),
-    ZENOVAY_TEST_REPORT_DIR: reportDir,
-  };
+  const proxies: Partial<Record<TransportName, FaultProxy>> = {};
   try {
+    const keys = new ApiKeyService(server.runtime.metadata, server.clock);
+    const apiKey = (await keys.create({ permissions: ['ingest'] })).key;
+    const helperSite = await addSite(server, `helpers-${suite.language}.example.com`);
+    const nodeIds = await trackWithNodeSdk(server, helperSite, apiKey);
+    // Other server tests (default agent, duplicate ids) store here, apart from the counted sites.
+    const miscSite = await addSite(server, `misc-${suite.language}.example.com`);
+    const faultSites = {
+      single: await addSite(server, `fault-single-${suite.language}.example.com`),
+      batch: await addSite(server, `fault-batch-${suite.language}.example.com`),
+    };
+    proxies.single = await startFaultProxy(
+      server.url,
+      withForcedBursts(faultProfile(20_261_126, { burstMs: 300 })),
+    );
+    proxies.batch = await startFaultProxy(
+      server.url,
+      withForcedBursts(faultProfile(20_261_127, { burstMs: 300 })),
+    );
+    const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), `zenovay-${suite.language}-`));
+    fs.writeFileSync(path.join(reportDir, 'cases.json'), JSON.stringify(helperCases));
+    fs.writeFileSync(path.join(reportDir, 'bot-agents.json'), JSON.stringify(botAgentTable()));
+    const env = {
+      ...process.env,
+      ZENOVAY_TEST_HOST: server.url,
+      ZENOVAY_TEST_TRACKING_CODE: helperSite.trackingCode,
+      ZENOVAY_TEST_API_KEY: apiKey,
+      ZENOVAY_TEST_DEFAULTS: JSON.stringify(helperDefaults),
+      ZENOVAY_TEST_MISC_CODE: miscSite.trackingCode,
+      ZENOVAY_TEST_FAULT_SINGLE_HOST: proxies.single.url,
+      ZENOVAY_TEST_FAULT_SINGLE_CODE: faultSites.single.trackingCode,
+      ZENOVAY_TEST_FAULT_BATCH_HOST: proxies.batch.url,
+      ZENOVAY_TEST_FAULT_BATCH_CODE: faultSites.batch.trackingCode,
+      ZENOVAY_TEST_FAULT_COUNT: String(faultCount),
+      ZENOVAY_TEST_REPORT_DIR: reportDir,
+    };
     // Asynchronous on purpose: the server under test runs in this very process.
     const { code, output } = await run(suite, env);
     assert.equal(code, 0, `${suite.language} tests failed:\n${output}`);
-    return { server, output, reportDir, helperSite, miscSite, nodeIds, faultSites, proxies };
+    const finished = { single: proxies.single, batch: proxies.batch };
+    return { server, output, reportDir, helperSite, miscSite, nodeIds, faultSites, proxies: finished };
+  } catch (error) {
+    await server.stop(); // the caller only gets the server to stop when the suite passed
+    throw error;
   } finally {
-    await Promise.all([proxies.single.close(), proxies.batch.close()]);
+    await Promise.all([proxies.single?.close(), proxies.batch?.close()]);
   }
 }
 
@@ -196,10 +211,17 @@ async function trackWithNodeSdk(server: TestServer, site: Site, apiKey: string) 
     });
     const results: TrackResult[] = [];
     for (const c of helperCases) {
-      const common = { url: c.url, sessionId: c.sessionId, ...('referrer' in c ? { referrer: c.referrer } : {}) };
+      const common = {
+        url: c.url,
+        sessionId: c.sessionId,
+        ...('referrer' in c ? { referrer: c.referrer } : {}),
+      };
       results.push(
         await (c.kind === 'event'
-          ? client.trackEvent(c.name, { ...common, ...('properties' in c ? { properties: c.properties } : {}) })
+          ? client.trackEvent(c.name, {
+              ...common,
+              ...('properties' in c ? { properties: c.properties } : {}),
+            })
           : client.trackPageview(common)),
       );
     }
@@ -216,7 +238,11 @@ async function trackWithNodeSdk(server: TestServer, site: Site, apiKey: string) 
 function run(suite: ClientSuite, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(suite.command, suite.args, { cwd: suite.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(suite.command, suite.args, {
+      cwd: suite.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
     });

@@ -24,8 +24,17 @@ test('PHP and PHPUnit are installed (CI installs php-cli php-curl phpunit; a mis
 });
 
 test('the PHP client passes its own tests against the real server', async (t) => {
-  run = await runClientSuite({ language: 'php', command: 'phpunit', args: ['--testdox'], cwd: 'clients/php' });
-  assert.doesNotMatch(run.output, /skipped|incomplete|risky/i, 'no PHP test may skip when the server is there');
+  run = await runClientSuite({
+    language: 'php',
+    command: 'phpunit',
+    args: ['--testdox'],
+    cwd: 'clients/php',
+  });
+  assert.doesNotMatch(
+    run.output,
+    /skipped|incomplete|risky/i,
+    'no PHP test may skip when the server is there',
+  );
   t.diagnostic(run.output.split('\n').slice(-4).join(' '));
 });
 

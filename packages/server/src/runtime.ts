@@ -110,6 +110,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     limiter: options.limiter ?? stores.limiter(config.ingestLimits, 'ingest'),
     proxy: { keys: proxyKeys, limiter: stores.limiter(config.proxyIngestLimits, 'proxy') },
     apiLimiter: stores.limiter([{ limit: config.apiRateLimitPerMinute, windowMs: 60_000 }], 'api'),
+    batchLimiter: stores.limiter(config.batchIngestLimits, 'batch'),
     processEvent,
     countRefusal: (siteId, code) => refusals.count(siteId, code),
     writerQueueLength: () => writer.queueLength,

@@ -10,14 +10,17 @@ const acceptableId = /^[A-Za-z0-9._:-]{1,128}$/;
  * skipped the request hooks).
  */
 export function installRequestIds(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style (sync) hooks on purpose: they run on every request, `/e/` included, and an
+  // async hook costs a promise and a microtask hop each time (measured with bench:ingest).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', requestIdFor(request.headers['x-request-id']));
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (!reply.hasHeader('x-request-id')) {
       reply.header('x-request-id', requestIdFor(request.headers['x-request-id']));
     }
-    return payload;
+    done(null, payload);
   });
 }
 

@@ -37,6 +37,8 @@ export interface AppDeps {
   readonly duckdb: DuckDBInstance;
   /** REST API per-key limiter; defaults to in-memory, `config.apiRateLimitPerMinute`. */
   readonly apiLimiter?: RateLimiter;
+  /** Batch ingest per-key limiter; defaults to in-memory, `config.batchIngestLimits`. */
+  readonly batchLimiter?: RateLimiter;
   /** The web dashboard at `/` and `/api/dashboard`; omitted, the server runs without it. */
   readonly dashboard?: DashboardDeps & { duckdb: DuckDBInstance };
   /** First-party proxy keys (X-Zenovay-Proxy-Key on `/e/` and `/z.js`); omitted, none are valid. */

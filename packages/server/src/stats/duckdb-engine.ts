@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CoalescingStatsEngine } from './coalescing-engine.ts';
 import { duckDbDialect } from './duckdb-dialect.ts';
 import { type RunSql, type SqlRunner, SqlStatsEngine } from './engine.ts';
 import type { StatsEngine } from './index.ts';
@@ -52,10 +53,14 @@ class DuckDbRunner implements SqlRunner {
   }
 }
 
-/** The stats engine over the embedded DuckDB file's `events` table. */
+/**
+ * The stats engine over the embedded DuckDB file's `events` table. Concurrent questions about one
+ * site are answered together (coalescing-engine.ts) unless `coalesce` is false.
+ */
 export function createDuckDbStatsEngine(
   instance: DuckDBInstance,
-  options: { connections?: number } = {},
+  options: { connections?: number; coalesce?: boolean } = {},
 ): StatsEngine {
-  return new SqlStatsEngine(duckDbDialect, new DuckDbRunner(instance, options.connections ?? 2));
+  const engine = new SqlStatsEngine(duckDbDialect, new DuckDbRunner(instance, options.connections ?? 2));
+  return options.coalesce === false ? engine : new CoalescingStatsEngine(engine);
 }

@@ -11,7 +11,7 @@ import { StatsQueryError } from './errors.ts';
 import type { StatsEngine } from './index.ts';
 import { compilePreparation } from './prepare.ts';
 import { attachComparison, type SqlRow, shapeRows } from './results.ts';
-import type { SqlParam } from './sql-params.ts';
+import { type SqlParam, SqlParams } from './sql-params.ts';
 import type { ResolvedRange, StatsFieldError, StatsQuery, StatsResponse, TimeDimension } from './types.ts';
 import { limits, validateStatsQuery } from './validate.ts';
 
@@ -20,11 +20,6 @@ export type RunSql = (sql: string, params: readonly SqlParam[]) => Promise<SqlRo
 /** Runs parameterised statements and returns rows as plain JS objects. */
 export interface SqlRunner {
   all: RunSql;
-  /**
-   * Runs `work` on one connection of its own, so temporary tables live across its statements.
-   * A runner without it (no temporary tables) answers `queryMany` one query at a time.
-   */
-  withConnection?<T>(work: (run: RunSql) => Promise<T>): Promise<T>;
 }
 
 interface Plan {
@@ -52,37 +47,66 @@ export class SqlStatsEngine implements StatsEngine {
   }
 
   /**
-   * Several questions about one site at once (a dashboard page). Those over the same range share
-   * one scan of the events (see prepare.ts); answers come back in the order asked.
+   * Several questions about one site at once (a dashboard page), answered by ONE statement: those
+   * over the same range share one scan of the events and one build of the visits (see
+   * prepare.ts), and the previous periods ride along; answers come back in the order asked.
    */
-  async queryMany(queries: readonly StatsQuery[], site: Site, nowMs: number): Promise<StatsResponse[]> {
-    const plans = queries.map((query, i) => this.plan(query, site, nowMs, `[${i}].`));
-    const shared = plans[0];
-    const sameRange = (p: Plan) =>
-      shared && p.range.startMs === shared.range.startMs && p.range.endMs === shared.range.endMs;
-    const withConnection = this.runner.withConnection?.bind(this.runner);
-    if (!shared || !withConnection || plans.filter(sameRange).length < 2) {
-      return Promise.all(queries.map((query) => this.query(query, site, nowMs)));
+  queryMany(queries: readonly StatsQuery[], site: Site, nowMs: number): Promise<StatsResponse[]> {
+    return this.queryBatch(
+      queries.map((query) => ({ query, nowMs })),
+      site,
+    );
+  }
+
+  /** `queryMany` with each question's own "now" (questions gathered from concurrent requests). */
+  async queryBatch(
+    items: ReadonlyArray<{ query: StatsQuery; nowMs: number }>,
+    site: Site,
+  ): Promise<StatsResponse[]> {
+    const plans = items.map((item, i) => this.plan(item.query, site, item.nowMs, `[${i}].`));
+    const rangeKey = (p: Plan) => `${p.range.startMs}/${p.range.endMs}`;
+    const perRange = new Map<string, number>();
+    for (const plan of plans) perRange.set(rangeKey(plan), (perRange.get(rangeKey(plan)) ?? 0) + 1);
+    const [sharedKey, sharers] = [...perRange].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
+    const shared = plans.find((p) => rangeKey(p) === sharedKey);
+    if (!shared || sharers < 2) {
+      // Nothing to share: separate statements run in parallel on the runner's connections.
+      return Promise.all(items.map((item) => this.query(item.query, site, item.nowMs)));
     }
-    const preparation = compilePreparation(this.dialect, site.id, shared.range, shared.timezone, queries);
-    const previous = Promise.all(plans.map((plan) => this.previousRows(plan)));
-    previous.catch(() => undefined); // awaited below; do not let an early failure go unhandled
-    const mainRows = await withConnection(async (run) => {
-      try {
-        for (const statement of preparation.create) await run(statement.sql, statement.params);
-        const rows: SqlRow[][] = [];
-        for (const plan of plans) {
-          const tables = sameRange(plan) ? preparation.tables : undefined;
-          const main = this.compile(plan, plan.range, plan.query.limit, plan.offset, tables);
-          rows.push(await run(main.sql, main.params));
-        }
-        return rows;
-      } finally {
-        for (const sql of preparation.drop) await run(sql, []);
-      }
-    });
-    const previousRows = await previous;
-    return plans.map((plan, i) => this.finish(plan, mainRows[i] ?? [], previousRows[i] ?? []));
+    const sameRange = (p: Plan) => rangeKey(p) === sharedKey;
+    const queries = plans.filter(sameRange).map((p) => p.query);
+    const params = new SqlParams(this.dialect);
+    const preparation = compilePreparation(
+      this.dialect,
+      params,
+      site.id,
+      shared.range,
+      shared.timezone,
+      queries,
+    );
+    const parts: string[] = [];
+    const asJson = (statement: CompiledStatement) => {
+      parts.push(`${this.dialect.rowsAsJson(statement.sql, statement.orderBy)} AS r${parts.length}`);
+      return parts.length - 1;
+    };
+    const columns = plans.map((plan) => ({
+      main: asJson(
+        this.compile(plan, plan.range, plan.query.limit, plan.offset, {
+          prepared: sameRange(plan) ? preparation.tables : undefined,
+          params,
+        }),
+      ),
+      previous: plan.previousRange
+        ? asJson(this.compile(plan, plan.previousRange, limits.maxLimit, 0, { params }))
+        : null,
+    }));
+    const sql = `WITH ${preparation.ctes.join(',\n')}\nSELECT ${parts.join(',\n')}`;
+    const [row] = await this.runner.all(sql, params.values);
+    const rowsOf = (column: number | null): SqlRow[] =>
+      column === null ? [] : ((JSON.parse(String(row?.[`r${column}`] ?? '[]')) as SqlRow[] | null) ?? []);
+    return plans.map((plan, i) =>
+      this.finish(plan, rowsOf(columns[i]?.main ?? null), rowsOf(columns[i]?.previous ?? null)),
+    );
   }
 
   private plan(query: StatsQuery, site: Site, nowMs: number, fieldPrefix: string): Plan {
@@ -109,14 +133,15 @@ export class SqlStatsEngine implements StatsEngine {
     range: ResolvedRange,
     limit: number,
     offset: number,
-    prepared?: PreparedTables,
+    batch: { prepared?: PreparedTables | undefined; params?: SqlParams } = {},
   ): CompiledStatement {
     return compileStatsQuery(plan.query, this.dialect, {
       timezone: plan.timezone,
       range,
       limit,
       offset,
-      prepared,
+      ...(batch.prepared ? { prepared: batch.prepared } : {}),
+      ...(batch.params ? { params: batch.params } : {}),
     });
   }
 

@@ -1,19 +1,21 @@
 /**
  * Batches: a dashboard page asks a dozen questions about the same site and range. Instead of
- * scanning the events and rebuilding the visits for each, a batch builds two temporary tables
- * once — the range's events (hashed ids, few columns) and one row per visit with every visit
- * field — and compiles each question against them. Same SQL, same answers, one scan.
+ * scanning the events and rebuilding the visits for each, a batch is ONE statement whose two
+ * materialized CTEs — the range's events (hashed ids, the columns any question reads) and one
+ * row per visit with every visit field — are built once and read by every question's subquery.
+ * (Measured on the 10M bench dataset: temporary tables cost ~50 ms of CPU more for a typical
+ * site, mostly writing their string columns, and the events table was scanned twice.)
  */
 import { type PreparedTables, scanSql, visitsSql } from './compile.ts';
 import type { SqlDialect } from './dialect.ts';
 import { FieldContext } from './fields.ts';
-import { type SqlParam, SqlParams } from './sql-params.ts';
+import type { SqlParams } from './sql-params.ts';
 import type { Filter, NamedDimension, ResolvedRange, StatsQuery } from './types.ts';
 
 export interface Preparation {
   readonly tables: PreparedTables;
-  readonly create: ReadonlyArray<{ sql: string; params: readonly SqlParam[] }>;
-  readonly drop: readonly string[];
+  /** The CTE definitions (`name AS MATERIALIZED (...)`), bound into the batch's parameters. */
+  readonly ctes: readonly string[];
 }
 
 /** Whether any of the queries reads event properties (property dimensions/filters, revenue). */
@@ -42,6 +44,7 @@ function visitDimensionsUsed(queries: readonly StatsQuery[]): NamedDimension[] {
 
 export function compilePreparation(
   d: SqlDialect,
+  params: SqlParams,
   siteId: string,
   range: ResolvedRange,
   timezone: string,
@@ -50,10 +53,9 @@ export function compilePreparation(
   const withProps = needsProps(queries);
   const tables: PreparedTables = { events: 'zv_batch_events', visits: 'zv_batch_visits', withProps };
 
-  // One scan of the events table: it is the dominant cost of a page (a site's rows are spread
-  // over the whole range), so the events table also carries the columns the visits are built from.
-  const visitParams = new SqlParams(d);
-  const fields = new FieldContext(d, visitParams, timezone, range);
+  // One scan of the events table (the dominant cost of a page): the events CTE also carries the
+  // columns the visits are built from.
+  const fields = new FieldContext(d, params, timezone, range);
   for (const dimension of visitDimensionsUsed(queries)) fields.dimension(dimension);
   fields.visitTotals();
   fields.bounceAndDuration();
@@ -68,7 +70,6 @@ export function compilePreparation(
   ]);
   if (withProps) eventColumns.add('prop_keys').add('prop_values');
   for (const column of fields.eventColumns) eventColumns.add(column);
-  const params = new SqlParams(d);
   const eventsSql = scanSql(
     d,
     eventColumns,
@@ -78,13 +79,9 @@ export function compilePreparation(
   );
   return {
     tables,
-    create: [
-      { sql: d.createTempTable(tables.events, eventsSql), params: params.values },
-      {
-        sql: d.createTempTable(tables.visits, visitsSql(fields, `${tables.events} ev`)),
-        params: visitParams.values,
-      },
+    ctes: [
+      d.materializedCte(tables.events, eventsSql),
+      d.materializedCte(tables.visits, visitsSql(fields, `${tables.events} ev`)),
     ],
-    drop: [d.dropTempTable(tables.events), d.dropTempTable(tables.visits)],
   };
 }

@@ -97,7 +97,13 @@ export class EventWriter {
     // takes milliseconds of event-loop time, during which DuckDB would otherwise sit idle.
     let answerPrevious: () => void = () => undefined;
     try {
+      let first = true;
       while (this.queue.length > 0) {
+        // Under load, let the event loop read the requests already waiting on sockets before
+        // taking the batch: a commit costs ~1-3 ms of CPU whatever its size, so fewer, bigger
+        // batches are the cheapest events. A lone event at rest is still written at once.
+        if (!first && this.queue.length < this.options.maxBatch) await yieldToIo();
+        first = false;
         const batch = this.queue.splice(0, this.options.maxBatch);
         const committing = this.commit(batch);
         answerPrevious();
@@ -179,4 +185,9 @@ export class EventWriter {
       for (const item of duplicates) item.resolve({ duplicate: true });
     };
   }
+}
+
+/** Resolves after the event loop's next poll phase, i.e. once pending socket reads have run. */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -17,6 +17,10 @@ export interface IngestRouteDeps {
   readonly countRefusal: (siteId: string, code: ApiError['code']) => void;
 }
 
+const jsonType = 'application/json; charset=utf-8';
+const acceptedBody = JSON.stringify({ ok: true, duplicate: false });
+const acceptedDuplicateBody = JSON.stringify({ ok: true, duplicate: true });
+
 interface IngestParams {
   trackingCode: string;
 }
@@ -96,8 +100,17 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps
           body as Record<string, unknown>,
           request.zvClientIp,
         );
-        const sessionId = accepted.sessionId === undefined ? {} : { session_id: accepted.sessionId };
-        return reply.code(202).send({ ok: true, duplicate: accepted.duplicate, ...sessionId });
+        if (accepted.sessionId === undefined) {
+          // The common answers are constant: send them pre-serialised instead of stringifying
+          // an object per request (this is the hottest path of the service).
+          return reply
+            .code(202)
+            .type(jsonType)
+            .send(accepted.duplicate ? acceptedDuplicateBody : acceptedBody);
+        }
+        return reply
+          .code(202)
+          .send({ ok: true, duplicate: accepted.duplicate, session_id: accepted.sessionId });
       } catch (error) {
         // The pipeline has counted its own refusals; send them without counting again.
         if (error instanceof ApiError) return sendApiError(reply, error);
