@@ -51,6 +51,8 @@ export const helperCases = [
 ] as const;
 export const helperDefaults = { os: 'Linux', user_agent: 'MyApp-Server/1.0' };
 export const faultCount = 2_000;
+/** The server's batch body limit in these runs (ZENOVAY_TEST_BATCH_BODY_LIMIT). */
+export const batchBodyLimit = 32 * 1024;
 const transports = ['single', 'batch'] as const;
 type TransportName = (typeof transports)[number];
 
@@ -143,7 +145,10 @@ export interface SuiteRun {
 export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
   const raised = [{ limit: 1_000_000, windowMs: 10_000 }];
   // The test clock stands still, so windows never reset: raise the limits as the SDK fault tests do.
-  const server = await startTestServer({ config: { ingestLimits: raised, batchIngestLimits: raised } });
+  // A small batch body limit lets the suites provoke 413s (split) with a few hundred events.
+  const server = await startTestServer({
+    config: { ingestLimits: raised, batchIngestLimits: raised, batchMaxBodyBytes: batchBodyLimit },
+  });
   const proxies: Partial<Record<TransportName, FaultProxy>> = {};
   try {
     const keys = new ApiKeyService(server.runtime.metadata, server.clock);
@@ -179,6 +184,7 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
       ZENOVAY_TEST_FAULT_BATCH_HOST: proxies.batch.url,
       ZENOVAY_TEST_FAULT_BATCH_CODE: faultSites.batch.trackingCode,
       ZENOVAY_TEST_FAULT_COUNT: String(faultCount),
+      ZENOVAY_TEST_BATCH_BODY_LIMIT: String(batchBodyLimit),
       ZENOVAY_TEST_REPORT_DIR: reportDir,
     };
     // Asynchronous on purpose: the server under test runs in this very process.
@@ -299,4 +305,12 @@ export async function assertFaultRunsStoredOnce(run: SuiteRun): Promise<void> {
     assert.ok(destroyedAfterForward / requests > 0.05, `${transport}: destroyed ${destroyedAfterForward}`);
     assert.ok((byStatus[429] ?? 0) >= 2, `${transport}: 429s ${byStatus[429]}`);
   }
+}
+
+/** Events tracked by a process that then ended without calling flush: all stored, once. */
+export async function assertExitFlushStored(run: SuiteRun): Promise<void> {
+  const ids = readReport(run, 'exit-ids.json');
+  assert.equal(ids.length, 50);
+  const stored = (await storedEvents(run.server, run.miscSite.id)).map((row) => String(row.event_id));
+  for (const id of ids) assert.equal(stored.filter((s) => s === id).length, 1, `event ${id} stored once`);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import {
+  assertExitFlushStored,
   assertFaultRunsStoredOnce,
   assertHelpersMatchNode,
   runClientSuite,
@@ -52,4 +53,9 @@ test('PHP: an event id sent twice is one row', async () => {
   assert.ok(run, 'the suite did not run');
   const rows = await storedEvents(run.server, run.miscSite.id);
   assert.equal(rows.filter((row) => row.event_id === 'evt_php_1Nq2x3y4z5').length, 1);
+});
+
+test('PHP: deferred events are sent by the shutdown function when the script ends', async () => {
+  assert.ok(run, 'the suite did not run');
+  await assertExitFlushStored(run);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import {
+  assertExitFlushStored,
   assertFaultRunsStoredOnce,
   assertHelpersMatchNode,
   runClientSuite,
@@ -36,4 +37,9 @@ test('Python: an event id sent twice is one row', async () => {
   assert.ok(run, 'the suite did not run');
   const rows = await storedEvents(run.server, run.miscSite.id);
   assert.equal(rows.filter((row) => row.event_id === 'evt_py_1Nq2x3y4z5').length, 1);
+});
+
+test('Python: events pending when the interpreter exits are sent by the atexit flush', async () => {
+  assert.ok(run, 'the suite did not run');
+  await assertExitFlushStored(run);
 });

@@ -5,8 +5,8 @@ declare(strict_types=1);
 namespace Zenovay;
 
 /**
- * @internal The queue and its sender. PHP has no threads: events are sent from the calling code,
- * one request at a time, either at once (immediate mode) or when flushed. Every event ends settled;
+ * @internal The queue and its sender. PHP has no threads: events are sent from the calling code
+ * (up to `concurrency` requests at once), either at once (immediate mode) or when flushed. Every event ends settled;
  * nothing throws. A Retry-After pauses all sending: it speaks for the server, not for one event.
  */
 final class Delivery
@@ -28,6 +28,7 @@ final class Delivery
         private readonly int $batchSize,
         private readonly int $maxBatchBytes,
         private readonly ?RequestBudget $budget,
+        private readonly int $concurrency,
         private readonly int $maxRetries,
         private readonly int $backoffBaseMs,
         private readonly int $backoffMaxMs,
@@ -70,12 +71,22 @@ final class Delivery
                 self::sleepUntil(min($this->pausedUntil, $deadline));
                 continue;
             }
-            $budgetWait = $this->budget?->waitMs($now) ?? 0.0;
-            if ($budgetWait > 0) {
-                self::sleepUntil(min($now + $budgetWait, $deadline));
+            // Up to `concurrency` requests at once, each within the client budget.
+            $units = [];
+            $budgetWait = 0.0;
+            while (count($units) < $this->concurrency && !$this->ready->isEmpty()) {
+                $budgetWait = $this->budget?->waitMs($now) ?? 0.0;
+                if ($budgetWait > 0) {
+                    break;
+                }
+                $this->budget?->reserve();
+                $units[] = $this->takeUnit();
+            }
+            if ($units === []) {
+                self::sleepUntil(min($now + (is_finite($budgetWait) ? $budgetWait : 1000.0), $deadline));
                 continue;
             }
-            $this->send($this->takeUnit());
+            $this->sendAll($units);
         }
         return true;
     }
@@ -121,23 +132,37 @@ final class Delivery
         return $unit;
     }
 
-    /** @param list<QueuedEvent> $unit */
-    private function send(array $unit): void
+    /** @param list<list<QueuedEvent>> $units one request each, sent at once */
+    private function sendAll(array $units): void
     {
-        foreach ($unit as $event) {
-            $event->result->attempts++;
+        $requests = [];
+        foreach ($units as $unit) {
+            foreach ($unit as $event) {
+                $event->result->attempts++;
+            }
+            if ($this->apiKey === null) {
+                $requests[] = ['path' => '/e/' . rawurlencode($this->trackingCode), 'body' => $unit[0]->json, 'headers' => []];
+            } else {
+                // Events were serialised when tracked; a batch is their texts joined, not re-encoded.
+                $body = '{"tracking_code":' . json_encode($this->trackingCode) . ',"events":['
+                    . implode(',', array_map(static fn (QueuedEvent $e): string => $e->json, $unit)) . ']}';
+                $requests[] = ['path' => '/api/v1/events', 'body' => $body, 'headers' => ["Authorization: Bearer {$this->apiKey}"]];
+            }
         }
-        if ($this->apiKey === null) {
-            $path = '/e/' . rawurlencode($this->trackingCode);
-            $answer = $this->poster->post($path, $unit[0]->json, []);
+        $answers = $this->poster->postAll($requests);
+        foreach ($units as $i => $unit) {
             $this->budget?->release(self::nowMs());
+            $this->handle($unit, $answers[$i]);
+        }
+    }
+
+    /** @param list<QueuedEvent> $unit */
+    private function handle(array $unit, array $answer): void
+    {
+        if ($this->apiKey === null) {
             $this->apply($unit[0], Outcome::fromAnswer($answer, self::wallMs()));
             return;
         }
-        // Events were serialised when tracked; a batch is their texts joined, not re-encoded.
-        $body = '{"tracking_code":' . json_encode($this->trackingCode) . ',"events":['
-            . implode(',', array_map(static fn (QueuedEvent $e): string => $e->json, $unit)) . ']}';
-        $answer = $this->poster->post('/api/v1/events', $body, ["Authorization: Bearer {$this->apiKey}"]);
         if ($answer['kind'] === 'response' && $answer['status'] === 413) {
             $this->split($unit);
             return;

@@ -15,13 +15,14 @@ final class RequestBudget
 
     /** @var list<float> finish times (ms), ascending */
     private array $finished = [];
+    private int $running = 0;
 
     /** @param list<array{limit:int, windowMs:int}> $rules */
     public function __construct(private readonly array $rules)
     {
     }
 
-    /** Milliseconds until one more request may start (requests here run one at a time). */
+    /** Milliseconds until one more request may start; INF when only a running one can free budget. */
     public function waitMs(float $nowMs): float
     {
         $longest = max(array_column($this->rules, 'windowMs') ?: [0]);
@@ -35,7 +36,10 @@ final class RequestBudget
             while ($first < $count && $this->finished[$first] <= $nowMs - $rule['windowMs']) {
                 $first++;
             }
-            $excess = $count - $first + 1 - $rule['limit'];
+            $excess = $count - $first + $this->running + 1 - $rule['limit'];
+            if ($excess > $count - $first) {
+                return INF;
+            }
             if ($excess > 0) {
                 $wait = max($wait, $this->finished[$first + $excess - 1] + $rule['windowMs'] - $nowMs);
             }
@@ -43,8 +47,16 @@ final class RequestBudget
         return max(0.0, $wait);
     }
 
+    /** A request starts now. */
+    public function reserve(): void
+    {
+        $this->running++;
+    }
+
+    /** A request that reserve()d has its answer at $nowMs (times only grow: sent in rounds). */
     public function release(float $nowMs): void
     {
+        $this->running = max(0, $this->running - 1);
         $this->finished[] = $nowMs;
     }
 }

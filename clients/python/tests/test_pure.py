@@ -75,3 +75,15 @@ class BotTest(unittest.TestCase):
         for _ in range(200):
             is_bot('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36')
         self.assertLess(time.perf_counter() - started, 5.0)
+
+
+class PackagingTest(unittest.TestCase):
+    def test_pyproject_version_matches_the_package(self):
+        import os
+
+        import zenovay
+
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        with open(os.path.join(root, 'pyproject.toml'), encoding='utf-8') as handle:
+            declared = re.search(r'^version = "(.*)"$', handle.read(), re.M).group(1)
+        self.assertEqual(declared, zenovay.__version__)

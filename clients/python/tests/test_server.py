@@ -127,3 +127,29 @@ class DeliveryTest(unittest.TestCase):
 
     def test_version_is_exported(self):
         self.assertRegex(zenovay.__version__, r'^\d+\.\d+\.\d+$')
+
+
+@needs_server
+class SplitTest(unittest.TestCase):
+    def test_a_413_halves_the_batch_until_it_fits_and_one_oversized_event_fails_alone(self):
+        limit = int(ENV['ZENOVAY_TEST_BATCH_BODY_LIMIT'])
+        log = []
+        client = Client(
+            ENV['ZENOVAY_TEST_MISC_CODE'],
+            HOST,
+            api_key=ENV['ZENOVAY_TEST_API_KEY'],
+            batch_size=200,
+            max_batch_bytes=10 * limit,
+            debug=log.append,
+        )
+        pad = 'x' * (limit // 100)
+        pending = [
+            client.track_event('split', 'srv-split-12345', 'https://example.com/s/%d' % i, {'pad': pad})
+            for i in range(200)
+        ]
+        huge = client.track_event('split', 'srv-split-12345', 'https://example.com/huge', {'pad': 'x' * limit})
+        self.assertTrue(client.flush(60))
+        client.close()
+        self.assertEqual([p.result(0).ok for p in pending], [True] * 200)
+        self.assertEqual((huge.result(0).ok, huge.result(0).status, huge.result(0).code), (False, 413, 'PAYLOAD_TOO_LARGE'))
+        self.assertTrue(any('too large' in line for line in log), log[:3])

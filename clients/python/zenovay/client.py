@@ -199,14 +199,12 @@ class Client:
             text = json.dumps(payload, separators=(',', ':'), allow_nan=False)
         except Exception as error:  # never raise to the caller
             return self._refuse('INVALID_EVENT', str(error), str(the_id))
-        with self._lock:
-            if self._closed:
-                return self._refuse('CLIENT_CLOSED', 'the client is closed', the_id)
-            if self._delivery.size >= self._max_queue_size:
-                message = '%d events are already pending' % self._max_queue_size
-                return self._refuse('QUEUE_FULL', message, the_id)
-            event = Pending(the_id, text)
-        self._delivery.add(event)
+        if self._closed:
+            return self._refuse('CLIENT_CLOSED', 'the client is closed', the_id)
+        event = Pending(the_id, text)
+        # The check and the add are one step under the queue's lock: concurrent callers cannot overshoot.
+        if not self._delivery.add(event, self._max_queue_size):
+            return self._refuse('QUEUE_FULL', '%d events are already pending' % self._max_queue_size, the_id)
         return event
 
     def _refuse(self, code, message, event_id):

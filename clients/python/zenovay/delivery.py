@@ -96,8 +96,11 @@ class Delivery:
     def size(self):
         return len(self._pending)
 
-    def add(self, event):
+    def add(self, event, limit=float('inf')):
+        """Queues the event; False (and nothing queued) when `limit` events are already pending."""
         with self._cond:
+            if len(self._pending) >= limit:
+                return False
             self._pending.add(event)
             self._ready.append(event)
             if self._send_by is None:
@@ -107,6 +110,7 @@ class Delivery:
             self._cond.notify_all()
         if self._blocking:
             self._work(until=event.done)
+        return True
 
     def flush(self, timeout=None):
         """Waits until every event pending now is settled; partial batches go at once. False on timeout."""
