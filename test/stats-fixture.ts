@@ -296,7 +296,9 @@ export async function openFixture(events: readonly EventRow[] = fixtureEvents): 
   const store = await DuckDbEventStore.open(instance);
   await store.append(events);
   return {
-    engine: createDuckDbStatsEngine(instance),
+    // Not coalescing: these tests compare one-by-one answers with batches (stats-coalescing.test.ts
+    // covers the coalescing engine).
+    engine: createDuckDbStatsEngine(instance, { coalesce: false }),
     instance,
     store,
     close() {

@@ -54,7 +54,11 @@ const wallStart = performance.now();
 for (let i = 0; i < events; i++) d.track(i);
 let closeError = '';
 try {
-  await d.close();
+  const closed = await d.close();
+  // @zenovay/node's shutdown says how many events its timeout abandoned.
+  if (closed && typeof closed.undelivered === 'number' && closed.undelivered > 0) {
+    closeError = `${closed.undelivered} undelivered at shutdown timeout`;
+  }
 } catch (error) {
   closeError = error instanceof Error ? error.message : String(error);
 }

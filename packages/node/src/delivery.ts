@@ -5,15 +5,27 @@ import { MinHeap } from './heap.js';
 import type { Outcome, SendResult } from './outcome.js';
 import type { Timing, TrackResult } from './types.js';
 
-/** One tracked event on its way: serialised once, resent as is (same `event_id`) until settled. */
+/**
+ * One tracked event on its way: serialised once, resent as is (same `event_id`) until settled.
+ * Up to `maxQueueSize` (100,000 by default) of these wait at once, so it is kept small: its JSON,
+ * the shared device tail, the caller's resolver and two small numbers; what only retries need
+ * lives in `retry`, made on the first failure.
+ */
 export interface QueuedEvent {
-  readonly eventId: string;
-  /** The event's JSON without its device fields, which the client's `render` adds when it is sent. */
+  /** The event's JSON without its device fields; `event_id` is its first field (see `eventIdOf`). */
   readonly json: string;
-  /** A user agent of this event's own (a forwarded request); undefined: the client's default. */
-  readonly userAgent: string | undefined;
-  readonly bytes: number;
+  /** `,"device_type":…,"user_agent":…}`: the client's shared default, or this event's own agent. */
+  readonly tail: string;
+  /** Resolves the caller's promise; null once settled, so a settled event holds nothing. */
+  resolve: ((result: TrackResult) => void) | null;
+  /** Which `flush` generation it belongs to; set by `add`. */
+  epoch: number;
   attempts: number;
+  retry: RetryState | null;
+}
+
+/** What a failed (or split) event needs on top: made only for the few that are not stored at once. */
+export interface RetryState {
   /** Failed tries that count toward `maxRetries`: those the server did not schedule by Retry-After. */
   strikes: number;
   readyAt: number;
@@ -21,10 +33,59 @@ export interface QueuedEvent {
   failedAt: number;
   /** Lowered when a batch holding this event was too large (413), so it travels in smaller ones. */
   unitCap: number;
-  settled: boolean;
-  resolve: (result: TrackResult) => void;
-  /** Which `flush` generation it belongs to; set by `add`. */
-  epoch: number;
+}
+
+/** A new event, not yet sent. */
+export function queuedEvent(json: string, tail: string, resolve: (result: TrackResult) => void): QueuedEvent {
+  return { json, tail, resolve, epoch: 0, attempts: 0, retry: null };
+}
+
+/** The event's full JSON text, device fields included. */
+export function renderEvent(event: QueuedEvent): string {
+  return `${event.json.slice(0, -1)}${event.tail}`;
+}
+
+/**
+ * A batch body, `head` + the events' full texts joined by commas + `end`, written straight into
+ * one Buffer: no intermediate strings (a joined string is copied twice more on its way to the
+ * socket), and the bytes live outside the JS heap, so draining a large backlog promotes less.
+ */
+export function renderBatch(head: string, events: readonly QueuedEvent[], end: string): Buffer {
+  let size = Buffer.byteLength(head) + Buffer.byteLength(end) + events.length - 1;
+  for (const event of events) size += eventBytes(event);
+  const body = Buffer.allocUnsafe(size);
+  let at = body.write(head, 0, 'utf8');
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (i > 0) body[at++] = 44; // ','
+    at += body.write(event.json, at, 'utf8') - 1; // its closing brace gives way to the tail
+    at += body.write(event.tail, at, 'utf8');
+  }
+  body.write(end, at, 'utf8');
+  return body;
+}
+
+/**
+ * The `event_id` of an event's JSON, read back from its first field instead of kept twice. A copy
+ * (JSON.parse), not a slice, so a caller keeping the result does not keep the whole JSON alive.
+ */
+export function eventIdOf(json: string): string {
+  const start = '{"event_id":'.length;
+  let end = start;
+  if (json.charCodeAt(start) === 34) {
+    end++;
+    while (end < json.length && json.charCodeAt(end) !== 34) end += json.charCodeAt(end) === 92 ? 2 : 1;
+    end++;
+  } else {
+    while (end < json.length && json.charCodeAt(end) !== 44 && json.charCodeAt(end) !== 125) end++;
+  }
+  const value: unknown = JSON.parse(json.slice(start, end));
+  return typeof value === 'string' ? value : String(value);
+}
+
+function retryState(event: QueuedEvent): RetryState {
+  event.retry ??= { strikes: 0, readyAt: 0, failedAt: 0, unitCap: Number.POSITIVE_INFINITY };
+  return event.retry;
 }
 
 /** How events leave: one per request to `/e/{code}`, or batches to `/api/v1/events`. */
@@ -49,7 +110,8 @@ export interface DeliveryOptions {
   readonly backoff: BackoffOptions;
   readonly maxRetryAfterMs: number;
   readonly onFailure: (event: QueuedEvent, result: TrackResult, message: string) => void;
-  readonly log: (message: string) => void;
+  /** Undefined when debug logging is off, so no message is even built. */
+  readonly log: ((message: string) => void) | undefined;
 }
 
 /**
@@ -61,7 +123,7 @@ export interface DeliveryOptions {
 export class Delivery {
   private ready: QueuedEvent[] = [];
   private readyHead = 0;
-  private readonly delayed = new MinHeap<QueuedEvent>((event) => event.readyAt);
+  private readonly delayed = new MinHeap<QueuedEvent>((event) => event.retry!.readyAt);
   private pendingCount = 0;
   /** Units (requests) in flight, so a give-up can settle their events too. */
   private readonly sending = new Set<QueuedEvent[]>();
@@ -107,9 +169,9 @@ export class Delivery {
     for (const unit of this.sending) left.push(...unit);
     let count = 0;
     for (const event of left) {
-      if (event.settled) continue;
+      if (event.resolve === null) continue;
       count++;
-      this.settle(event, { ok: false, status: 0, code, eventId: event.eventId }, message);
+      this.settle(event, { ok: false, status: 0, code, eventId: eventIdOf(event.json) }, message);
     }
     this.stopper.abort();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
@@ -134,9 +196,9 @@ export class Delivery {
     if (this.stopper.signal.aborted) return;
     const { transport, timing } = this.options;
     const now = timing.now();
-    while (this.delayed.size > 0 && this.delayed.peek()!.readyAt <= now) {
+    while (this.delayed.size > 0 && this.delayed.peek()!.retry!.readyAt <= now) {
       const event = this.delayed.pop()!;
-      if (!event.settled) this.pushReady(event);
+      if (event.resolve !== null) this.pushReady(event);
       this.lingerDue = true; // a retried event has waited enough already
     }
     while (this.inFlight < transport.concurrency && this.readyCount > 0) {
@@ -161,28 +223,35 @@ export class Delivery {
       void this.run(unit);
     }
     if (this.readyCount === 0) this.lingerDue = false;
-    if (this.delayed.size > 0) this.wakeUpAt(this.delayed.peek()!.readyAt);
+    if (this.delayed.size > 0) this.wakeUpAt(this.delayed.peek()!.retry!.readyAt);
   }
 
   /** The next request's events: FIFO, within the transport's count and byte limits. */
   private takeUnit(): QueuedEvent[] {
     const { maxEvents, maxBytes } = this.options.transport;
+    const counting = Number.isFinite(maxBytes);
     const unit: QueuedEvent[] = [];
     let cap = maxEvents;
     let bytes = 0;
     while (this.readyHead < this.ready.length && unit.length < cap) {
       const event = this.ready[this.readyHead]!;
-      if (event.settled) {
-        this.readyHead++;
+      if (event.resolve === null) {
+        this.ready[this.readyHead++] = undefined as unknown as QueuedEvent;
         continue;
       }
-      if (unit.length > 0 && (bytes + event.bytes + 1 > maxBytes || unit.length >= event.unitCap)) break;
-      this.readyHead++;
+      const unitCap = event.retry?.unitCap ?? Number.POSITIVE_INFINITY;
+      const size = counting ? eventBytes(event) + 1 : 0;
+      if (unit.length > 0 && (bytes + size > maxBytes || unit.length >= unitCap)) break;
+      // The slot is cleared, so a settled event is garbage at once, not at the next compaction.
+      this.ready[this.readyHead++] = undefined as unknown as QueuedEvent;
       unit.push(event);
-      bytes += event.bytes + 1;
-      cap = Math.min(cap, event.unitCap);
+      bytes += size;
+      cap = Math.min(cap, unitCap);
     }
-    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+    if (this.readyHead === this.ready.length) {
+      this.ready = [];
+      this.readyHead = 0;
+    } else if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
       this.ready = this.ready.slice(this.readyHead); // compact now and then, not per event
       this.readyHead = 0;
     }
@@ -239,8 +308,9 @@ export class Delivery {
     const now = this.options.timing.now();
     if (now < this.pausedUntil) return;
     for (const event of this.delayed.drain()) {
-      if (event.failedAt < sentAt) {
-        event.readyAt = Math.min(event.readyAt, now + Math.random() * this.options.backoff.baseMs);
+      const retry = event.retry!;
+      if (retry.failedAt < sentAt) {
+        retry.readyAt = Math.min(retry.readyAt, now + Math.random() * this.options.backoff.baseMs);
       }
       this.delayed.push(event);
     }
@@ -250,15 +320,16 @@ export class Delivery {
   private split(unit: QueuedEvent[]): void {
     if (unit.length === 1) {
       const event = unit[0]!;
-      const result = { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', eventId: event.eventId };
+      const result = { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', eventId: eventIdOf(event.json) };
       this.settle(event, result, 'the event alone is larger than the server accepts');
       return;
     }
     const cap = Math.ceil(unit.length / 2);
-    this.options.log(`batch of ${unit.length} was too large; resending in batches of ${cap}`);
+    this.options.log?.(`batch of ${unit.length} was too large; resending in batches of ${cap}`);
     for (const event of unit) {
       event.attempts--; // a split is not a failed try
-      event.unitCap = Math.min(event.unitCap, cap);
+      const retry = retryState(event);
+      retry.unitCap = Math.min(retry.unitCap, cap);
     }
     // Back to the front of the queue, in order.
     this.ready = [...unit, ...this.ready.slice(this.readyHead)];
@@ -267,24 +338,22 @@ export class Delivery {
   }
 
   private apply(event: QueuedEvent, outcome: Outcome): void {
-    if (event.settled) return;
+    if (event.resolve === null) return;
     if (outcome.type === 'stored') {
-      this.settle(
-        event,
-        { ok: true, status: outcome.status, duplicate: outcome.duplicate, eventId: event.eventId },
-        '',
-      );
+      const eventId = eventIdOf(event.json);
+      this.settle(event, { ok: true, status: outcome.status, duplicate: outcome.duplicate, eventId }, '');
       return;
     }
-    const failed = { ok: false, status: outcome.status, code: outcome.code, eventId: event.eventId };
+    const failed = { ok: false, status: outcome.status, code: outcome.code, eventId: eventIdOf(event.json) };
     if (outcome.type === 'refused') {
       this.settle(event, failed, outcome.message);
       return;
     }
+    const retry = retryState(event);
     // A refusal with Retry-After is the server pacing us, not the event failing: it costs no
     // retry (the wait is the server's to set; shutdown's timeout still bounds it).
-    if (outcome.retryAfterMs === null) event.strikes++;
-    if (event.strikes > this.options.maxRetries) {
+    if (outcome.retryAfterMs === null) retry.strikes++;
+    if (retry.strikes > this.options.maxRetries) {
       this.settle(event, failed, `gave up after ${event.attempts} tries: ${outcome.message}`);
       return;
     }
@@ -292,19 +361,20 @@ export class Delivery {
     const serverWait =
       outcome.retryAfterMs === null ? 0 : Math.min(outcome.retryAfterMs, this.options.maxRetryAfterMs);
     if (outcome.retryAfterMs !== null) this.pausedUntil = Math.max(this.pausedUntil, now + serverWait);
-    const delay = Math.max(backoffDelay(Math.max(1, event.strikes), this.options.backoff), serverWait);
-    event.readyAt = now + delay;
-    event.failedAt = now;
+    const delay = Math.max(backoffDelay(Math.max(1, retry.strikes), this.options.backoff), serverWait);
+    retry.readyAt = now + delay;
+    retry.failedAt = now;
     this.delayed.push(event);
-    this.options.log(`retry ${event.attempts} of ${event.eventId} in ${delay} ms (${outcome.code})`);
+    this.options.log?.(`retry ${event.attempts} of ${failed.eventId} in ${delay} ms (${outcome.code})`);
   }
 
   private settle(event: QueuedEvent, result: TrackResult, message: string): void {
-    if (event.settled) return;
-    event.settled = true;
+    const resolve = event.resolve;
+    if (resolve === null) return;
+    event.resolve = null;
     this.pendingCount--;
     if (!result.ok) this.options.onFailure(event, result, message);
-    event.resolve(result);
+    resolve(result);
     // After the caller's promise: a flush never finishes before the events it waited for.
     this.flushes.settled(event.epoch);
   }
@@ -333,4 +403,9 @@ export class Delivery {
       () => undefined,
     );
   }
+}
+
+export function eventBytes(event: QueuedEvent): number {
+  // The closing brace of `json` gives way to `tail`, which brings its own.
+  return Buffer.byteLength(event.json) - 1 + Buffer.byteLength(event.tail);
 }

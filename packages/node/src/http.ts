@@ -13,7 +13,7 @@ export function fetchPoster(fetchImpl: typeof fetch, url: string): Poster {
 export async function postJson(
   fetchImpl: typeof fetch,
   url: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string>,
   timeoutMs: number,
   cancel: AbortSignal,
@@ -31,7 +31,8 @@ export async function postJson(
     const response = await fetchImpl(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body,
+      // A Buffer is a Uint8Array, which fetch takes; TypeScript's BodyInit wants an ArrayBuffer-backed one.
+      body: body as string | Uint8Array<ArrayBuffer>,
       signal: controller.signal,
     });
     const text = await response.text();

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { HttpAnswer } from './outcome.js';
 
 export type Poster = (
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string>,
   timeoutMs: number,
   cancel: AbortSignal,

@@ -1,4 +1,4 @@
-import type { QueuedEvent, Transport } from './delivery.js';
+import { type QueuedEvent, renderBatch, type Transport } from './delivery.js';
 
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
@@ -16,8 +16,6 @@ export interface BatchTransportOptions {
   /** Use this `fetch` instead of node:http (e.g. one with a proxy agent). */
   readonly fetch: typeof fetch | undefined;
   readonly now: () => number;
-  /** The event's full JSON text, device fields included. */
-  readonly render: (event: QueuedEvent) => string;
 }
 
 /** Per-event codes that say "not stored this time, try again" rather than "never". */
@@ -39,7 +37,7 @@ export function createBatchTransport(options: BatchTransportOptions): Transport 
     release: () => undefined,
     async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
       // Events were serialised when tracked; a batch is their texts joined, not re-encoded.
-      const body = `${head}${events.map(options.render).join(',')}]}`;
+      const body = renderBatch(head, events, ']}');
       const answer = await post(body, headers, options.requestTimeoutMs, cancel);
       if (answer.kind === 'response' && answer.status === 413) return { type: 'split' };
       const whole = classifyAnswer(answer, options.now());

@@ -1,5 +1,5 @@
 import { type RateRule, RequestBudget } from './budget.js';
-import type { QueuedEvent, Transport } from './delivery.js';
+import { type QueuedEvent, renderEvent, type Transport } from './delivery.js';
 
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
@@ -14,8 +14,6 @@ export interface SingleTransportOptions {
   /** Use this `fetch` instead of node:http (e.g. one with a proxy agent). */
   readonly fetch: typeof fetch | undefined;
   readonly now: () => number;
-  /** The event's full JSON text, device fields included. */
-  readonly render: (event: QueuedEvent) => string;
 }
 
 /**
@@ -36,7 +34,7 @@ export function createSingleTransport(options: SingleTransportOptions): Transpor
     release: (nowMs) => budget?.release(nowMs),
     async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
       const event = events[0]!;
-      const answer = await post(options.render(event), {}, options.requestTimeoutMs, cancel);
+      const answer = await post(renderEvent(event), {}, options.requestTimeoutMs, cancel);
       return { type: 'all', outcome: classifyAnswer(answer, options.now()) };
     },
   };

@@ -33,7 +33,7 @@ export class CoalescingStatsEngine implements StatsEngine {
   /** Sites with a batch gathering or running, by id and time zone (both decide the answers). */
   private readonly queues = new Map<string, SiteQueue>();
 
-  constructor(private readonly inner: SqlStatsEngine) {}
+  constructor(private readonly inner: Pick<SqlStatsEngine, 'query' | 'queryMany' | 'queryBatch'>) {}
 
   query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse> {
     const key = `${site.id}\u0000${site.timezone}`;

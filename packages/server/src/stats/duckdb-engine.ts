@@ -40,7 +40,7 @@ class DuckDbRunner implements SqlRunner {
     return this.withConnection((run) => run(sql, params));
   }
 
-  async withConnection<T>(work: (run: RunSql) => Promise<T>): Promise<T> {
+  private async withConnection<T>(work: (run: RunSql) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
     try {
       return await work(async (sql, params) => {

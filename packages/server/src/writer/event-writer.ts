@@ -6,6 +6,12 @@ import { DedupeWindow } from './dedupe-window.ts';
 
 export type WriteOutcome = { duplicate: boolean };
 
+/** See `EventWriterOptions.gatherMs`. */
+export const defaultGatherMs = 2;
+/** Batches smaller than this mean light load: the next one is not held back to gather. */
+const gatherFromBatch = 8;
+const noAnswers = (): void => undefined;
+
 export class QueueFullError extends Error {
   constructor() {
     super('the writer queue is full');
@@ -27,6 +33,11 @@ export interface EventWriterOptions {
   maxQueue: number;
   maxBatch: number;
   dedupeWindowMs: number;
+  /**
+   * Under load, how long a batch may wait for the senders just answered to send their next event
+   * (default `defaultGatherMs`; 0 disables). Trades at most this much latency for fewer commits.
+   */
+  gatherMs?: number;
   /** The window shared by all nodes (Redis in scale-out); this node's own window is checked first. */
   shared?: SharedEventIdWindow;
 }
@@ -52,6 +63,8 @@ export class EventWriter {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
   private readonly window: DedupeWindow;
+  /** Set while the drain gathers a batch: called on each new event to end the wait early. */
+  private gathered: (() => void) | null = null;
 
   private constructor(private readonly options: EventWriterOptions) {
     this.window = new DedupeWindow(options.dedupeWindowMs);
@@ -78,6 +91,7 @@ export class EventWriter {
     return new Promise<WriteOutcome>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (!this.writing) void this.drain();
+      else this.gathered?.();
     });
   }
 
@@ -97,14 +111,20 @@ export class EventWriter {
     // takes milliseconds of event-loop time, during which DuckDB would otherwise sit idle.
     let answerPrevious: () => void = () => undefined;
     try {
-      let first = true;
+      let lastBatch = 0;
       while (this.queue.length > 0) {
-        // Under load, let the event loop read the requests already waiting on sockets before
-        // taking the batch: a commit costs ~1-3 ms of CPU whatever its size, so fewer, bigger
-        // batches are the cheapest events. A lone event at rest is still written at once.
-        if (!first && this.queue.length < this.options.maxBatch) await yieldToIo();
-        first = false;
+        // A commit costs ~1-3 ms of CPU whatever its size, so under load fewer, bigger batches are
+        // the cheapest events. A lone event at rest is still written at once (lastBatch is 0).
+        if (lastBatch >= gatherFromBatch && this.queue.length < this.options.maxBatch) {
+          // Under load: answer the batch just committed first, and give its senders a moment
+          // (at most gatherMs) to send their next event, so it joins this batch instead of
+          // waiting for, and paying, a commit of its own.
+          answerPrevious();
+          answerPrevious = noAnswers;
+          await this.gather(Math.min(this.options.maxBatch, this.queue.length + lastBatch));
+        } else if (lastBatch > 0 && this.queue.length < this.options.maxBatch) await yieldToIo();
         const batch = this.queue.splice(0, this.options.maxBatch);
+        lastBatch = batch.length;
         const committing = this.commit(batch);
         answerPrevious();
         answerPrevious = await committing;
@@ -114,6 +134,23 @@ export class EventWriter {
       this.writing = false;
       this.markIdle();
     }
+  }
+
+  /** Resolves once `target` events are queued, or after `gatherMs`, whichever comes first. */
+  private gather(target: number): Promise<void> {
+    const gatherMs = this.options.gatherMs ?? defaultGatherMs;
+    if (gatherMs <= 0 || this.queue.length >= target) return yieldToIo();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.gathered = null;
+        resolve();
+      };
+      const timer = setTimeout(done, gatherMs);
+      this.gathered = () => {
+        if (this.queue.length >= target) done();
+      };
+    });
   }
 
   /**

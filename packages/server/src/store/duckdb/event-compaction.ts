@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from '../../log.ts';
 
 /**
  * Physical layout for the stats engine. Ingest appends events in arrival (≈ time) order, so every
@@ -76,4 +77,60 @@ export async function compactClosedDays(
     days += 1;
   }
   return { days, rows };
+}
+
+/**
+ * Runs `compactClosedDays` in the background of the embedded server: a pass every `intervalMs`
+ * (the first one `intervalMs` after start), at most `daysPerPass` days each, so that a large
+ * backlog is worked off in small steps instead of one long burst of CPU.
+ */
+export class BackgroundCompactor {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly now: () => number,
+    private readonly log: Logger,
+    private readonly daysPerPass: number,
+  ) {}
+
+  static async start(
+    instance: { connect(): Promise<DuckDBConnection> },
+    options: { now: () => number; log: Logger; intervalMs: number; daysPerPass?: number },
+  ): Promise<BackgroundCompactor> {
+    const compactor = new BackgroundCompactor(
+      await instance.connect(),
+      options.now,
+      options.log,
+      options.daysPerPass ?? 2,
+    );
+    compactor.timer = setInterval(() => void compactor.pass(), options.intervalMs);
+    compactor.timer.unref();
+    return compactor;
+  }
+
+  /** One pass (skipped while the previous one still runs); never rejects. */
+  pass(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        const done = await compactClosedDays(this.connection, this.now(), this.daysPerPass);
+        if (done.days > 0) this.log.info('compacted closed days', { days: done.days, rows: done.rows });
+      } catch (error) {
+        this.log.warn('event compaction failed; retrying on the next pass', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    this.connection.closeSync();
+  }
 }
