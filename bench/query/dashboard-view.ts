@@ -46,8 +46,12 @@ async function main(): Promise<void> {
   try {
     const { page } = await openPage(browser, `http://127.0.0.1:${port}`);
     await setUpFirstUser(page, 'bench@example.com', 'a long enough bench password');
+    let first = 0;
     let last = 0;
     let queries = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/query') && first === 0) first = performance.now();
+    });
     page.on('requestfinished', (request) => {
       if (request.url().endsWith('/query')) {
         last = performance.now();
@@ -55,18 +59,29 @@ async function main(): Promise<void> {
       }
     });
     const times: number[] = [];
+    const statsTimes: number[] = [];
     for (let i = 0; i <= Number(values.runs); i++) {
       await page.goto('/sites');
       queries = 0;
+      first = 0;
       const started = performance.now();
       await page.goto(`/sites/${encodeURIComponent(values.site)}?period=30d`);
       await page.waitForLoadState('networkidle');
-      if (i > 0) times.push(last - started); // the first run warms the file's blocks
-      console.log(`run ${i}: ${queries} stats requests, last answer after ${(last - started).toFixed(0)} ms`);
+      if (i > 0) {
+        times.push(last - started); // the first run warms the file's blocks
+        statsTimes.push(last - first);
+      }
+      console.log(
+        `run ${i}: ${queries} stats requests, last answer ${(last - started).toFixed(0)} ms after navigation, ${(last - first).toFixed(0)} ms after the first stats request`,
+      );
     }
-    const sorted = [...times].sort((a, b) => a - b);
+    const summary = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return `median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms, best ${sorted[0]?.toFixed(0)} ms`;
+    };
+    console.log(`first view of ${values.site}, 30 days: from navigation ${summary(times)};`);
     console.log(
-      `first view of ${values.site}, 30 days: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms, best ${sorted[0]?.toFixed(0)} ms; load average ${os.loadavg()[0]?.toFixed(2)}`,
+      `  from the first stats request ${summary(statsTimes)}; load average ${os.loadavg()[0]?.toFixed(2)}`,
     );
   } finally {
     await browser.close();

@@ -13,8 +13,10 @@ import type { Logger } from '../../log.ts';
  * Safety: each day is one transaction (copy to a temp table, delete, re-insert, record), so a
  * crash leaves the day either untouched or fully rewritten (DuckDB's WAL). It runs on a connection
  * of its own: concurrent appends are not blocked, and rows committed by others after the
- * transaction began are invisible to it, so they are neither copied nor deleted. A conflicting
- * delete (a site being deleted meanwhile) aborts the day, which is retried on a later pass.
+ * transaction began are invisible to it, so they are neither copied nor deleted. Deleting a site
+ * while its day is being compacted is a write-write conflict in DuckDB: whichever deletes second
+ * fails (the compaction retries on a later pass; a site deletion would have to be retried by its
+ * caller) — days take well under a second for typical sizes, so the window is small.
  */
 
 const dayMs = 86_400_000;
