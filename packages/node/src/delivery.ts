@@ -3,90 +3,10 @@ import { type BackoffOptions, backoffDelay } from './backoff.js';
 import { FlushTracker } from './flush-tracker.js';
 import { MinHeap } from './heap.js';
 import type { Outcome, SendResult } from './outcome.js';
+import { eventBytes, eventIdOf, type QueuedEvent, retryState } from './queued-event.js';
 import type { Timing, TrackResult } from './types.js';
 
-/**
- * One tracked event on its way: serialised once, resent as is (same `event_id`) until settled.
- * Up to `maxQueueSize` (100,000 by default) of these wait at once, so it is kept small: its JSON,
- * the shared device tail, the caller's resolver and two small numbers; what only retries need
- * lives in `retry`, made on the first failure.
- */
-export interface QueuedEvent {
-  /** The event's JSON without its device fields; `event_id` is its first field (see `eventIdOf`). */
-  readonly json: string;
-  /** `,"device_type":…,"user_agent":…}`: the client's shared default, or this event's own agent. */
-  readonly tail: string;
-  /** Resolves the caller's promise; null once settled, so a settled event holds nothing. */
-  resolve: ((result: TrackResult) => void) | null;
-  /** Which `flush` generation it belongs to; set by `add`. */
-  epoch: number;
-  attempts: number;
-  retry: RetryState | null;
-}
-
-/** What a failed (or split) event needs on top: made only for the few that are not stored at once. */
-export interface RetryState {
-  /** Failed tries that count toward `maxRetries`: those the server did not schedule by Retry-After. */
-  strikes: number;
-  readyAt: number;
-  /** When its last try failed; a later success elsewhere lets it retry early (see `recovered`). */
-  failedAt: number;
-  /** Lowered when a batch holding this event was too large (413), so it travels in smaller ones. */
-  unitCap: number;
-}
-
-/** A new event, not yet sent. */
-export function queuedEvent(json: string, tail: string, resolve: (result: TrackResult) => void): QueuedEvent {
-  return { json, tail, resolve, epoch: 0, attempts: 0, retry: null };
-}
-
-/** The event's full JSON text, device fields included. */
-export function renderEvent(event: QueuedEvent): string {
-  return `${event.json.slice(0, -1)}${event.tail}`;
-}
-
-/**
- * A batch body, `head` + the events' full texts joined by commas + `end`, written straight into
- * one Buffer: no intermediate strings (a joined string is copied twice more on its way to the
- * socket), and the bytes live outside the JS heap, so draining a large backlog promotes less.
- */
-export function renderBatch(head: string, events: readonly QueuedEvent[], end: string): Buffer {
-  let size = Buffer.byteLength(head) + Buffer.byteLength(end) + events.length - 1;
-  for (const event of events) size += eventBytes(event);
-  const body = Buffer.allocUnsafe(size);
-  let at = body.write(head, 0, 'utf8');
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    if (i > 0) body[at++] = 44; // ','
-    at += body.write(event.json, at, 'utf8') - 1; // its closing brace gives way to the tail
-    at += body.write(event.tail, at, 'utf8');
-  }
-  body.write(end, at, 'utf8');
-  return body;
-}
-
-/**
- * The `event_id` of an event's JSON, read back from its first field instead of kept twice. A copy
- * (JSON.parse), not a slice, so a caller keeping the result does not keep the whole JSON alive.
- */
-export function eventIdOf(json: string): string {
-  const start = '{"event_id":'.length;
-  let end = start;
-  if (json.charCodeAt(start) === 34) {
-    end++;
-    while (end < json.length && json.charCodeAt(end) !== 34) end += json.charCodeAt(end) === 92 ? 2 : 1;
-    end++;
-  } else {
-    while (end < json.length && json.charCodeAt(end) !== 44 && json.charCodeAt(end) !== 125) end++;
-  }
-  const value: unknown = JSON.parse(json.slice(start, end));
-  return typeof value === 'string' ? value : String(value);
-}
-
-function retryState(event: QueuedEvent): RetryState {
-  event.retry ??= { strikes: 0, readyAt: 0, failedAt: 0, unitCap: Number.POSITIVE_INFINITY };
-  return event.retry;
-}
+export type { QueuedEvent } from './queued-event.js';
 
 /** How events leave: one per request to `/e/{code}`, or batches to `/api/v1/events`. */
 export interface Transport {
@@ -171,7 +91,7 @@ export class Delivery {
     for (const event of left) {
       if (event.resolve === null) continue;
       count++;
-      this.settle(event, { ok: false, status: 0, code, eventId: eventIdOf(event.json) }, message);
+      this.settle(event, { ok: false, status: 0, code, eventId: eventIdOf(event) }, message);
     }
     this.stopper.abort();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
@@ -320,7 +240,7 @@ export class Delivery {
   private split(unit: QueuedEvent[]): void {
     if (unit.length === 1) {
       const event = unit[0]!;
-      const result = { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', eventId: eventIdOf(event.json) };
+      const result = { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', eventId: eventIdOf(event) };
       this.settle(event, result, 'the event alone is larger than the server accepts');
       return;
     }
@@ -340,11 +260,11 @@ export class Delivery {
   private apply(event: QueuedEvent, outcome: Outcome): void {
     if (event.resolve === null) return;
     if (outcome.type === 'stored') {
-      const eventId = eventIdOf(event.json);
+      const eventId = eventIdOf(event);
       this.settle(event, { ok: true, status: outcome.status, duplicate: outcome.duplicate, eventId }, '');
       return;
     }
-    const failed = { ok: false, status: outcome.status, code: outcome.code, eventId: eventIdOf(event.json) };
+    const failed = { ok: false, status: outcome.status, code: outcome.code, eventId: eventIdOf(event) };
     if (outcome.type === 'refused') {
       this.settle(event, failed, outcome.message);
       return;
@@ -403,9 +323,4 @@ export class Delivery {
       () => undefined,
     );
   }
-}
-
-export function eventBytes(event: QueuedEvent): number {
-  // The closing brace of `json` gives way to `tail`, which brings its own.
-  return Buffer.byteLength(event.json) - 1 + Buffer.byteLength(event.tail);
 }

@@ -1,8 +1,9 @@
-import { type QueuedEvent, renderBatch, type Transport } from './delivery.js';
+import type { QueuedEvent, Transport } from './delivery.js';
 
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
 import { classifyAnswer, type Outcome, type SendResult } from './outcome.js';
+import { renderBatch } from './queued-event.js';
 
 export interface BatchTransportOptions {
   readonly host: string;

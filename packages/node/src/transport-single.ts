@@ -1,9 +1,10 @@
 import { type RateRule, RequestBudget } from './budget.js';
-import { type QueuedEvent, renderEvent, type Transport } from './delivery.js';
+import type { QueuedEvent, Transport } from './delivery.js';
 
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
 import { classifyAnswer, type SendResult } from './outcome.js';
+import { renderEvent } from './queued-event.js';
 
 export interface SingleTransportOptions {
   readonly host: string;

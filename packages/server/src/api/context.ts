@@ -1,8 +1,8 @@
-import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { StatsEngine } from '../stats/index.ts';
+import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 
 /** What the REST API's routes read from; built once when the API is registered. */
@@ -11,6 +11,7 @@ export interface ApiRouteContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metadata: MetadataStore;
-  readonly duckdb: DuckDBInstance;
+  /** Raw events (live, export, visits, usage), wherever they live. */
+  readonly events: EventReader;
   readonly engine: StatsEngine;
 }

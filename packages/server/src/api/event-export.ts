@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { stringify } from 'csv-stringify/sync';
 import { resolveDateRange } from '../stats/date-range.ts';
 import type { ResolvedRange } from '../stats/types.ts';
+import type { EventReader, ExportedEvent } from '../store/event-reader.ts';
 import type { Site } from '../store/types.ts';
-import { tsFromMs } from './read-rows.ts';
 
 export const exportFormats = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -41,8 +40,6 @@ export const exportColumns = [
   'event_id',
 ] as const;
 
-const storedColumns = exportColumns.filter((column) => column !== 'ts' && column !== 'props');
-
 export interface EventExportRequest {
   /** First and last day, inclusive, in the site's time zone (`YYYY-MM-DD`). */
   readonly from: string;
@@ -59,45 +56,22 @@ export interface EventExport {
 }
 
 /**
- * Opens a streaming export of one site's raw events. Memory stays constant whatever the size:
- * DuckDB yields one vector (≤ 2,048 rows) at a time, each is turned into text and handed to a
- * byte stream whose small buffer (64 KiB) makes the next fetch wait for the consumer. Rows come in
- * storage order, which is receive order; there is no ORDER BY because sorting would have to hold
- * the whole result. Count and rows come from one transaction, so they agree.
+ * Opens a streaming export of one site's raw events. Memory stays constant whatever the size: the
+ * event reader yields a batch (a few thousand rows) at a time, each is turned into text and handed
+ * to a byte stream whose small buffer (64 KiB) makes the next fetch wait for the consumer.
  */
 export async function openEventExport(
-  instance: DuckDBInstance,
+  events: EventReader,
   site: Site,
   request: EventExportRequest,
 ): Promise<EventExport> {
   const range = resolveDateRange({ kind: 'custom', start: request.from, end: request.to }, site.timezone, 0);
-  const params = [site.id, range.startMs, range.endMs];
-  const where = `site_id = $1 AND ts >= ${tsFromMs('$2')} AND ts < ${tsFromMs('$3')}`;
-  const connection = await instance.connect();
-  try {
-    await connection.run('BEGIN TRANSACTION');
-    const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM events WHERE ${where}`, params);
-    const rows = Number(counted.getRowObjectsJS()[0]?.n ?? 0);
-    const result = await connection.stream(
-      `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS ts, ${storedColumns.join(', ')}, prop_keys, prop_values
-       FROM events WHERE ${where}`,
-      params,
-    );
-    const chunks = exportChunks(connection, result.yieldRowObjectJs(), request.format);
-    return { rows, range, stream: Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 }) };
-  } catch (error) {
-    connection.closeSync();
-    throw error;
-  }
+  const { rows, batches } = await events.streamEvents(site.id, range.startMs, range.endMs);
+  const chunks = exportChunks(batches, request.format);
+  return { rows, range, stream: Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 }) };
 }
 
-type JsRow = Record<string, unknown>;
-
-async function* exportChunks(
-  connection: DuckDBConnection,
-  batches: AsyncIterable<JsRow[]>,
-  format: ExportFormat,
-): AsyncGenerator<string> {
+async function* exportChunks(batches: AsyncGenerator<ExportedEvent[]>, format: ExportFormat): AsyncGenerator<string> {
   let headerSent = false;
   try {
     for await (const batch of batches) {
@@ -113,15 +87,15 @@ async function* exportChunks(
     }
     if (format === 'csv' && !headerSent) yield stringify([], { header: true, columns: [...exportColumns] });
   } finally {
-    // Also runs when the consumer goes away early: the stream is destroyed, the generator returned.
-    await connection.run('COMMIT').catch(() => undefined);
-    connection.closeSync();
+    // Also runs when the consumer goes away early: the stream is destroyed, the generator returned,
+    // and the reader releases its connection or response.
+    await batches.return(undefined);
   }
 }
 
-function exportRecord(row: JsRow): Record<(typeof exportColumns)[number], unknown> {
-  const keys = (row.prop_keys as string[] | null) ?? [];
-  const values = (row.prop_values as string[] | null) ?? [];
+function exportRecord(row: ExportedEvent): Record<(typeof exportColumns)[number], unknown> {
+  const keys = row.prop_keys ?? [];
+  const values = row.prop_values ?? [];
   // fromEntries defines own properties, so a "__proto__" key is data, not a prototype change.
   const props = Object.fromEntries(keys.map((key, index) => [key, values[index] ?? '']));
   const record: Record<string, unknown> = {};

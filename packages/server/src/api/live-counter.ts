@@ -1,6 +1,5 @@
-import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Clock } from '../clock.ts';
-import { readRows, tsFromMs } from './read-rows.ts';
+import type { EventReader } from '../store/event-reader.ts';
 
 /** "Live" means an event in the last five minutes (the product's definition). */
 export const liveWindowMs = 5 * 60_000;
@@ -21,7 +20,7 @@ export class LiveCounter {
   private readonly cache = new Map<string, Cached>();
 
   constructor(
-    private readonly duckdb: DuckDBInstance,
+    private readonly events: EventReader,
     private readonly clock: Clock,
   ) {}
 
@@ -35,13 +34,7 @@ export class LiveCounter {
     return count;
   }
 
-  private async query(siteId: string, nowMs: number): Promise<number> {
-    const rows = await readRows(
-      this.duckdb,
-      `SELECT count(DISTINCT visitor_id) AS live FROM events
-       WHERE site_id = $1 AND ts > ${tsFromMs('$2')} AND ts <= ${tsFromMs('$3')}`,
-      [siteId, nowMs - liveWindowMs, nowMs],
-    );
-    return Number(rows[0]?.live ?? 0);
+  private query(siteId: string, nowMs: number): Promise<number> {
+    return this.events.liveVisitors(siteId, nowMs - liveWindowMs, nowMs);
   }
 }

@@ -8,6 +8,7 @@ import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import { createDuckDbStatsEngine } from '../stats/index.ts';
+import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 import type { ApiRouteContext } from './context.ts';
 import { installEnvelopeErrors } from './envelope.ts';
@@ -28,7 +29,10 @@ export interface ExternalApiDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metadata: MetadataStore;
+  /** The embedded database, for the stats engine. */
   readonly duckdb: DuckDBInstance;
+  /** Raw-event reads: DuckDB or ClickHouse (scale/stores.ts). */
+  readonly events: EventReader;
   readonly sites: SiteDirectory;
   /** Per-key limiter; by default in memory, `config.apiRateLimitPerMinute` per key per minute. */
   readonly apiLimiter?: RateLimiter;
@@ -38,7 +42,7 @@ export interface ExternalApiDeps {
 export function registerExternalApi(app: FastifyInstance, deps: ExternalApiDeps): void {
   registerLiveRoute(app, {
     sites: deps.sites,
-    counter: new LiveCounter(deps.duckdb, deps.clock),
+    counter: new LiveCounter(deps.events, deps.clock),
     clock: deps.clock,
   });
   const limiter =
@@ -53,7 +57,7 @@ export function registerExternalApi(app: FastifyInstance, deps: ExternalApiDeps)
     clock: deps.clock,
     log: deps.log,
     metadata: deps.metadata,
-    duckdb: deps.duckdb,
+    events: deps.events,
     engine: createDuckDbStatsEngine(deps.duckdb),
   };
 

@@ -54,7 +54,7 @@ export function registerExportRoute(app: FastifyInstance, context: ApiRouteConte
       const rangeErrors = exportRangeErrors(from, to);
       if (rangeErrors.length > 0) throw new ApiError('VALIDATION_ERROR', rangeErrors);
       const site = await siteForKey(context.metadata, request.zvApiKey!, request.params.id);
-      const exported = await openEventExport(context.duckdb, site, { from, to, format });
+      const exported = await openEventExport(context.events, site, { from, to, format });
       return reply
         .header('Content-Type', exportContentTypes[format])
         .header('Content-Disposition', `attachment; filename="events-${from}-${to}.${format}"`)

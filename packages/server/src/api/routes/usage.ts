@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiRouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
-import { readRows, tsFromMs } from '../read-rows.ts';
 import { dateRangeSchema, responses } from '../schemas.ts';
 import { visibleSites } from '../site-access.ts';
 
@@ -60,13 +59,8 @@ export function registerUsageRoute(app: FastifyInstance, context: ApiRouteContex
       const startMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
       const endMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
       const sites = await visibleSites(context.metadata, key);
-      const rows = await readRows(
-        context.duckdb,
-        `SELECT site_id, count(*) AS events, count(*) FILTER (WHERE event_type = 'pageview') AS pageviews
-         FROM events WHERE ts >= ${tsFromMs('$1')} AND ts < ${tsFromMs('$2')} GROUP BY site_id`,
-        [startMs, endMs],
-      );
-      const counts = new Map(rows.map((row) => [String(row.site_id), row]));
+      const rows = await context.events.usage(startMs, endMs);
+      const counts = new Map(rows.map((row) => [row.siteId, row]));
       const websites = sites.map((site) => ({
         id: site.id,
         domain: site.domain,

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { resolveDateRange } from '../../stats/index.ts';
 import type { ApiRouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
-import { readRows, tsFromMs } from '../read-rows.ts';
 import { type AnalyticsRange, isoDateTime, rangeQuery, responses, siteIdParams } from '../schemas.ts';
 import { siteForKey } from '../site-access.ts';
 
@@ -92,59 +91,29 @@ export function registerVisitorsRoute(app: FastifyInstance, context: ApiRouteCon
         site.timezone,
         context.clock.now(),
       );
-      const rows = await readRows(
-        context.duckdb,
-        `WITH visits AS (
-           SELECT session_id, arg_min(visitor_id, ts) AS visitor_id,
-             CAST(epoch_ms(min(ts)) AS DOUBLE) AS started_ms, CAST(epoch_ms(max(ts)) AS DOUBLE) AS last_ms,
-             count(*) FILTER (WHERE event_type = 'pageview') AS pageviews, count(*) AS events,
-             arg_min(pathname, ts) FILTER (WHERE event_type = 'pageview') AS entry_page,
-             arg_max(pathname, ts) FILTER (WHERE event_type = 'pageview') AS exit_page,
-             arg_min(referrer_host, ts) AS referrer_host, arg_min(country, ts) AS country,
-             arg_min(region, ts) AS region, arg_min(city, ts) AS city, arg_min(device_type, ts) AS device,
-             arg_min(browser, ts) AS browser, arg_min(os, ts) AS os
-           FROM events
-           WHERE site_id = $1 AND ts >= ${tsFromMs('$2')} AND ts < ${tsFromMs('$3')}
-           GROUP BY session_id)
-         SELECT *, count(*) OVER () AS total FROM visits
-         ORDER BY last_ms DESC, session_id LIMIT $4 OFFSET $5`,
-        [site.id, resolved.startMs, resolved.endMs, limit, (page - 1) * limit],
-      );
-      const visitors = rows.map((row) => ({
-        visitor_id: String(row.visitor_id),
-        session_id: String(row.session_id),
-        started_at: new Date(Number(row.started_ms)).toISOString(),
-        last_seen_at: new Date(Number(row.last_ms)).toISOString(),
-        duration_seconds: Math.round((Number(row.last_ms) - Number(row.started_ms)) / 1000),
-        pageviews: Number(row.pageviews),
-        events: Number(row.events),
-        entry_page: String(row.entry_page ?? ''),
-        exit_page: String(row.exit_page ?? ''),
-        referrer_host: String(row.referrer_host),
-        country_code: String(row.country),
-        region: String(row.region),
-        city: String(row.city),
-        device: String(row.device),
-        browser: String(row.browser),
-        os: String(row.os),
+      const { visits, total } = await context.events.recentVisits(site.id, resolved.startMs, resolved.endMs, {
+        limit,
+        offset: (page - 1) * limit,
+      });
+      const visitors = visits.map((visit) => ({
+        visitor_id: visit.visitorId,
+        session_id: visit.sessionId,
+        started_at: new Date(visit.startedMs).toISOString(),
+        last_seen_at: new Date(visit.lastMs).toISOString(),
+        duration_seconds: Math.round((visit.lastMs - visit.startedMs) / 1000),
+        pageviews: visit.pageviews,
+        events: visit.events,
+        entry_page: visit.entryPage,
+        exit_page: visit.exitPage,
+        referrer_host: visit.referrerHost,
+        country_code: visit.country,
+        region: visit.region,
+        city: visit.city,
+        device: visit.device,
+        browser: visit.browser,
+        os: visit.os,
       }));
-      const total = rows.length > 0 ? Number(rows[0]!.total) : await countVisits(context, site.id, resolved);
       return success({ visitors, pagination: { page, limit, total } }, context.clock);
     },
   );
-}
-
-/** When the page is past the end there is no row to carry the total; count separately. */
-async function countVisits(
-  context: ApiRouteContext,
-  siteId: string,
-  range: { startMs: number; endMs: number },
-) {
-  const rows = await readRows(
-    context.duckdb,
-    `SELECT count(DISTINCT session_id) AS total FROM events
-     WHERE site_id = $1 AND ts >= ${tsFromMs('$2')} AND ts < ${tsFromMs('$3')}`,
-    [siteId, range.startMs, range.endMs],
-  );
-  return Number(rows[0]?.total ?? 0);
 }

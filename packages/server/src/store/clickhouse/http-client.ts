@@ -38,6 +38,43 @@ export class ClickHouseHttp {
       .map((line) => JSON.parse(line) as T);
   }
 
+  /**
+   * Runs a SELECT and yields its `JSONEachRow` answer in batches of at most `batchSize` rows as the
+   * response arrives: the socket is read only as fast as the consumer pulls, so memory stays flat.
+   * Returning early cancels the response.
+   */
+  async *streamRows<T = Record<string, unknown>>(sql: string, batchSize = 2_048): AsyncGenerator<T[]> {
+    const url = new URL(this.baseUrl);
+    for (const [key, value] of Object.entries(this.settings)) url.searchParams.set(key, value);
+    const response = await fetch(url, { method: 'POST', body: `${sql}\nFORMAT JSONEachRow` });
+    if (!response.ok) throw new ClickHouseError((await response.text()).trim().slice(0, 500), response.status);
+    if (!response.body) return;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let pending = '';
+    let batch: T[] = [];
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        pending += done ? decoder.decode() : decoder.decode(value, { stream: true });
+        const lines = pending.split('\n');
+        pending = done ? '' : lines.pop()!;
+        for (const line of lines) {
+          if (line === '') continue;
+          batch.push(JSON.parse(line) as T);
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (done) break;
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
   async ping(): Promise<boolean> {
     try {
       const response = await fetch(new URL('/ping', this.baseUrl), { signal: AbortSignal.timeout(2_000) });

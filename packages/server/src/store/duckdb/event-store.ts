@@ -31,8 +31,6 @@ const rowsPerChunk = 2_048;
  */
 export class DuckDbEventStore implements EventStore {
   private appender: DuckDBAppender | null = null;
-  /** Whether the write connection has an open (empty) transaction waiting for the next batch. */
-  private inTransaction = false;
   private readonly queue = new SerialQueue();
 
   private constructor(
@@ -50,23 +48,16 @@ export class DuckDbEventStore implements EventStore {
   }
 
   private async appendNow(rows: readonly EventRow[]): Promise<void> {
-    // The next batch's transaction is opened by the same call that commits this one (below), which
-    // saves a thread-pool round trip per batch on the commit path; only the first batch opens its own.
-    if (!this.inTransaction) await this.writeConnection.run('BEGIN TRANSACTION');
-    this.inTransaction = true;
+    await this.writeConnection.run('BEGIN TRANSACTION');
     try {
       const appender = await this.currentAppender();
       for (let start = 0; start < rows.length; start += rowsPerChunk) {
         appender.appendDataChunk(toChunk(rows.slice(start, start + rowsPerChunk)));
       }
       appender.flushSync();
-      // One call: DuckDB runs the statements in order and stops at the first failure, so a failed
-      // COMMIT never opens the next transaction. An idle open transaction holds no rows; closing the
-      // connection (or a crash) just discards it.
-      await this.writeConnection.run('COMMIT; BEGIN TRANSACTION');
+      await this.writeConnection.run('COMMIT');
     } catch (error) {
       this.appender = null; // an appender that failed mid-flush cannot be trusted again
-      this.inTransaction = false;
       await this.writeConnection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
