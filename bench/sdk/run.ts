@@ -1,5 +1,7 @@
-// npm run bench:sdk [-- --events N] : @zenovay/node vs posthog-node vs @segment/analytics-node,
-// each in its own process against the same local sink (bench/sdk/sink.ts), clean and with faults.
+// npm run bench:sdk [-- --events N] [--only zenovay,posthog-node,segment] [--worker-flags "--flag ..."]:
+// @zenovay/node vs posthog-node vs @segment/analytics-node, each in its own process against the
+// same local sink (bench/sdk/sink.ts), clean and with faults. `--worker-flags` passes Node/V8
+// flags to every SDK's process (e.g. `--max-semi-space-size=4`, a host's memory trade-off).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,10 +14,12 @@ const { values } = parseArgs({
     events: { type: 'string', default: '100000' },
     'shutdown-ms': { type: 'string', default: '120000' },
     only: { type: 'string' },
+    'worker-flags': { type: 'string', default: '' },
   },
 });
 const events = Number(values.events);
 const shutdownMs = Number(values['shutdown-ms']);
+const workerFlags = values['worker-flags'].split(' ').filter((flag) => flag !== '');
 const sdks = values.only ? values.only.split(',') : ['zenovay', 'posthog-node', 'segment'];
 const labels: Record<string, string> = {
   zenovay: '@zenovay/node',
@@ -35,7 +39,7 @@ try {
       sink.reset(faults);
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['bench/sdk/worker.mjs', sdk, sink.url, String(events), String(shutdownMs), build],
+        [...workerFlags, 'bench/sdk/worker.mjs', sdk, sink.url, String(events), String(shutdownMs), build],
         { timeout: shutdownMs + 120_000, maxBuffer: 16 * 1024 * 1024 },
       );
       const line = stdout.trim().split('\n').at(-1) ?? '{}';
@@ -65,7 +69,8 @@ try {
   await sink.close();
   fs.rmSync(build, { recursive: true, force: true });
 }
-console.log(`\n${events.toLocaleString('en')} events per run, Node ${process.version}\n`);
+const flagsNote = workerFlags.length > 0 ? `, worker flags: ${workerFlags.join(' ')}` : '';
+console.log(`\n${events.toLocaleString('en')} events per run, Node ${process.version}${flagsNote}\n`);
 console.log(
   '| SDK | profile | wall s | CPU s | peak RSS MB | HTTP requests | events delivered | resent to sink |',
 );

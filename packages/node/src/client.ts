@@ -1,7 +1,7 @@
 import { defaultBackoff } from './backoff.js';
 import { publicIngestLimits } from './budget.js';
 import { Delivery, type Transport } from './delivery.js';
-import { EventSlabs } from './queued-event.js';
+import { queuedEvent } from './queued-event.js';
 import { createBatchTransport } from './transport-batch.js';
 import { createSingleTransport } from './transport-single.js';
 import type {
@@ -59,7 +59,6 @@ export function createClient(options: ClientOptions): ZenovayClient {
   const batched = typeof options.apiKey === 'string' && options.apiKey !== '';
   // The device fields are the same for nearly every event: one shared tail, added when sent.
   const defaultTail = deviceFields(defaults, defaults.user_agent);
-  const slabs = new EventSlabs();
   const maxQueueSize = options.maxQueueSize ?? 100_000;
   const delivery = new Delivery({
     transport: transportFor(options, batched, timing),
@@ -118,8 +117,7 @@ export function createClient(options: ClientOptions): ZenovayClient {
         resolve = done;
       });
       const tail = opts.userAgent === undefined ? defaultTail : deviceFields(defaults, opts.userAgent);
-      // The text is copied into a slab (outside the JS heap) and dies young.
-      delivery.add(slabs.add(json, tail, resolve));
+      delivery.add(queuedEvent(json, tail, resolve));
       return promise;
     } catch (error) {
       return refuse(eventId, 'INVALID_EVENT', error instanceof Error ? error.message : String(error));

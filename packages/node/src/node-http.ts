@@ -7,6 +7,8 @@ export type Poster = (
   headers: Record<string, string>,
   timeoutMs: number,
   cancel: AbortSignal,
+  /** Called once the body has been handed over in full and the request is over: it may be reused. */
+  bodyDone?: () => void,
 ) => Promise<HttpAnswer>;
 
 /**
@@ -19,7 +21,7 @@ export function nodeHttpPoster(url: string): Poster {
   const secure = target.protocol === 'https:';
   const transport = secure ? https : http;
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  return (body, headers, timeoutMs, cancel) =>
+  return (body, headers, timeoutMs, cancel, bodyDone) =>
     new Promise<HttpAnswer>((resolve) => {
       let settled = false;
       const finish = (answer: HttpAnswer) => {
@@ -63,6 +65,8 @@ export function nodeHttpPoster(url: string): Poster {
           });
         },
       );
+      // Only a request that wrote all of its body is surely done with it (not one cut short).
+      if (bodyDone) request.once('close', () => request.writableFinished && bodyDone());
       const onCancel = () => request.destroy(new Error('cancelled'));
       if (cancel.aborted) onCancel();
       else cancel.addEventListener('abort', onCancel, { once: true });

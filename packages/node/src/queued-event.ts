@@ -2,17 +2,13 @@ import type { TrackResult } from './types.js';
 
 /**
  * One tracked event on its way: serialised once, resent as is (same `event_id`) until settled.
- * Up to `maxQueueSize` (100,000 by default) of these wait at once, so it is kept small. Its JSON
- * is not a JS string but UTF-8 bytes in a shared slab outside the JS heap (see `EventSlabs`):
- * 100,000 strings would be copied into V8's old generation, which then grows well past them
- * before it collects; bytes in a slab are stored once, exactly, and copied into request bodies
- * without re-encoding. What only retries need lives in `retry`, made on the first failure.
+ * Up to `maxQueueSize` (100,000 by default) of these wait at once, so it is kept small: its JSON
+ * (one flat string), the shared device tail, the caller's resolver and two small numbers; what
+ * only retries need lives in `retry`, made on the first failure.
  */
 export interface QueuedEvent {
-  /** Holds the event's JSON (without device fields, `event_id` first) at `start`..`end`. */
-  readonly slab: Buffer;
-  readonly start: number;
-  readonly end: number;
+  /** The event's JSON without its device fields; `event_id` is its first field (see `eventIdOf`). */
+  readonly json: string;
   /** `,"device_type":…,"user_agent":…}`: the client's shared default, or this event's own agent. */
   readonly tail: Buffer;
   /** Resolves the caller's promise; null once settled, so a settled event holds nothing. */
@@ -34,31 +30,13 @@ export interface RetryState {
   unitCap: number;
 }
 
-const slabSize = 64 * 1024;
-
-/**
- * Appends events' JSON to 64 KiB slabs. A slab is freed by the GC once no event in it is pending;
- * an event waiting to retry keeps its slab alive, which is bounded by the queue itself.
- */
-export class EventSlabs {
-  private slab = Buffer.allocUnsafeSlow(slabSize);
-  private used = 0;
-
-  /** A new event, not yet sent. `json` must begin with its `event_id` field (see `eventIdOf`). */
-  add(json: string, tail: Buffer, resolve: (result: TrackResult) => void): QueuedEvent {
-    const most = json.length * 3; // UTF-8 never needs more than 3 bytes per UTF-16 unit
-    if (most > slabSize) {
-      const own = Buffer.from(json, 'utf8'); // larger than a slab: a buffer of its own
-      return { slab: own, start: 0, end: own.length, tail, resolve, epoch: 0, attempts: 0, retry: null };
-    }
-    if (this.used + most > slabSize) {
-      this.slab = Buffer.allocUnsafeSlow(slabSize);
-      this.used = 0;
-    }
-    const start = this.used;
-    this.used += this.slab.write(json, start, 'utf8');
-    return { slab: this.slab, start, end: this.used, tail, resolve, epoch: 0, attempts: 0, retry: null };
-  }
+/** A new event, not yet sent. `json` must begin with its `event_id` field (see `eventIdOf`). */
+export function queuedEvent(json: string, tail: Buffer, resolve: (result: TrackResult) => void): QueuedEvent {
+  // JSON.stringify returns a rope of pieces, about 1.5 times the text's size; reading a char
+  // flattens it now, while it is young, not when it is first sent, by which time 100,000 of them
+  // have moved to the old generation and each flat copy would be promoted there too.
+  json.charCodeAt(0);
+  return { json, tail, resolve, epoch: 0, attempts: 0, retry: null };
 }
 
 export function retryState(event: QueuedEvent): RetryState {
@@ -68,13 +46,14 @@ export function retryState(event: QueuedEvent): RetryState {
 
 /** The size of the event's full JSON: its closing brace gives way to the tail, which brings one. */
 export function eventBytes(event: QueuedEvent): number {
-  return event.end - event.start - 1 + event.tail.length;
+  return Buffer.byteLength(event.json) - 1 + event.tail.length;
 }
 
 /** Copies the event's full JSON into `body` at `at`; returns where it ends. */
 function writeEvent(event: QueuedEvent, body: Buffer, at: number): number {
-  const next = at + event.slab.copy(body, at, event.start, event.end - 1);
-  return next + event.tail.copy(body, next);
+  const next = at + body.write(event.json, at, 'utf8') - 1; // the tail overwrites its closing brace
+  body.set(event.tail, next);
+  return next + event.tail.length;
 }
 
 /** The event's full JSON, device fields included: one event's request body. */
@@ -84,14 +63,18 @@ export function renderEvent(event: QueuedEvent): Buffer {
   return body;
 }
 
-/**
- * A batch body, `head` + the events' full texts joined by commas + `end`: the stored bytes copied
- * into one Buffer, with no strings in between.
- */
-export function renderBatch(head: string, events: readonly QueuedEvent[], end: string): Buffer {
+/** The size of `renderBatch`'s body. */
+export function batchBytes(head: string, events: readonly QueuedEvent[], end: string): number {
   let size = Buffer.byteLength(head) + Buffer.byteLength(end) + events.length - 1;
   for (const event of events) size += eventBytes(event);
-  const body = Buffer.allocUnsafe(size);
+  return size;
+}
+
+/**
+ * A batch body, `head` + the events' full texts joined by commas + `end`, written into `body`
+ * (`batchBytes` long): the stored bytes copied, with no strings in between.
+ */
+export function renderBatch(head: string, events: readonly QueuedEvent[], end: string, body: Buffer): Buffer {
   let at = body.write(head, 0, 'utf8');
   for (let i = 0; i < events.length; i++) {
     if (i > 0) body[at++] = 44; // ','
@@ -101,31 +84,21 @@ export function renderBatch(head: string, events: readonly QueuedEvent[], end: s
   return body;
 }
 
-const idStart = Buffer.byteLength('{"event_id":');
-const quote = 34;
-const backslash = 92;
-
-/** The `event_id` of a stored event, read back from its first field instead of kept twice. */
+/**
+ * The `event_id` of an event, read back from its JSON's first field instead of kept twice. A copy
+ * (JSON.parse), not a slice, so a caller keeping the result does not keep the whole JSON alive.
+ */
 export function eventIdOf(event: QueuedEvent): string {
-  const { slab, end } = event;
-  const from = event.start + idStart;
-  let to = from;
-  let escaped = false;
-  if (slab[from] === quote) {
-    to++;
-    while (to < end && slab[to] !== quote) {
-      if (slab[to] === backslash) {
-        escaped = true;
-        to++;
-      }
-      to++;
-    }
-    // The common case, an id with nothing escaped, is its bytes as they are.
-    if (!escaped) return slab.toString('utf8', from + 1, to);
-    to++;
+  const { json } = event;
+  const start = '{"event_id":'.length;
+  let end = start;
+  if (json.charCodeAt(start) === 34) {
+    end++;
+    while (end < json.length && json.charCodeAt(end) !== 34) end += json.charCodeAt(end) === 92 ? 2 : 1;
+    end++;
   } else {
-    while (to < end && slab[to] !== 44 && slab[to] !== 125) to++; // not a string: up to ',' or '}'
+    while (end < json.length && json.charCodeAt(end) !== 44 && json.charCodeAt(end) !== 125) end++;
   }
-  const value: unknown = JSON.parse(slab.toString('utf8', from, to));
+  const value: unknown = JSON.parse(json.slice(start, end));
   return typeof value === 'string' ? value : String(value);
 }

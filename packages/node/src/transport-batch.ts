@@ -3,7 +3,7 @@ import type { QueuedEvent, Transport } from './delivery.js';
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
 import { classifyAnswer, type Outcome, type SendResult } from './outcome.js';
-import { renderBatch } from './queued-event.js';
+import { batchBytes, renderBatch } from './queued-event.js';
 
 export interface BatchTransportOptions {
   readonly host: string;
@@ -28,6 +28,13 @@ export function createBatchTransport(options: BatchTransportOptions): Transport 
   const head = `{"tracking_code":${JSON.stringify(options.trackingCode)},"events":[`;
   const headers = { authorization: `Bearer ${options.apiKey}` };
   const post = options.fetch ? fetchPoster(options.fetch, url) : nodeHttpPoster(url);
+  // Request bodies are reused once a request is done with them: a fresh buffer per batch is
+  // referenced by long-lived socket objects, survives young-generation GCs, and piles up outside
+  // the heap until a full GC while a large backlog drains.
+  const spare: Buffer[] = [];
+  const keep = (buffer: Buffer) => {
+    if (spare.length <= options.concurrency) spare.push(buffer);
+  };
   return {
     maxEvents: options.batchSize,
     maxBytes: options.maxBatchBytes - head.length - 2,
@@ -37,9 +44,14 @@ export function createBatchTransport(options: BatchTransportOptions): Transport 
     reserve: () => undefined,
     release: () => undefined,
     async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
-      // Events were serialised when tracked; a batch is their texts joined, not re-encoded.
-      const body = renderBatch(head, events, ']}');
-      const answer = await post(body, headers, options.requestTimeoutMs, cancel);
+      // Events were serialised when tracked; a batch is their bytes joined, not re-encoded.
+      const size = batchBytes(head, events, ']}');
+      let buffer = spare.pop();
+      if (buffer === undefined || buffer.length < size)
+        buffer = Buffer.allocUnsafeSlow(Math.max(size, 32 * 1024));
+      const body = renderBatch(head, events, ']}', buffer.subarray(0, size));
+      const reuse = buffer;
+      const answer = await post(body, headers, options.requestTimeoutMs, cancel, () => keep(reuse));
       if (answer.kind === 'response' && answer.status === 413) return { type: 'split' };
       const whole = classifyAnswer(answer, options.now());
       if (whole.type !== 'stored' || answer.kind !== 'response') return { type: 'all', outcome: whole };
