@@ -69,7 +69,7 @@ async function countRows(instance: DuckDBInstance): Promise<number> {
 
 function startWriter(
   store: DuckDbEventStore,
-  options: { maxQueue?: number; maxBatch?: number; clock?: ManualClock } = {},
+  options: { maxQueue?: number; maxBatch?: number; clock?: ManualClock; gatherMs?: number } = {},
 ) {
   return EventWriter.start({
     store,
@@ -78,8 +78,47 @@ function startWriter(
     maxQueue: options.maxQueue ?? 1_000,
     maxBatch: options.maxBatch ?? 1_000,
     dedupeWindowMs: 48 * 3_600_000,
+    ...(options.gatherMs === undefined ? {} : { gatherMs: options.gatherMs }),
   });
 }
+
+/** Batch sizes the writer committed while `senders` each wrote `rounds` events one after another. */
+async function batchSizesUnderClosedLoop(gatherMs: number, senders: number, rounds: number) {
+  const { instance, store } = await openStore();
+  const sizes: number[] = [];
+  const append = store.append.bind(store);
+  store.append = (rows) => {
+    sizes.push(rows.length);
+    return append(rows);
+  };
+  const writer = await startWriter(store, { gatherMs });
+  await Promise.all(
+    Array.from({ length: senders }, async (_, sender) => {
+      for (let i = 0; i < rounds; i++) await writer.write(row({ sessionId: `s-${sender}-${i}` }));
+    }),
+  );
+  assert.equal(await countRows(instance), senders * rounds);
+  await writer.close();
+  store.close();
+  instance.closeSync();
+  return sizes;
+}
+
+test('under load, answered senders are gathered into the next batch instead of each paying a commit', async () => {
+  // Without gathering, 20 senders in a closed loop split into two cohorts that take turns.
+  const alone = await batchSizesUnderClosedLoop(0, 20, 10);
+  assert.ok(
+    alone.slice(2, -2).every((size) => size < 20),
+    `batches ${alone}`,
+  );
+  // Gathering (ended early by the 20th sender, so its time limit is never what decides) merges them.
+  const gathered = await batchSizesUnderClosedLoop(5_000, 20, 10);
+  assert.ok(
+    gathered.slice(2, -2).every((size) => size === 20),
+    `batches ${gathered}`,
+  );
+  assert.ok(gathered.length < alone.length);
+});
 
 test('a full queue refuses new rows at once, and everything it did take is committed', async () => {
   const { instance, store } = await openStore();

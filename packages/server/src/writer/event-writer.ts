@@ -63,8 +63,9 @@ export class EventWriter {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
   private readonly window: DedupeWindow;
-  /** Set while the drain gathers a batch: called on each new event to end the wait early. */
-  private gathered: (() => void) | null = null;
+  /** Set while the drain gathers a batch: ends the wait early (target reached, or closing). */
+  private endGather: (() => void) | null = null;
+  private gatherTarget = 0;
 
   private constructor(private readonly options: EventWriterOptions) {
     this.window = new DedupeWindow(options.dedupeWindowMs);
@@ -91,13 +92,14 @@ export class EventWriter {
     return new Promise<WriteOutcome>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (!this.writing) void this.drain();
-      else this.gathered?.();
+      else if (this.endGather && this.queue.length >= this.gatherTarget) this.endGather();
     });
   }
 
   /** Stops taking events and resolves once everything already accepted is committed. */
   async close(): Promise<void> {
     this.closed = true;
+    this.endGather?.(); // nothing more can join: commit what is queued now
     await this.idle;
   }
 
@@ -106,23 +108,28 @@ export class EventWriter {
     this.idle = new Promise((resolve) => {
       this.markIdle = resolve;
     });
-    // Each batch's requests are answered only after its COMMIT, but only once the next batch (the
-    // requests that arrived meanwhile) has been handed to the store: writing a few hundred responses
-    // takes milliseconds of event-loop time, during which DuckDB would otherwise sit idle.
+    // Each batch's requests are answered only after its COMMIT. Without gathering they are answered
+    // once the next batch has been handed to the store: writing a few hundred responses takes
+    // milliseconds of event-loop time, during which DuckDB would otherwise sit idle.
     let answerPrevious: () => void = () => undefined;
     try {
+      const gatherMs = this.options.gatherMs ?? defaultGatherMs;
       let lastBatch = 0;
-      while (this.queue.length > 0) {
+      for (;;) {
         // A commit costs ~1-3 ms of CPU whatever its size, so under load fewer, bigger batches are
         // the cheapest events. A lone event at rest is still written at once (lastBatch is 0).
-        if (lastBatch >= gatherFromBatch && this.queue.length < this.options.maxBatch) {
+        if (lastBatch >= gatherFromBatch && gatherMs > 0 && this.queue.length < this.options.maxBatch) {
           // Under load: answer the batch just committed first, and give its senders a moment
           // (at most gatherMs) to send their next event, so it joins this batch instead of
-          // waiting for, and paying, a commit of its own.
+          // waiting for, and paying, a commit of its own. Done even when nothing is queued yet:
+          // otherwise the first sender back would get a commit of its own.
           answerPrevious();
           answerPrevious = noAnswers;
-          await this.gather(Math.min(this.options.maxBatch, this.queue.length + lastBatch));
-        } else if (lastBatch > 0 && this.queue.length < this.options.maxBatch) await yieldToIo();
+          await this.gather(Math.min(this.options.maxBatch, this.queue.length + lastBatch), gatherMs);
+        } else if (lastBatch > 0 && this.queue.length > 0 && this.queue.length < this.options.maxBatch) {
+          await yieldToIo(); // let requests already waiting on sockets join this batch
+        }
+        if (this.queue.length === 0) break;
         const batch = this.queue.splice(0, this.options.maxBatch);
         lastBatch = batch.length;
         const committing = this.commit(batch);
@@ -137,19 +144,17 @@ export class EventWriter {
   }
 
   /** Resolves once `target` events are queued, or after `gatherMs`, whichever comes first. */
-  private gather(target: number): Promise<void> {
-    const gatherMs = this.options.gatherMs ?? defaultGatherMs;
-    if (gatherMs <= 0 || this.queue.length >= target) return yieldToIo();
+  private gather(target: number, gatherMs: number): Promise<void> {
+    if (this.closed || this.queue.length >= target) return yieldToIo();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.gathered = null;
+        this.endGather = null;
         resolve();
       };
       const timer = setTimeout(done, gatherMs);
-      this.gathered = () => {
-        if (this.queue.length >= target) done();
-      };
+      this.gatherTarget = target;
+      this.endGather = done;
     });
   }
 

@@ -112,6 +112,9 @@ export class DuckDbEventStore implements EventStore {
   }
 }
 
+/** Most events carry no properties: share one empty list instead of building two per row. */
+const noProperties = listValue([]);
+
 function toChunk(rows: readonly EventRow[]): DuckDBDataChunk {
   const chunk = DuckDBDataChunk.create(columnTypes, rows.length);
   chunk.setRows(
@@ -138,8 +141,8 @@ function toChunk(rows: readonly EventRow[]): DuckDBDataChunk {
       row.country,
       row.region,
       row.city,
-      listValue(row.propKeys),
-      listValue(row.propValues),
+      row.propKeys.length === 0 ? noProperties : listValue(row.propKeys),
+      row.propValues.length === 0 ? noProperties : listValue(row.propValues),
       row.eventId,
     ]),
   );
