@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { DuckDbAccountStore } from '../packages/server/src/accounts/duckdb-account-store.ts';
 import { DuckDbMetadataStore } from '../packages/server/src/store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import { PostgresMetadataStore } from '../packages/server/src/store/postgres/metadata-store.ts';
 import { migrationFiles } from '../packages/server/src/store/postgres/migrate.ts';
 import type { MetadataStore, Site } from '../packages/server/src/store/types.ts';
+import { accountContract } from './support/account-contract.ts';
 import { missingService, type RunningService, startService } from './support/services.ts';
 import { tempDataDir } from './support/test-server.ts';
 
@@ -183,6 +185,29 @@ metadataContract(
   async () => {
     const store = await PostgresMetadataStore.open(await freshDatabase());
     return { store, dispose: () => store.close() };
+  },
+  pgSkip,
+);
+
+accountContract('DuckDB (embedded)', async () => {
+  const dir = tempDataDir();
+  const instance = await openDuckDb(dir);
+  const store = await DuckDbAccountStore.open(instance);
+  return {
+    store,
+    dispose: async () => {
+      store.close();
+      instance.closeSync();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+accountContract(
+  'PostgreSQL',
+  async () => {
+    const metadata = await PostgresMetadataStore.open(await freshDatabase());
+    return { store: metadata.accountStore(), dispose: () => metadata.close() };
   },
   pgSkip,
 );

@@ -8,14 +8,25 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { EventRow } from '../packages/server/src/ingest/types.ts';
+import { createClickHouseDialect } from '../packages/server/src/stats/clickhouse-dialect.ts';
+import { ClickHouseRunner } from '../packages/server/src/stats/clickhouse-engine.ts';
+import type { SqlDialect } from '../packages/server/src/stats/dialect.ts';
+import { duckDbDialect } from '../packages/server/src/stats/duckdb-dialect.ts';
+import { type SqlRunner, SqlStatsEngine } from '../packages/server/src/stats/engine.ts';
 import {
+  createClickHouseStatsEngine,
   createDuckDbStatsEngine,
   type StatsEngine,
   type StatsQuery,
 } from '../packages/server/src/stats/index.ts';
+import type { SqlRow } from '../packages/server/src/stats/results.ts';
+import type { SqlParam } from '../packages/server/src/stats/sql-params.ts';
+import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/event-store.ts';
+import { ClickHouseHttp } from '../packages/server/src/store/clickhouse/http-client.ts';
 import { DuckDbEventStore } from '../packages/server/src/store/duckdb/event-store.ts';
 import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
+import { missingService, type RunningService, startService } from './support/services.ts';
 
 export const siteA: Site = {
   id: 'site-a',
@@ -283,11 +294,33 @@ export const fixtureEvents: EventRow[] = [
 export const week = { kind: 'custom', start: '2026-03-02', end: '2026-03-08' } as const;
 export const nowMs = Date.parse('2026-03-10T12:00:00Z');
 
-export interface Fixture {
+/** The stats engine over the fixture's events, on either backend. */
+export interface StatsFixture {
+  readonly backend: 'duckdb' | 'clickhouse';
   readonly engine: StatsEngine;
+  /** An engine on the same events whose runner counts the statements it sends. */
+  countingEngine(): { engine: SqlStatsEngine; statements: () => number };
+  close(): Promise<void>;
+}
+
+/** The fixture on the embedded DuckDB file (also used outside the stats tests). */
+export interface Fixture extends StatsFixture {
   readonly instance: DuckDBInstance;
   readonly store: DuckDbEventStore;
-  close(): void;
+}
+
+/** Opens the stats engine over a store holding `events` (the fixture's by default). */
+export type OpenFixture = (events?: readonly EventRow[]) => Promise<StatsFixture>;
+
+function counting(dialect: SqlDialect, all: SqlRunner['all']) {
+  let statements = 0;
+  const engine = new SqlStatsEngine(dialect, {
+    all: (sql: string, params: readonly SqlParam[]) => {
+      statements += 1;
+      return all(sql, params);
+    },
+  });
+  return { engine, statements: () => statements };
 }
 
 export async function openFixture(events: readonly EventRow[] = fixtureEvents): Promise<Fixture> {
@@ -296,15 +329,62 @@ export async function openFixture(events: readonly EventRow[] = fixtureEvents): 
   const store = await DuckDbEventStore.open(instance);
   await store.append(events);
   return {
+    backend: 'duckdb',
     // Not coalescing: these tests compare one-by-one answers with batches (stats-coalescing.test.ts
     // covers the coalescing engine).
     engine: createDuckDbStatsEngine(instance, { coalesce: false }),
     instance,
     store,
-    close() {
+    countingEngine() {
+      const connection = instance.connect();
+      return counting(duckDbDialect, async (sql, params) => {
+        const reader = await (await connection).runAndReadAll(sql, [...params]);
+        return reader.getRowObjectsJS() as SqlRow[];
+      });
+    },
+    async close() {
       store.close();
       instance.closeSync();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Fixtures on one throwaway ClickHouse server per test file (started on first use, destroyed by
+ * `stop`), each in a database of its own, written through the real ClickHouse event store.
+ */
+export function clickHouseFixtures(): {
+  open: OpenFixture;
+  stop: () => Promise<void>;
+  skip: string | undefined;
+} {
+  const skip = missingService('clickhouse');
+  let server: Promise<RunningService> | null = null;
+  let databases = 0;
+  return {
+    skip,
+    async open(events = fixtureEvents) {
+      server ??= startService('clickhouse');
+      const { url } = await server;
+      databases += 1;
+      const target = { shardUrls: [url], database: `stats_${databases}` };
+      await ClickHouseEventStore.open(target).then((store) => store.append(events));
+      const http = new ClickHouseHttp(url);
+      return {
+        backend: 'clickhouse',
+        engine: createClickHouseStatsEngine(target, { coalesce: false }),
+        countingEngine: () => {
+          const runner = new ClickHouseRunner(http);
+          return counting(createClickHouseDialect(target.database), (sql, params) => runner.all(sql, params));
+        },
+        async close() {
+          await http.exec(`DROP DATABASE IF EXISTS ${target.database}`);
+        },
+      };
+    },
+    async stop() {
+      if (server) await (await server).destroy();
     },
   };
 }

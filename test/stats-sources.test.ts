@@ -1,7 +1,16 @@
 /** How a visit's first event becomes a source name and a channel (one visit per case). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { event, type Fixture, nowMs, openFixture, q, siteA } from './stats-fixture.ts';
+import {
+  clickHouseFixtures,
+  event,
+  nowMs,
+  type OpenFixture,
+  openFixture,
+  q,
+  type StatsFixture,
+  siteA,
+} from './stats-fixture.ts';
 
 type Case = [
   ref: string,
@@ -37,38 +46,49 @@ const cases: Case[] = [
   ['', { source: 'partner-site' }, '', 'partner-site', 'Referral'],
 ];
 
-let fx: Fixture;
-before(async () => {
-  fx = await openFixture(
-    cases.map(([ref, utm, query], i) =>
-      event({
-        at: '2026-03-03T10:00:00Z',
-        session: `c${i}`,
-        visitor: `v${i}`,
-        path: `/case-${i}`,
-        ref,
-        utm,
-        query,
-      }),
-    ),
-  );
-});
-after(() => fx.close());
-
-describe('source and channel', () => {
-  it('classifies each entry', async () => {
-    const res = await fx.engine.query(
-      q({ dimensions: ['visit:entry_page', 'visit:source', 'visit:channel'], metrics: ['visits'] }),
-      siteA,
-      nowMs,
+/** The contract, run on each backend with the same fixture and assertions. */
+function sourcesContract(open: OpenFixture): void {
+  let fx: StatsFixture;
+  before(async () => {
+    fx = await open(
+      cases.map(([ref, utm, query], i) =>
+        event({
+          at: '2026-03-03T10:00:00Z',
+          session: `c${i}`,
+          visitor: `v${i}`,
+          path: `/case-${i}`,
+          ref,
+          utm,
+          query,
+        }),
+      ),
     );
-    const byCase = new Map(res.results.map((r) => [r.dimensions[0], r.dimensions.slice(1)]));
-    cases.forEach(([ref, utm, query, source, channel], i) => {
-      assert.deepEqual(
-        byCase.get(`/case-${i}`),
-        [source, channel],
-        `ref=${ref} utm=${JSON.stringify(utm)} q=${query}`,
+  });
+  after(() => fx.close());
+
+  describe('source and channel', () => {
+    it('classifies each entry', async () => {
+      const res = await fx.engine.query(
+        q({ dimensions: ['visit:entry_page', 'visit:source', 'visit:channel'], metrics: ['visits'] }),
+        siteA,
+        nowMs,
       );
+      const byCase = new Map(res.results.map((r) => [r.dimensions[0], r.dimensions.slice(1)]));
+      cases.forEach(([ref, utm, query, source, channel], i) => {
+        assert.deepEqual(
+          byCase.get(`/case-${i}`),
+          [source, channel],
+          `ref=${ref} utm=${JSON.stringify(utm)} q=${query}`,
+        );
+      });
     });
   });
+}
+
+describe('on DuckDB', () => sourcesContract(openFixture));
+
+const clickhouse = clickHouseFixtures();
+describe('on ClickHouse', { skip: clickhouse.skip }, () => {
+  sourcesContract(clickhouse.open);
+  after(() => clickhouse.stop());
 });

@@ -4,6 +4,7 @@ import type { AccountService } from './accounts/account-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDashboard } from './dashboard/index.ts';
+import { loginAttemptRules } from './dashboard/wiring.ts';
 import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
 import { buildApp } from './http/app.ts';
 import { createBotFilter } from './ingest/bot-filter.ts';
@@ -19,6 +20,7 @@ import { SiteDirectory } from './sites/site-directory.ts';
 import { SiteService } from './sites/site-service.ts';
 import { BackgroundCompactor } from './store/duckdb/event-compaction.ts';
 import { openDuckDb } from './store/duckdb/open.ts';
+import type { EventReader } from './store/event-reader.ts';
 import type { MetadataStore } from './store/types.ts';
 import { EventWriter } from './writer/event-writer.ts';
 
@@ -39,6 +41,8 @@ export interface Runtime {
   readonly writer: EventWriter;
   /** The embedded database; for read-side code (stats) and tests. */
   readonly duckdb: DuckDBInstance;
+  /** Raw-event reads (live, export, visits): DuckDB or ClickHouse, as configured. */
+  readonly events: EventReader;
   /** Dashboard users, sessions and site ownership (`zenovay users add` goes through this). */
   readonly accounts: AccountService;
   /** First-party proxy keys, checked in memory on the ingest path (`zenovay proxy-keys`). */
@@ -111,6 +115,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     log,
     metadata,
     duckdb: instance,
+    accountStore: stores.accounts,
+    events: stores.reader,
+    stats: stores.stats,
+    // Shared by every node with Redis: 10 attempts per address means 10 in total.
+    loginLimiter: stores.limiter(loginAttemptRules, 'login'),
     directory,
     flushRefusals: () => refusals.flush(),
     proxyKeys,
@@ -129,6 +138,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     writerQueueLength: () => writer.queueLength,
     metadata,
     duckdb: instance,
+    events: stores.reader,
+    stats: stores.stats,
     dashboard: dashboard.deps,
   });
 
@@ -156,6 +167,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     refusals,
     writer,
     duckdb: instance,
+    events: stores.reader,
     accounts: dashboard.deps.accounts,
     proxyKeys,
     stop,

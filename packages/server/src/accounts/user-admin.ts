@@ -1,9 +1,5 @@
-import type { DuckDBInstance } from '@duckdb/node-api';
 import { AdminInputError } from '../admin/admin-ops.ts';
-import type { Clock } from '../clock.ts';
-import type { MetadataStore } from '../store/types.ts';
-import { AccountInputError, AccountService } from './account-service.ts';
-import { DuckDbAccountStore } from './duckdb-account-store.ts';
+import { AccountInputError, type AccountService } from './account-service.ts';
 import type { User } from './types.ts';
 
 export interface NewUserInput {
@@ -19,14 +15,4 @@ export async function addUserForAdmin(accounts: AccountService, input: NewUserIn
     if (error instanceof AccountInputError) throw new AdminInputError(error.message);
     throw error;
   }
-}
-
-/** Accounts on a data directory the CLI opened itself (no server running). */
-export async function openAccounts(
-  instance: DuckDBInstance,
-  metadata: MetadataStore,
-  clock: Clock,
-): Promise<{ accounts: AccountService; close: () => void }> {
-  const store = await DuckDbAccountStore.open(instance);
-  return { accounts: new AccountService(store, metadata, clock), close: () => store.close() };
 }

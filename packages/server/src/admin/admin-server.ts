@@ -28,7 +28,7 @@ export async function startAdminServer(runtime: Runtime, log: Logger): Promise<A
   const keyOps = keyAndExportOps(
     new ApiKeyService(runtime.metadata, systemClock),
     runtime.metadata,
-    runtime.duckdb,
+    runtime.events,
   );
   const server = http.createServer((request, response) => {
     handle(runtime, keyOps, request, response)

@@ -1,7 +1,7 @@
-import type { DuckDBInstance } from '@duckdb/node-api';
 import { openEventExport } from '../api/event-export.ts';
 import { exportRangeErrors } from '../api/export-range.ts';
 import { ApiKeyInputError, type ApiKeyService } from '../auth/key-service.ts';
+import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 import { AdminInputError, type AdminOps, type ExportInput, keyInfo } from './admin-ops.ts';
 
@@ -12,7 +12,7 @@ import { AdminInputError, type AdminOps, type ExportInput, keyInfo } from './adm
 export function keyAndExportOps(
   keys: ApiKeyService,
   metadata: MetadataStore,
-  duckdb: DuckDBInstance,
+  events: EventReader,
 ): Pick<AdminOps, 'createKey' | 'listKeys' | 'revokeKey' | 'exportEvents'> {
   return {
     createKey: async (input) => {
@@ -30,11 +30,11 @@ export function keyAndExportOps(
         throw new AdminInputError(`no active key has prefix "${prefix}"; see: zenovay keys list`, 404);
       }
     },
-    exportEvents: (input) => exportEvents(metadata, duckdb, input),
+    exportEvents: (input) => exportEvents(metadata, events, input),
   };
 }
 
-async function exportEvents(metadata: MetadataStore, duckdb: DuckDBInstance, input: ExportInput) {
+async function exportEvents(metadata: MetadataStore, events: EventReader, input: ExportInput) {
   const problems = exportRangeErrors(input.from, input.to);
   if (problems.length > 0)
     throw new AdminInputError(problems.map((p) => `--${p.field} ${p.reason}`).join('; '));
@@ -43,5 +43,5 @@ async function exportEvents(metadata: MetadataStore, duckdb: DuckDBInstance, inp
   }
   const site = (await metadata.listSites()).find((item) => item.id === input.siteId);
   if (!site) throw new AdminInputError(`no site has id "${input.siteId}"; see: zenovay sites list`, 404);
-  return openEventExport(duckdb, site, input);
+  return openEventExport(events, site, input);
 }

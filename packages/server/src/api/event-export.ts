@@ -71,7 +71,10 @@ export async function openEventExport(
   return { rows, range, stream: Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 }) };
 }
 
-async function* exportChunks(batches: AsyncGenerator<ExportedEvent[]>, format: ExportFormat): AsyncGenerator<string> {
+async function* exportChunks(
+  batches: AsyncGenerator<ExportedEvent[]>,
+  format: ExportFormat,
+): AsyncGenerator<string> {
   let headerSent = false;
   try {
     for await (const batch of batches) {

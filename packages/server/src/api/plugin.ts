@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
-import { createDuckDbStatsEngine } from '../stats/index.ts';
+import { createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 import type { ApiRouteContext } from './context.ts';
@@ -33,6 +33,8 @@ export interface ExternalApiDeps {
   readonly duckdb: DuckDBInstance;
   /** Raw-event reads: DuckDB or ClickHouse (scale/stores.ts). */
   readonly events: EventReader;
+  /** The stats engine (scale/stores.ts); by default one over `duckdb`. */
+  readonly stats?: StatsEngine;
   readonly sites: SiteDirectory;
   /** Per-key limiter; by default in memory, `config.apiRateLimitPerMinute` per key per minute. */
   readonly apiLimiter?: RateLimiter;
@@ -58,7 +60,7 @@ export function registerExternalApi(app: FastifyInstance, deps: ExternalApiDeps)
     log: deps.log,
     metadata: deps.metadata,
     events: deps.events,
-    engine: createDuckDbStatsEngine(deps.duckdb),
+    engine: deps.stats ?? createDuckDbStatsEngine(deps.duckdb),
   };
 
   app.register(

@@ -4,7 +4,7 @@ import { adminSocketAlive, socketAdminOps } from '../admin/admin-client.ts';
 import type { AdminOps } from '../admin/admin-ops.ts';
 import { directAdminOps } from '../admin/direct-ops.ts';
 import { utcDay } from '../clock.ts';
-import { loadConfig } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { isLockConflict } from '../store/duckdb/open.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
 import { type ExportIo, runExportCommand } from './export-command.ts';
@@ -27,7 +27,8 @@ ${proxyKeysUsage}
                                                      stream raw events (days in the site's time zone)
 
 Options: --json  print JSON instead of text
-Environment: ZENOVAY_DATA_DIR (default ./data)`;
+Environment: ZENOVAY_DATA_DIR (default ./data); with DATABASE_URL and ZENOVAY_CLICKHOUSE_URL set
+  (scale-out) sites, keys and users live in PostgreSQL and exports read ClickHouse`;
 
 export async function runCli(
   argv: string[],
@@ -59,7 +60,7 @@ export async function runCli(
     return group ? 0 : 2;
   }
   const config = loadConfig(env);
-  const ops = await openOps(config.dataDir);
+  const ops = await openOps(config);
   try {
     if (group === 'sites' && command === 'add' && rest[0]) {
       const site = await ops.addSite({ domain: rest[0], name: values.name, timezone: values.timezone });
@@ -108,11 +109,15 @@ export async function runCli(
   }
 }
 
-/** Through the running server when there is one (it owns the DuckDB file), else the file itself. */
-async function openOps(dataDir: string): Promise<AdminOps> {
+/**
+ * Through the running server when there is one (it owns the DuckDB file), else the configured
+ * stores themselves (the DuckDB file, or PostgreSQL and ClickHouse in scale-out).
+ */
+async function openOps(config: Config): Promise<AdminOps> {
+  const { dataDir } = config;
   if (await adminSocketAlive(dataDir)) return socketAdminOps(dataDir);
   try {
-    return await directAdminOps(dataDir);
+    return await directAdminOps(config);
   } catch (error) {
     if (isLockConflict(error)) {
       throw new Error(`another process holds ${dataDir}; is a server running without its admin socket?`);

@@ -8,6 +8,7 @@ import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import type { SiteService } from '../sites/site-service.ts';
 import type { StatsEngine } from '../stats/index.ts';
+import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 
 /** Everything the dashboard's routes need, built once by the runtime. */
@@ -24,6 +25,8 @@ export interface DashboardDeps {
   readonly proxyKeys: ProxyKeyRegistry;
   /** The one stats engine (the REST API's too): every number the dashboard shows comes from it. */
   readonly stats: StatsEngine;
+  /** Raw-event reads (property keys of a drill-down), wherever events live. */
+  readonly events: EventReader;
   /** Visitors active in the last 5 minutes, as `GET /e/live/{code}` reports it. */
   readonly liveVisitors: (siteId: string) => Promise<number>;
   /** Writes buffered refusal counters so the filtered-traffic panel is current. */

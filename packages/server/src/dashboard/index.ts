@@ -24,7 +24,7 @@ export function registerDashboard(
       registerAuthRoutes(scope, deps, tools);
       registerSiteRoutes(scope, deps);
       registerProxyKeyRoutes(scope, deps);
-      registerStatsRoutes(scope, deps, deps.duckdb);
+      registerStatsRoutes(scope, deps);
     },
     { prefix: '/api/dashboard' },
   );

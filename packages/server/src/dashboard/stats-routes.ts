@@ -1,4 +1,3 @@
-import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { ApiError, type ErrorCode, errorRegistry } from '../errors.ts';
 import {
@@ -36,11 +35,7 @@ function dateRangeFrom(value: unknown): DateRange {
  * engine, for a site the signed-in user owns; plus the live count, refusal counters and the
  * property keys a drill-down offers.
  */
-export function registerStatsRoutes(
-  scope: FastifyInstance,
-  deps: DashboardDeps,
-  duckdb: DuckDBInstance,
-): void {
+export function registerStatsRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
   scope.post('/sites/:id/query', async (request) => {
     const site = await ownedSite(deps, request);
     // The path names the site; a body naming another one cannot widen what this user reads.
@@ -92,7 +87,7 @@ export function registerStatsRoutes(
       throw invalid('event', 'is required');
     }
     const range = resolveSiteRange(site, dateRangeFrom(body.date_range), deps.clock.now());
-    return { keys: await propertyKeys(duckdb, site.id, body.event, range) };
+    return { keys: await propertyKeys(deps.events, site.id, body.event, range) };
   });
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { AccountService } from '../accounts/account-service.ts';
-import { DuckDbAccountStore } from '../accounts/duckdb-account-store.ts';
+import type { AccountStore } from '../accounts/types.ts';
 import { LiveCounter } from '../api/live-counter.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import type { Clock } from '../clock.ts';
@@ -13,6 +13,7 @@ import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import { SiteService } from '../sites/site-service.ts';
 import { createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
+import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 import type { DashboardDeps } from './deps.ts';
 
@@ -34,6 +35,10 @@ export interface OpenDashboardInput {
   readonly log: Logger;
   readonly metadata: MetadataStore;
   readonly duckdb: DuckDBInstance;
+  /** Users, sessions, memberships: DuckDB or PostgreSQL (scale/stores.ts). */
+  readonly accountStore: AccountStore;
+  /** Raw-event reads: DuckDB or ClickHouse (scale/stores.ts). */
+  readonly events: EventReader;
   readonly directory: SiteDirectory;
   readonly flushRefusals: () => Promise<void>;
   /** The runtime's registry (never a second one: its in-memory map is what ingest checks). */
@@ -44,29 +49,29 @@ export interface OpenDashboardInput {
   readonly stats?: StatsEngine;
 }
 
-/** Builds the dashboard's dependencies on the runtime's stores; `close` releases its connection. */
+/** Builds the dashboard's dependencies on the runtime's stores (which the runtime closes). */
 export async function openDashboard(input: OpenDashboardInput): Promise<{
   deps: DashboardDeps & { duckdb: DuckDBInstance };
   close: () => void;
 }> {
-  const store = await DuckDbAccountStore.open(input.duckdb);
-  const live = new LiveCounter(input.duckdb, input.clock);
+  const live = new LiveCounter(input.events, input.clock);
   const deps = {
     config: input.config,
     clock: input.clock,
     log: input.log,
-    accounts: new AccountService(store, input.metadata, input.clock),
+    accounts: new AccountService(input.accountStore, input.metadata, input.clock),
     sites: new SiteService(input.metadata, input.directory, input.clock),
     directory: input.directory,
     metadata: input.metadata,
     apiKeys: new ApiKeyService(input.metadata, input.clock),
     proxyKeys: input.proxyKeys,
     stats: input.stats ?? createDuckDbStatsEngine(input.duckdb),
+    events: input.events,
     liveVisitors: (siteId: string) => live.count(siteId),
     flushRefusals: input.flushRefusals,
     loginLimiter: input.loginLimiter ?? new MemoryRateLimiter(loginAttemptRules),
     staticDir: input.staticDir ?? defaultDashboardDir,
     duckdb: input.duckdb,
   };
-  return { deps, close: () => store.close() };
+  return { deps, close: () => undefined };
 }

@@ -12,6 +12,8 @@ import type { Logger } from '../log.ts';
 import { installProxyGate } from '../proxy/proxy-gate.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
+import type { StatsEngine } from '../stats/index.ts';
+import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 import { registerJsonBodyParser } from './body-parser.ts';
 import { createClientIpResolver } from './client-ip.ts';
@@ -35,6 +37,10 @@ export interface AppDeps {
   /** Read side for the REST API and live counter. */
   readonly metadata: MetadataStore;
   readonly duckdb: DuckDBInstance;
+  /** Raw-event reads for the REST API and live counter: DuckDB or ClickHouse. */
+  readonly events: EventReader;
+  /** The stats engine for the REST API (scale/stores.ts); by default one over `duckdb`. */
+  readonly stats?: StatsEngine;
   /** REST API per-key limiter; defaults to in-memory, `config.apiRateLimitPerMinute`. */
   readonly apiLimiter?: RateLimiter;
   /** Batch ingest per-key limiter; defaults to in-memory, `config.batchIngestLimits`. */

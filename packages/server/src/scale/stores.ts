@@ -1,30 +1,43 @@
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Redis } from 'ioredis';
+import { DuckDbAccountStore } from '../accounts/duckdb-account-store.ts';
+import type { AccountStore } from '../accounts/types.ts';
 import type { Config, RateRule } from '../config.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { RedisIdempotencyWindow } from '../limits/redis-idempotency.ts';
 import { RedisRateLimiter } from '../limits/redis-rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import { DiskSpool } from '../spool/disk-spool.ts';
+import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
+import { ClickHouseEventReader } from '../store/clickhouse/event-reader.ts';
 import { ClickHouseEventStore } from '../store/clickhouse/event-store.ts';
 import { parseClickHouseUrl } from '../store/clickhouse/target.ts';
+import { DuckDbEventReader } from '../store/duckdb/event-reader.ts';
 import { DuckDbEventStore } from '../store/duckdb/event-store.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
+import { openDuckDb } from '../store/duckdb/open.ts';
+import type { EventReader } from '../store/event-reader.ts';
 import { PostgresMetadataStore } from '../store/postgres/metadata-store.ts';
 import type { EventStore, MetadataStore } from '../store/types.ts';
 import { connectRedis } from './redis-connection.ts';
 
 /**
  * The stores behind the interfaces, chosen by configuration alone: this is the one place that
- * knows which mode runs. Everything above receives `EventStore`, `MetadataStore` and
- * `RateLimiter`s and works the same either way.
+ * knows which mode runs. Everything above receives `EventStore`, `EventReader`, `MetadataStore`,
+ * `AccountStore` and `RateLimiter`s and works the same either way.
  */
 export interface Stores {
   readonly mode: 'embedded' | 'scale-out';
   readonly metadata: MetadataStore;
   readonly events: EventStore;
-  /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`): shared by all nodes with Redis. */
+  /** Raw-event reads outside the stats engine (live, export, visits, usage, property keys). */
+  readonly reader: EventReader;
+  /** The stats engine over the events (REST API and dashboard share it): DuckDB or ClickHouse SQL. */
+  readonly stats: StatsEngine;
+  /** Dashboard users, sessions and site memberships. */
+  readonly accounts: AccountStore;
+  /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`, `login`): shared by all nodes with Redis. */
   limiter(rules: readonly RateRule[], namespace: string): RateLimiter;
   /** The cross-node `event_id` window, when Redis is configured. */
   readonly idempotency: RedisIdempotencyWindow | null;
@@ -41,20 +54,26 @@ export async function openStores(
   if (clickhouseUrl === null || databaseUrl === null) {
     const metadata = await DuckDbMetadataStore.open(deps.duckdb);
     const events = await DuckDbEventStore.open(deps.duckdb);
+    const accounts = await DuckDbAccountStore.open(deps.duckdb);
     return {
       mode: 'embedded',
       metadata,
       events,
+      reader: new DuckDbEventReader(deps.duckdb),
+      stats: createDuckDbStatsEngine(deps.duckdb),
+      accounts,
       limiter: (rules) => new MemoryRateLimiter(rules),
       idempotency: null,
       spool: null,
       close: async () => {
+        accounts.close();
         events.close();
         metadata.close();
       },
     };
   }
-  const clickhouse = await ClickHouseEventStore.open(parseClickHouseUrl(clickhouseUrl), {
+  const target = parseClickHouseUrl(clickhouseUrl);
+  const clickhouse = await ClickHouseEventStore.open(target, {
     onUnreachable: (error) =>
       deps.log.warn('ClickHouse unreachable at start; accepting into the spool', { error: error.message }),
   });
@@ -79,6 +98,9 @@ export async function openStores(
     mode: 'scale-out',
     metadata,
     events: spool,
+    reader: new ClickHouseEventReader(target),
+    stats: createClickHouseStatsEngine(target),
+    accounts: metadata.accountStore(),
     limiter: (rules, namespace) =>
       redis === null ? new MemoryRateLimiter(rules) : new RedisRateLimiter(redis, rules, namespace, deps.log),
     idempotency: redis === null ? null : new RedisIdempotencyWindow(redis, config.dedupeWindowMs),
@@ -88,5 +110,49 @@ export async function openStores(
       await metadata.close();
       redis?.disconnect();
     },
+  };
+}
+
+/** What the CLI needs when no server is running: the configured metadata, accounts and events. */
+export interface AdminStores {
+  readonly metadata: MetadataStore;
+  readonly accounts: AccountStore;
+  readonly reader: EventReader;
+  close(): Promise<void>;
+}
+
+/**
+ * The same choice as `openStores`, for the CLI's direct mode: the DuckDB file when embedded,
+ * PostgreSQL and ClickHouse in scale-out (no DuckDB file, spool or Redis: the CLI neither ingests
+ * nor limits).
+ */
+export async function openAdminStores(config: Config): Promise<AdminStores> {
+  const { clickhouseUrl, databaseUrl } = config.scale;
+  if (clickhouseUrl === null || databaseUrl === null) {
+    const instance = await openDuckDb(config.dataDir);
+    const metadata = await DuckDbMetadataStore.open(instance);
+    const accounts = await DuckDbAccountStore.open(instance);
+    return {
+      metadata,
+      accounts,
+      reader: new DuckDbEventReader(instance),
+      close: async () => {
+        accounts.close();
+        metadata.close();
+        instance.closeSync();
+      },
+    };
+  }
+  const target = parseClickHouseUrl(clickhouseUrl);
+  // Creates the events schema if missing, so an export on a fresh cluster reads an empty table.
+  const clickhouse = await ClickHouseEventStore.open(target, { onUnreachable: () => undefined });
+  const metadata = await PostgresMetadataStore.open(databaseUrl, {
+    deleteSiteEvents: (siteId) => clickhouse.deleteSiteEvents(siteId),
+  });
+  return {
+    metadata,
+    accounts: metadata.accountStore(),
+    reader: new ClickHouseEventReader(target),
+    close: () => metadata.close(),
   };
 }

@@ -57,10 +57,7 @@ export function scanSql(
   start: string,
   end: string,
 ): string {
-  const scanned = [...columns].map((c) =>
-    c === 'session_id' || c === 'visitor_id' ? `${d.hashId(c)} AS ${c}` : c,
-  );
-  return `SELECT ${scanned.join(', ')} FROM events WHERE site_id = ${site} AND ts >= ${d.timestampFromMs(start)} AND ts < ${d.timestampFromMs(end)}`;
+  return d.scanEvents([...columns], site, start, end);
 }
 
 /** One row per visit from the scanned events `from`, with the visit expressions the fields asked for. */
@@ -102,10 +99,6 @@ function groupBy(columns: readonly string[]): string {
   return columns.length > 0 ? ` GROUP BY ${columns.join(', ')}` : '';
 }
 
-function joinOn(left: string, right: string, columns: readonly string[]): string {
-  return columns.length > 0 ? columns.map((c) => `${left}.${c} = ${right}.${c}`).join(' AND ') : 'TRUE';
-}
-
 export function compileStatsQuery(
   query: StatsQuery,
   d: SqlDialect,
@@ -117,7 +110,8 @@ export function compileStatsQuery(
 
   const dims = query.dimensions.map((dim) => fields.dimension(dim));
   const dimCols = dimensionList(dims.length);
-  const where = query.filters.length > 0 ? fields.filter({ op: 'and', filters: query.filters }) : 'TRUE';
+  const where =
+    query.filters.length > 0 ? fields.filter({ op: 'and', filters: query.filters }) : d.trueLiteral;
   const perVisit = metrics.has('bounce_rate') || metrics.has('visit_duration');
   const visitMetrics = perVisit ? fields.bounceAndDuration() : null;
 
@@ -136,7 +130,7 @@ export function compileStatsQuery(
   );
   const convFilters = query.filters.filter((f) => !isGoalLeaf(f));
   const convWhere =
-    conversion && convFilters.length > 0 ? fields.filter({ op: 'and', filters: convFilters }) : 'TRUE';
+    conversion && convFilters.length > 0 ? fields.filter({ op: 'and', filters: convFilters }) : d.trueLiteral;
 
   // A question only about visits (visit dimensions and filters, visit metrics) is answered from
   // one row per visit, without joining the visits back to their events.
@@ -148,20 +142,30 @@ export function compileStatsQuery(
     query.filters.every(isVisitFilter);
   const totals = visitOnly ? fields.visitTotals() : null;
 
-  const ctes: string[] = [];
+  // Named subqueries: CTEs, or written inline where read when the dialect has none.
+  const ctes: Array<readonly [string, string]> = [];
+  const define = (name: string, sql: string): void => {
+    ctes.push([name, sql]);
+  };
+  const ref = (name: string): string => {
+    if (!d.inlineCtes) return name;
+    const found = ctes.find(([cte]) => cte === name);
+    if (!found) throw new Error(`no subquery ${name}`);
+    return `(${found[1]})`;
+  };
   const prepared = options.prepared;
   if (prepared && !prepared.withProps && fields.eventColumns.has('prop_keys')) {
     throw new Error('the prepared events table has no properties');
   }
-  const ev = prepared?.events ?? 'ev';
-  const sess = prepared?.visits ?? 'sess';
   if (!prepared) {
     const site = params.bind(query.siteId, 'string');
     const start = params.bind(options.range.startMs, 'int');
     const end = params.bind(options.range.endMs, 'int');
-    ctes.push(`ev AS (${scanSql(d, fields.eventColumns, site, start, end)})`);
-    if (fields.needsSessions) ctes.push(`sess AS (${visitsSql(fields, 'ev')})`);
+    define('ev', scanSql(d, fields.eventColumns, site, start, end));
+    if (fields.needsSessions) define('sess', visitsSql(fields, ref('ev')));
   }
+  const ev = prepared?.events ?? ref('ev');
+  const sess = fields.needsSessions ? (prepared?.visits ?? ref('sess')) : '';
   const join = fields.needsSessions ? ` JOIN ${sess} s ON s.session_id = e.session_id` : '';
   const isPageview = "event_type = 'pageview'";
   if (totals) {
@@ -177,8 +181,9 @@ export function compileStatsQuery(
           ]
         : []),
     ];
-    ctes.push(
-      `agg AS (SELECT ${[...dims.map((expr, i) => `${expr} AS d${i}`), ...aggregates].join(', ')} FROM ${sess} s WHERE ${where}${groupBy(dimCols)})`,
+    define(
+      'agg',
+      `SELECT ${[...dims.map((expr, i) => `${expr} AS d${i}`), ...aggregates].join(', ')} FROM ${sess} s WHERE ${where}${groupBy(dimCols)}`,
     );
   } else {
     const matchedCols = [
@@ -191,62 +196,67 @@ export function compileStatsQuery(
         : []),
       ...(revenue ? [`${amount} AS amount`, `${currency} AS currency`] : []),
     ];
-    ctes.push(`matched AS (SELECT ${matchedCols.join(', ')} FROM ${ev} e${join} WHERE ${where})`);
+    define('matched', `SELECT ${matchedCols.join(', ')} FROM ${ev} e${join} WHERE ${where}`);
     if (perVisit) {
-      ctes.push(
-        `per_visit AS (SELECT ${[...dimCols, 'session_id'].join(', ')}, ${d.anyValue('visitor_id')} AS visitor_id, ${d.countIf(isPageview)} AS pageviews, count(*) AS events, ${d.anyValue('is_bounce')} AS is_bounce, ${d.anyValue('duration')} AS duration FROM matched${groupBy([...dimCols, 'session_id'])})`,
+      define(
+        'per_visit',
+        `SELECT ${[...dimCols, 'session_id'].join(', ')}, ${d.anyValue('visitor_id')} AS visitor_id, ${d.countIf(isPageview)} AS pageviews, count(*) AS events, ${d.anyValue('is_bounce')} AS is_bounce, ${d.anyValue('duration')} AS duration FROM ${ref('matched')}${groupBy([...dimCols, 'session_id'])}`,
       );
-      ctes.push(
-        `agg AS (SELECT ${[...dimCols, 'count(DISTINCT visitor_id) AS visitors', 'count(*) AS visits', 'coalesce(sum(pageviews), 0) AS pageviews', 'coalesce(sum(events), 0) AS events', 'avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce', 'avg(duration) AS duration'].join(', ')} FROM per_visit${groupBy(dimCols)})`,
+      define(
+        'agg',
+        `SELECT ${[...dimCols, 'count(DISTINCT visitor_id) AS visitors', 'count(*) AS visits', 'coalesce(sum(pageviews), 0) AS pageviews', 'coalesce(sum(events), 0) AS events', 'avg(CASE WHEN is_bounce THEN 1.0 ELSE 0.0 END) AS bounce', 'avg(duration) AS duration'].join(', ')} FROM ${ref('per_visit')}${groupBy(dimCols)}`,
       );
     } else {
-      ctes.push(
-        `agg AS (SELECT ${[...dimCols, 'count(DISTINCT visitor_id) AS visitors', 'count(DISTINCT session_id) AS visits', `${d.countIf(isPageview)} AS pageviews`, 'count(*) AS events'].join(', ')} FROM matched${groupBy(dimCols)})`,
+      define(
+        'agg',
+        `SELECT ${[...dimCols, 'count(DISTINCT visitor_id) AS visitors', 'count(DISTINCT session_id) AS visits', `${d.countIf(isPageview)} AS pageviews`, 'count(*) AS events'].join(', ')} FROM ${ref('matched')}${groupBy(dimCols)}`,
       );
     }
   }
   if (revenue) {
-    ctes.push(
-      `rev AS (SELECT ${[...dimCols, `${d.pairList('currency', 'amount')} AS revenue`].join(', ')} FROM (SELECT ${[...dimCols, 'currency', 'sum(amount) AS amount'].join(', ')} FROM matched WHERE event_type <> 'pageview' AND amount IS NOT NULL${groupBy([...dimCols, 'currency'])}) r${groupBy(dimCols)})`,
+    define(
+      'rev',
+      `SELECT ${[...dimCols, `${d.pairList('currency', 'total')} AS revenue`].join(', ')} FROM (SELECT ${[...dimCols, 'currency', 'sum(amount) AS total'].join(', ')} FROM ${ref('matched')} WHERE event_type <> 'pageview' AND amount IS NOT NULL${groupBy([...dimCols, 'currency'])}) r${groupBy(dimCols)}`,
     );
   }
   const convCols = convDims.map((c) => c.col);
   if (conversion) {
     const select = [...convDims.map((c) => `${c.expr} AS ${c.col}`), 'e.visitor_id'];
-    ctes.push(
-      `conv AS (SELECT ${[...convCols, 'count(DISTINCT visitor_id) AS total_visitors'].join(', ')} FROM (SELECT ${select.join(', ')} FROM ${ev} e${join} WHERE ${convWhere}) c${groupBy(convCols)})`,
+    define(
+      'conv',
+      `SELECT ${[...convCols, 'count(DISTINCT visitor_id) AS total_visitors'].join(', ')} FROM (SELECT ${select.join(', ')} FROM ${ev} e${join} WHERE ${convWhere}) c${groupBy(convCols)}`,
     );
   }
 
+  const a = (column: string) => d.qualify('a', column);
   const metricSql: Record<Metric, string> = {
-    visitors: 'a.visitors',
-    visits: 'a.visits',
-    pageviews: 'a.pageviews',
-    events: 'a.events',
-    views_per_visit: 'CASE WHEN a.visits > 0 THEN a.pageviews * 1.0 / a.visits END',
-    bounce_rate: 'a.bounce * 100.0',
-    visit_duration: 'a.duration',
-    conversion_rate: 'CASE WHEN c.total_visitors > 0 THEN a.visitors * 100.0 / c.total_visitors END',
-    revenue: 'r.revenue',
+    visitors: a('visitors'),
+    visits: a('visits'),
+    pageviews: a('pageviews'),
+    events: a('events'),
+    views_per_visit: `CASE WHEN ${a('visits')} > 0 THEN ${a('pageviews')} * 1.0 / ${a('visits')} END`,
+    bounce_rate: `${a('bounce')} * 100.0`,
+    visit_duration: a('duration'),
+    conversion_rate: `CASE WHEN ${d.qualify('c', 'total_visitors')} > 0 THEN ${a('visitors')} * 100.0 / ${d.qualify('c', 'total_visitors')} END`,
+    revenue: d.qualify('r', 'revenue'),
   };
   const metricColumns = query.metrics.map((m) => `m_${m}`);
-  const select = [
-    ...query.dimensions.map((dim, i) =>
-      dim.startsWith('time:')
-        ? `${d.timeBucketLabel(`a.d${i}`, dim.slice(5) as TimeBucket)} AS d${i}`
-        : `a.d${i}`,
-    ),
-    ...query.metrics.map((m) => `${metricSql[m]} AS m_${m}`),
-    'count(*) OVER () AS total_rows',
+  const columns: Array<readonly [string, string]> = [
+    ...query.dimensions.map((dim, i): readonly [string, string] => [
+      `d${i}`,
+      dim.startsWith('time:') ? d.timeBucketLabel(a(`d${i}`), dim.slice(5) as TimeBucket) : a(`d${i}`),
+    ]),
+    ...query.metrics.map((m): readonly [string, string] => [`m_${m}`, metricSql[m]]),
   ];
-  let from = 'agg a';
-  if (revenue) from += ` LEFT JOIN rev r ON ${joinOn('a', 'r', dimCols)}`;
-  if (conversion) from += ` LEFT JOIN conv c ON ${joinOn('a', 'c', convCols)}`;
+  const joins = [
+    ...(revenue ? [{ table: ref('rev'), alias: 'r', keys: dimCols }] : []),
+    ...(conversion ? [{ table: ref('conv'), alias: 'c', keys: convCols }] : []),
+  ];
 
   const order = orderBy(query, metricColumns);
   const limit = params.bind(options.limit, 'int');
   const offset = params.bind(options.offset, 'int');
-  const sql = `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')} FROM ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+  const sql = d.finalStatement({ ctes, columns, agg: ref('agg'), joins, orderBy: order, limit, offset });
   return { sql, params: params.values, metricColumns, orderBy: order };
 }
 

@@ -8,8 +8,42 @@
 export type ParamType = 'string' | 'int';
 export type TimeBucket = 'hour' | 'day' | 'week' | 'month';
 
+/** A table joined to `agg a` in a statement's final select, by equal dimension columns. */
+export interface FinalJoin {
+  readonly table: string;
+  readonly alias: string;
+  readonly keys: readonly string[];
+}
+
+/** The last step of a statement: the page of result rows, with the count of all rows. */
+export interface FinalStatement {
+  /** Named subqueries (name, SQL), each may read earlier ones by name (see `inlineCtes`). */
+  readonly ctes: ReadonlyArray<readonly [name: string, sql: string]>;
+  /** Output columns (alias, expression over `qualify`d columns). */
+  readonly columns: ReadonlyArray<readonly [alias: string, expr: string]>;
+  /** The aggregated table, read as `a`. */
+  readonly agg: string;
+  readonly joins: readonly FinalJoin[];
+  readonly orderBy: string;
+  readonly limit: string;
+  readonly offset: string;
+}
+
 export interface SqlDialect {
   readonly name: string;
+  /**
+   * True when the engine has no `WITH name AS (subquery)`: the compiler then writes each named
+   * subquery inline where it is read, and a batch runs as separate statements.
+   */
+  readonly inlineCtes: boolean;
+  readonly trueLiteral: string;
+  readonly falseLiteral: string;
+  /** SELECT of `columns` of one site's events in [start, end) (ids hashed, `ts` a timestamp). */
+  scanEvents(columns: readonly string[], site: string, start: string, end: string): string;
+  /** A column of a table joined in the final statement, as the final columns refer to it. */
+  qualify(alias: string, column: string): string;
+  /** The whole final SELECT (with its CTEs): columns, then `total_rows`, ordered and paged. */
+  finalStatement(statement: FinalStatement): string;
   /** The SQL text standing for the n-th (1-based) bound parameter. */
   placeholder(index: number, type: ParamType): string;
   /** A string constant as SQL text: the one escaping function. */

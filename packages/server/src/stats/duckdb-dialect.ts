@@ -1,4 +1,4 @@
-import type { ParamType, SqlDialect, TimeBucket } from './dialect.ts';
+import type { FinalStatement, ParamType, SqlDialect, TimeBucket } from './dialect.ts';
 
 const bucketFormat: Record<TimeBucket, string> = {
   hour: '%Y-%m-%d %H:00:00',
@@ -14,6 +14,17 @@ const bucketFormat: Record<TimeBucket, string> = {
  */
 export const duckDbDialect: SqlDialect = {
   name: 'duckdb',
+  inlineCtes: false,
+  trueLiteral: 'TRUE',
+  falseLiteral: 'FALSE',
+  scanEvents: (columns, site, start, end) => {
+    const scanned = columns.map((c) =>
+      c === 'session_id' || c === 'visitor_id' ? `${duckDbDialect.hashId(c)} AS ${c}` : c,
+    );
+    return `SELECT ${scanned.join(', ')} FROM events WHERE site_id = ${site} AND ts >= ${duckDbDialect.timestampFromMs(start)} AND ts < ${duckDbDialect.timestampFromMs(end)}`;
+  },
+  qualify: (alias, column) => `${alias}.${column}`,
+  finalStatement: (statement) => duckDbFinalStatement(statement),
   placeholder: (index: number, type: ParamType) => `$${index}::${type === 'int' ? 'BIGINT' : 'VARCHAR'}`,
   stringLiteral: (value: string) => {
     // Standard SQL strings: only the quote is special in DuckDB (backslash is literal). NUL would
@@ -47,6 +58,22 @@ export const duckDbDialect: SqlDialect = {
   rowsAsJson: (selectSql, orderBy) => `(SELECT to_json(list(p ORDER BY ${orderBy})) FROM (${selectSql}) p)`,
   toText: (expr) => `CAST(${expr} AS VARCHAR)`,
 };
+
+/** The page with `count(*) OVER ()` as the total, the joins by `ON` (`TRUE` when no keys). */
+function duckDbFinalStatement(s: FinalStatement): string {
+  const select = [
+    ...s.columns.map(([alias, expr]) => (expr === `a.${alias}` ? expr : `${expr} AS ${alias}`)),
+    'count(*) OVER () AS total_rows',
+  ];
+  let from = `${s.agg} a`;
+  for (const join of s.joins) {
+    const on =
+      join.keys.length > 0 ? join.keys.map((c) => `a.${c} = ${join.alias}.${c}`).join(' AND ') : 'TRUE';
+    from += ` LEFT JOIN ${join.table} ${join.alias} ON ${on}`;
+  }
+  const ctes = s.ctes.map(([name, sql]) => `${name} AS (${sql})`);
+  return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')} FROM ${from} ORDER BY ${s.orderBy} LIMIT ${s.limit} OFFSET ${s.offset}`;
+}
 
 function duckDbDialectLiteral(value: string): string {
   return duckDbDialect.stringLiteral(value);

@@ -69,8 +69,8 @@ export class SqlStatsEngine implements StatsEngine {
     for (const plan of plans) perRange.set(rangeKey(plan), (perRange.get(rangeKey(plan)) ?? 0) + 1);
     const [sharedKey, sharers] = [...perRange].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
     const shared = plans.find((p) => rangeKey(p) === sharedKey);
-    if (!shared || sharers < 2) {
-      // Nothing to share: separate statements run in parallel on the runner's connections.
+    if (!shared || sharers < 2 || this.dialect.inlineCtes) {
+      // Nothing to share (or no CTEs to share it with): separate statements run in parallel.
       return Promise.all(items.map((item) => this.query(item.query, site, item.nowMs)));
     }
     const sameRange = (p: Plan) => rangeKey(p) === sharedKey;

@@ -88,6 +88,9 @@ const entryFieldColumn: Partial<Record<SessionField, string>> = {
   os: 'os',
 };
 
+/** Every entry field's name, in a fixed order (a dialect without named records indexes by it). */
+export const entryFieldNames: readonly string[] = Object.keys(entryFieldColumn);
+
 /** Event columns an aggregate session field reads (entry fields read their own column). */
 function sessionFieldColumns(field: SessionField): string[] {
   switch (field) {
@@ -250,7 +253,8 @@ export class FieldContext {
     switch (filter.op) {
       case 'and':
       case 'or': {
-        if (filter.filters.length === 0) return filter.op === 'and' ? 'TRUE' : 'FALSE';
+        if (filter.filters.length === 0)
+          return filter.op === 'and' ? this.d.trueLiteral : this.d.falseLiteral;
         return `(${filter.filters.map((f) => this.filter(f)).join(` ${filter.op.toUpperCase()} `)})`;
       }
       case 'not':

@@ -6,6 +6,7 @@
 import type { Site } from '../store/types.ts';
 import type { StatsFieldError, StatsQuery, StatsResponse } from './types.ts';
 
+export { createClickHouseStatsEngine } from './clickhouse-engine.ts';
 export { previousPeriod, resolveDateRange } from './date-range.ts';
 export { createDuckDbStatsEngine } from './duckdb-engine.ts';
 export { StatsQueryError } from './errors.ts';

@@ -18,7 +18,13 @@ export interface EventReader {
   /** Events and pageviews per site in the range (sites with none are absent). */
   usage(startMs: number, endMs: number): Promise<SiteUsage[]>;
   /** The property keys one custom event carried in the range, most used first. */
-  propertyKeys(siteId: string, eventName: string, startMs: number, endMs: number, limit: number): Promise<string[]>;
+  propertyKeys(
+    siteId: string,
+    eventName: string,
+    startMs: number,
+    endMs: number,
+    limit: number,
+  ): Promise<string[]>;
 }
 
 /** One exported event: `ts` is ISO 8601 UTC with milliseconds, the rest are the stored columns. */

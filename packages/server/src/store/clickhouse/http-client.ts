@@ -47,7 +47,8 @@ export class ClickHouseHttp {
     const url = new URL(this.baseUrl);
     for (const [key, value] of Object.entries(this.settings)) url.searchParams.set(key, value);
     const response = await fetch(url, { method: 'POST', body: `${sql}\nFORMAT JSONEachRow` });
-    if (!response.ok) throw new ClickHouseError((await response.text()).trim().slice(0, 500), response.status);
+    if (!response.ok)
+      throw new ClickHouseError((await response.text()).trim().slice(0, 500), response.status);
     if (!response.body) return;
     const reader = response.body.getReader();
     const decoder = new TextDecoder();

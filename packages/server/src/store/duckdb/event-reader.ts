@@ -43,7 +43,10 @@ export class DuckDbEventReader implements EventReader {
     const connection = await this.instance.connect();
     try {
       await connection.run('BEGIN TRANSACTION');
-      const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM events WHERE ${inRange}`, params);
+      const counted = await connection.runAndReadAll(
+        `SELECT count(*) AS n FROM events WHERE ${inRange}`,
+        params,
+      );
       const rows = Number(counted.getRowObjectsJS()[0]?.n ?? 0);
       const result = await connection.stream(
         `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS ts, ${storedColumns.join(', ')}, prop_keys, prop_values
@@ -76,11 +79,10 @@ export class DuckDbEventReader implements EventReader {
     );
     if (rows.length > 0) return { visits: rows.map(visitFromRow), total: Number(rows[0]!.total) };
     // Past the last page no row carries the total: count separately.
-    const counted = await this.read(`SELECT count(DISTINCT session_id) AS total FROM events WHERE ${inRange}`, [
-      siteId,
-      startMs,
-      endMs,
-    ]);
+    const counted = await this.read(
+      `SELECT count(DISTINCT session_id) AS total FROM events WHERE ${inRange}`,
+      [siteId, startMs, endMs],
+    );
     return { visits: [], total: Number(counted[0]?.total ?? 0) };
   }
 
@@ -125,7 +127,10 @@ export class DuckDbEventReader implements EventReader {
   }
 }
 
-async function* batchesOf(connection: DuckDBConnection, batches: AsyncIterable<Row[]>): AsyncGenerator<ExportedEvent[]> {
+async function* batchesOf(
+  connection: DuckDBConnection,
+  batches: AsyncIterable<Row[]>,
+): AsyncGenerator<ExportedEvent[]> {
   try {
     for await (const batch of batches) {
       if (batch.length > 0) yield batch as unknown as ExportedEvent[];

@@ -8,6 +8,7 @@ import type {
   RefusalCount,
   Site,
 } from '../types.ts';
+import { PostgresAccountStore } from './account-store.ts';
 import { migratePostgres } from './migrate.ts';
 
 /** Formats a timestamptz column as the interface's ISO 8601 UTC string with milliseconds. */
@@ -184,6 +185,11 @@ export class PostgresMetadataStore implements MetadataStore {
       [prefix, revokedAt],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  /** The dashboard's accounts on the same database and pool (closed with this store). */
+  accountStore(): PostgresAccountStore {
+    return new PostgresAccountStore(this.pool);
   }
 
   close(): Promise<void> {

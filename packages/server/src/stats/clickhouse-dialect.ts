@@ -1,0 +1,111 @@
+/**
+ * ClickHouse SQL, in the subset 18.16 (Debian's) shares with current releases: no query
+ * parameters, no `WITH name AS (subquery)`, no window functions, no `TRUE`, no named tuples, one
+ * JOIN per SELECT (18.16 crashed on two). So:
+ * - a bound parameter is a marker (NUL, index, NUL) that the runner replaces with a literal from
+ *   `sqlString` / `sqlInt` (a literal from `sqlString` never holds a raw NUL, so markers are unambiguous);
+ * - named subqueries are written inline (`inlineCtes`), and batches run as separate statements;
+ * - timestamps are integer milliseconds (`ts_ms`); the coarse `ts` only prunes the scan;
+ * - the page and its total come from one array of all rows (`groupArray` + `ARRAY JOIN`);
+ * - the final joins use `USING` (nested when there are two), so columns are not qualified.
+ * Reads use FINAL so that a replayed or retried event counts once (store/clickhouse/schema.ts).
+ */
+import { sqlIdentifier, sqlString } from '../store/clickhouse/sql.ts';
+import type { FinalStatement, SqlDialect, TimeBucket } from './dialect.ts';
+import { entryFieldNames } from './fields.ts';
+
+/** The marker standing for the n-th bound parameter until the runner inlines it. */
+export const parameterMarker = /\0(\d+)\0/g;
+
+const bucketStart: Record<TimeBucket, (dateTime: string) => string> = {
+  hour: (t) => `toStartOfHour(${t})`,
+  day: (t) => `toStartOfDay(${t})`,
+  week: (t) => `toMonday(${t})`,
+  month: (t) => `toStartOfMonth(${t})`,
+};
+
+export function createClickHouseDialect(database: string): SqlDialect {
+  const events = `${sqlIdentifier(database)}.events`;
+  const dialect: SqlDialect = {
+    name: 'clickhouse',
+    inlineCtes: true,
+    trueLiteral: '1',
+    falseLiteral: '0',
+    placeholder: (index) => `\0${index}\0`,
+    stringLiteral: (value) => sqlString(value),
+    scanEvents: (columns, site, start, end) => {
+      // The inner SELECT names ts_ms apart from `ts` so that the WHERE still reads the stored column.
+      const inner = columns.map((c) => (c === 'ts' ? 'ts_ms AS zv_ts' : c));
+      const outer = columns.map((c) =>
+        c === 'ts'
+          ? 'zv_ts AS ts'
+          : c === 'session_id' || c === 'visitor_id'
+            ? `${dialect.hashId(c)} AS ${c}`
+            : c,
+      );
+      return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${events} FINAL WHERE site_id = ${site} AND ts >= toDateTime(intDiv(${start}, 1000)) AND ts <= toDateTime(intDiv(${end}, 1000)) AND ts_ms >= ${start} AND ts_ms < ${end})`;
+    },
+    qualify: (_alias, column) => column,
+    finalStatement: (statement) => clickHouseFinalStatement(statement),
+    timestampFromMs: (msExpr) => `(${msExpr})`,
+    epochMs: (tsExpr) => tsExpr,
+    addMs: (tsExpr, msExpr) => `(${tsExpr} + ${msExpr})`,
+    timeBucket: (localTsExpr, bucket) =>
+      bucketStart[bucket](`toDateTime(intDiv(${localTsExpr}, 1000), 'UTC')`),
+    timeBucketLabel: (bucketExpr, bucket) =>
+      bucket === 'hour' ? `toString(${bucketExpr})` : `toString(toDate(${bucketExpr}))`,
+    propValue: (keyExpr) =>
+      `if(has(prop_keys, ${keyExpr}), prop_values[indexOf(prop_keys, ${keyExpr})], NULL)`,
+    argMinIf: (value, by, condition) => `argMinIf(${value}, ${by}, ${condition})`,
+    argMaxIf: (value, by, condition) => `argMaxIf(${value}, ${by}, ${condition})`,
+    argMin: (value, by) => `argMin(${value}, ${by})`,
+    // A tuple over every entry field in a fixed order ('' for those not asked), read by position.
+    argMinRecord: (fields, by) => {
+      const byName = new Map(fields);
+      for (const [name] of fields)
+        if (!entryFieldNames.includes(name)) throw new Error(`not an entry field: ${name}`);
+      return `argMin(tuple(${entryFieldNames.map((name) => byName.get(name) ?? "''").join(', ')}), ${by})`;
+    },
+    recordField: (record, name) => {
+      const index = entryFieldNames.indexOf(name);
+      if (index < 0) throw new Error(`not an entry field: ${name}`);
+      return `tupleElement(${record}, ${index + 1})`;
+    },
+    countIf: (condition) => `countIf(${condition})`,
+    anyValue: (expr) => `any(${expr})`,
+    containsInsensitive: (haystack, needle) =>
+      `(positionUTF8(lowerUTF8(${haystack}), lowerUTF8(${needle})) > 0)`,
+    startsWith: (expr, prefix) => `startsWith(${expr}, ${prefix})`,
+    endsWith: (expr, suffix) => `endsWith(${expr}, ${suffix})`,
+    regexMatch: (expr, pattern) => `match(${expr}, ${sqlString(pattern)})`,
+    tryToDouble: (expr) => `toFloat64OrNull(${expr})`,
+    pairList: (a, b) => `groupArray([${a}, toString(${b})])`,
+    hashId: (expr) => `cityHash64(${expr})`,
+    materializedCte: () => {
+      throw new Error('ClickHouse 18.16 has no CTE subqueries: batches run as separate statements');
+    },
+    rowsAsJson: () => {
+      throw new Error('ClickHouse 18.16 has no CTE subqueries: batches run as separate statements');
+    },
+    toText: (expr) => `toString(${expr})`,
+  };
+  return dialect;
+}
+
+/**
+ * All rows as one array (with their count as the total), unrolled again, ordered and paged: the
+ * same page and `total_rows` as a window count, without window functions.
+ */
+function clickHouseFinalStatement(s: FinalStatement): string {
+  let from = s.agg;
+  s.joins.forEach((join, i) => {
+    const left = i === 0 ? from : `(SELECT * FROM ${from})`;
+    from =
+      join.keys.length > 0
+        ? `${left} LEFT JOIN ${join.table} USING (${join.keys.join(', ')})`
+        : `${left} CROSS JOIN ${join.table}`;
+  });
+  const tuple = `tuple(${s.columns.map(([, expr]) => expr).join(', ')})`;
+  const unrolled = s.columns.map(([alias], i) => `tupleElement(zv_row, ${i + 1}) AS ${alias}`);
+  return `SELECT ${[...unrolled, 'total_rows'].join(', ')} FROM (SELECT groupArray(${tuple}) AS zv_rows, count() AS total_rows FROM ${from}) ARRAY JOIN zv_rows AS zv_row ORDER BY ${s.orderBy} LIMIT ${s.limit} OFFSET ${s.offset}`;
+}
