@@ -73,12 +73,17 @@ export function createClickHouseDialect(database: string): SqlDialect {
     },
     countIf: (condition) => `countIf(${condition})`,
     anyValue: (expr) => `any(${expr})`,
+    lower: (expr) => `lowerUTF8(${expr})`,
+    upper: (expr) => `upperUTF8(${expr})`,
     containsInsensitive: (haystack, needle) =>
       `(positionUTF8(lowerUTF8(${haystack}), lowerUTF8(${needle})) > 0)`,
     startsWith: (expr, prefix) => `startsWith(${expr}, ${prefix})`,
     endsWith: (expr, suffix) => `endsWith(${expr}, ${suffix})`,
     regexMatch: (expr, pattern) => `match(${expr}, ${sqlString(pattern)})`,
-    tryToDouble: (expr) => `toFloat64OrNull(${expr})`,
+    // As DuckDB's TRY_CAST: surrounding white space and a leading '+' are allowed. (DuckDB also
+    // reads '1_000' as 1000; ClickHouse does not.)
+    tryToDouble: (expr) =>
+      `toFloat64OrNull(replaceRegexpOne(replaceRegexpAll(${expr}, ${sqlString('^\\s+|\\s+$')}, ''), ${sqlString('^\\+([0-9.])')}, ${sqlString('\\1')}))`,
     pairList: (a, b) => `groupArray([${a}, toString(${b})])`,
     hashId: (expr) => `cityHash64(${expr})`,
     materializedCte: () => {

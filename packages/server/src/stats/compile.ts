@@ -117,7 +117,7 @@ export function compileStatsQuery(
 
   const revenue = metrics.has('revenue');
   const amount = d.tryToDouble(d.propValue(d.stringLiteral('value')));
-  const currency = `coalesce(nullif(upper(${d.propValue(d.stringLiteral('currency'))}), ''), 'XXX')`;
+  const currency = `coalesce(nullif(${d.upper(d.propValue(d.stringLiteral('currency')))}, ''), 'XXX')`;
   if (revenue) {
     fields.eventColumns.add('prop_keys');
     fields.eventColumns.add('prop_values');

@@ -70,6 +70,9 @@ export interface SqlDialect {
   recordField(recordExpr: string, name: string): string;
   countIf(conditionExpr: string): string;
   anyValue(expr: string): string;
+  /** Unicode lower / upper case of a text. */
+  lower(expr: string): string;
+  upper(expr: string): string;
   /** Case-insensitive substring test (no pattern characters). */
   containsInsensitive(haystackExpr: string, needleExpr: string): string;
   startsWith(expr: string, prefixExpr: string): string;

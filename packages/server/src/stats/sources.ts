@@ -88,7 +88,7 @@ function hostMatch(d: SqlDialect, hostExpr: string, source: KnownSource): string
 
 function utmMatch(d: SqlDialect, utmExpr: string, source: KnownSource): string | null {
   if (source.utmAliases.length === 0) return null;
-  return `lower(${utmExpr}) IN (${source.utmAliases.map((a) => d.stringLiteral(a)).join(', ')})`;
+  return `${d.lower(utmExpr)} IN (${source.utmAliases.map((a) => d.stringLiteral(a)).join(', ')})`;
 }
 
 /** Referrer to its own site (a reload after the session expired, for example) counts as direct. */
@@ -138,12 +138,12 @@ export const paidClickIds = [
  * (including video sites), Direct (no external referrer, no utm_source), Referral (the rest).
  */
 export function channelSql(d: SqlDialect, f: EntryFields, sourceExpr: string): string {
-  const medium = `lower(${f.utmMedium})`;
+  const medium = d.lower(f.utmMedium);
   const clickId = d.regexMatch(f.query, `(^|&)(${paidClickIds.join('|')})=`);
   const paid = `(${medium} IN ('cpc', 'ppc', 'cpm', 'cpv', 'cpa') OR ${d.startsWith(medium, d.stringLiteral('paid'))} OR ${clickId})`;
   const social = `${sourceExpr} IN (${namesOf(d, 'social')}, ${namesOf(d, 'video')})`;
   const socialish = `(${social} OR ${d.regexMatch(f.query, '(^|&)fbclid=')} OR ${medium} LIKE '%social%')`;
-  const email = `(${medium} IN ('email', 'e-mail', 'newsletter') OR lower(${f.utmSource}) IN ('email', 'e-mail', 'newsletter'))`;
+  const email = `(${medium} IN ('email', 'e-mail', 'newsletter') OR ${d.lower(f.utmSource)} IN ('email', 'e-mail', 'newsletter'))`;
   return `(CASE
     WHEN ${paid} AND ${socialish} THEN 'Paid Social'
     WHEN ${paid} THEN 'Paid'
