@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApiKeyService } from '../packages/server/src/auth/key-service.ts';
 import type { ApiPermission } from '../packages/server/src/store/types.ts';
-import type { TestResponse, TestServer } from './support/test-server.ts';
+import { readTestResponse, type TestResponse, type TestServer } from './support/test-server.ts';
 
 export const apiBase = '/api/external/v1';
 
@@ -28,14 +28,7 @@ export async function apiRequest(
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // exports and other non-JSON bodies stay text
-  }
-  return { status: response.status, headers: response.headers, body };
+  return readTestResponse(response);
 }
 
 export const apiGet = (server: TestServer, path: string, key?: string, headers?: Record<string, string>) =>

@@ -4,6 +4,7 @@ import { ApiKeyService } from '../packages/server/src/auth/key-service.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import {
   addSite,
+  postJson,
   serverDefaults,
   startTestServer,
   storedEvents,
@@ -23,24 +24,8 @@ async function ingestKey(site: Site | null, permissions = ['ingest']): Promise<s
   return (await keys.create({ siteId: site?.id ?? null, permissions })).key;
 }
 
-async function postBatch(
-  body: unknown,
-  headers: Record<string, string>,
-  target = server,
-): Promise<TestResponse> {
-  const response = await fetch(`${target.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, headers: response.headers, body: parsed };
+function postBatch(body: unknown, headers: Record<string, string>, target = server): Promise<TestResponse> {
+  return postJson(`${target.url}/api/v1/events`, body, headers);
 }
 
 const event = (extra: Record<string, unknown> = {}) => ({

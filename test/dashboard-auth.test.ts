@@ -7,48 +7,16 @@ import { startAdminServer } from '../packages/server/src/admin/admin-server.ts';
 import { runCli } from '../packages/server/src/cli/main.ts';
 import { createLogger } from '../packages/server/src/log.ts';
 import { dashboardTestConfig } from './dashboard-helpers.ts';
+import { DashboardClient } from './support/dashboard-client.ts';
 import { requestFrom } from './support/http-from.ts';
 import { addSite, startTestServer, type TestServer, tempDataDir } from './support/test-server.ts';
 
 const password = 'correct horse battery staple';
 
-/** A browser-like client: keeps cookies and the CSRF token the session probe hands out. */
-class Client {
-  cookies = new Map<string, string>();
-  csrf = '';
-  constructor(
-    private readonly server: TestServer,
-    private readonly extraHeaders: Record<string, string> = {},
-  ) {}
-
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${this.server.url}/api/dashboard${path}`, {
-      method,
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(method === 'GET' ? {} : { 'x-csrf-token': this.csrf }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...this.extraHeaders,
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const setCookies = response.headers.getSetCookie();
-    for (const cookie of setCookies) {
-      const [pair = ''] = cookie.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/Max-Age=0/.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    // biome-ignore lint/suspicious/noExplicitAny: responses are asserted on their shape
-    const json: any = await response.json().catch(() => null);
-    if (json?.csrf_token) this.csrf = json.csrf_token;
-    return { status: response.status, body: json, setCookies, headers: response.headers };
-  }
-
-  async signIn(email: string, secret = password) {
-    await this.call('GET', '/session');
-    return this.call('POST', '/login', { email, password: secret });
+/** The dashboard client, signing in with this file's password unless told another. */
+class Client extends DashboardClient {
+  override signIn(email: string, secret = password) {
+    return super.signIn(email, secret);
   }
 }
 

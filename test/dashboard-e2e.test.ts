@@ -18,6 +18,7 @@ import {
   setUpFirstUser,
   type WatchedPage,
 } from './dashboard-helpers.ts';
+import { sendShopTraffic } from './dashboard-traffic.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const topMetrics = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
@@ -42,90 +43,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Visitors from three countries (public test IPs through the trusted proxy), with custom events. */
-async function sendTraffic(): Promise<void> {
-  const code = site.trackingCode;
-  const step = () => server.clock.advance(20_000);
-  await sendEvent(server, code, {
-    ip: '8.8.8.8',
-    session: 'sess-us-0001',
-    url: 'https://shop.example/',
-    referrer: 'https://www.google.com/search?q=x',
-  });
-  step();
-  await sendEvent(server, code, {
-    ip: '8.8.8.8',
-    session: 'sess-us-0001',
-    url: 'https://shop.example/pricing',
-  });
-  step();
-  await sendEvent(server, code, {
-    ip: '8.8.8.8',
-    session: 'sess-us-0001',
-    url: 'https://shop.example/pricing',
-    name: 'signup',
-    properties: { plan: 'pro', seats: 3 },
-  });
-  await sendEvent(server, code, { ip: '8.8.4.4', session: 'sess-us-0002', url: 'https://shop.example/' });
-  await sendEvent(server, code, {
-    ip: '1.1.1.1',
-    session: 'sess-au-0001',
-    url: 'https://shop.example/blog',
-    referrer: 'https://news.ycombinator.com/item',
-    device: 'mobile',
-    browser: 'Chrome',
-    os: 'Android',
-  });
-  step();
-  await sendEvent(server, code, {
-    ip: '1.1.1.1',
-    session: 'sess-au-0001',
-    url: 'https://shop.example/blog',
-    name: 'signup',
-    properties: { plan: 'free' },
-    device: 'mobile',
-    browser: 'Chrome',
-    os: 'Android',
-  });
-  await sendEvent(server, code, {
-    ip: '81.2.69.142',
-    session: 'sess-gb-0001',
-    url: 'https://shop.example/?utm_source=newsletter&utm_medium=email',
-    device: 'desktop',
-    browser: 'Firefox',
-    os: 'Windows',
-  });
-  step();
-  await sendEvent(server, code, {
-    ip: '81.2.69.142',
-    session: 'sess-gb-0001',
-    url: 'https://shop.example/pricing',
-    device: 'desktop',
-    browser: 'Firefox',
-    os: 'Windows',
-  });
-  // Refused traffic for the filtered-traffic panel: a bot and an invalid event.
-  const bot = await fetch(`${server.url}/e/${code}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      url: 'https://shop.example/',
-      session_id: 'sess-bot-001',
-      device_type: 'server',
-      browser: 'x',
-      os: 'x',
-      user_agent: 'curl/8.0',
-    }),
-  });
-  assert.equal(bot.status, 403);
-  const invalid = await fetch(`${server.url}/e/${code}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: 'not a url' }),
-  });
-  assert.equal(invalid.status, 400);
-}
 
 /** The REST API's answer to a Plausible v2 query, with the key created in the dashboard. */
 async function restAnswer(body: Record<string, unknown>): Promise<StatsResponse> {
@@ -206,7 +123,7 @@ test('first user, a site, an API key shown once, and the empty state', async () 
 });
 
 test('the numbers shown equal what the engine and the REST API return', async () => {
-  await sendTraffic();
+  await sendShopTraffic(server, site.trackingCode);
   await page.goto(`/sites/${site.id}`);
   await assertTopStatsMatch([]);
 

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseStatsQuery, type StatsEngine, type StatsResponse } from '../packages/server/src/stats/index.ts';
+import { desktopUserAgent, launchHeadlessChromium } from './support/browser.ts';
 import { serverDefaults, type TestServer } from './support/test-server.ts';
-
-/** Debian's Chromium; `.ci/run` installs it. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const screenshotDir = path.resolve('test-results/screenshots');
 
@@ -14,25 +12,14 @@ export const dashboardTestConfig = { trustedProxyCidrs: ['127.0.0.1/32'] };
 
 const builtIndex = path.resolve('packages/dashboard/dist/index.html');
 
+/** Chromium for dashboard tests, which serve the built dashboard: refuses early when it is not built. */
 export function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(builtIndex)) {
     throw new Error(
       'the dashboard is not built: run `npm run build -w @zenovay/dashboard` (npm install does it)',
     );
   }
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  return launchHeadlessChromium();
 }
 
 export interface WatchedPage {
@@ -47,8 +34,7 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
   const context = await browser.newContext({
     baseURL,
     viewport: { width: 1360, height: 1000 },
-    userAgent:
-      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+    userAgent: desktopUserAgent,
   });
   const page = await context.newPage();
   const problems: string[] = [];

@@ -10,7 +10,9 @@ import {
   setUpFirstUser,
   type WatchedPage,
 } from './dashboard-helpers.ts';
-import { gbVisitor, send, storedRow, trackerEvent } from './proxy-helpers.ts';
+import { gbVisitor, storedRow, trackerEvent } from './proxy-helpers.ts';
+import { DashboardClient } from './support/dashboard-client.ts';
+import { send } from './support/http-from.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 // Proxy keys from the dashboard's site settings: created (shown once, recipes filled in), listed,
@@ -134,44 +136,16 @@ test('a proxy key made in site settings works at once, is shown once, and once r
   assert.deepEqual(watched.problems, []);
 });
 
-/** A browser-less client: keeps cookies and the CSRF token the dashboard hands out. */
-class Client {
-  cookies = new Map<string, string>();
-  csrf = '';
-
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${server.url}/api/dashboard${path}`, {
-      method,
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(method === 'GET' ? {} : { 'x-csrf-token': this.csrf }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/Max-Age=0/.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    // biome-ignore lint/suspicious/noExplicitAny: responses are asserted on their shape
-    const json: any = await response.json().catch(() => null);
-    if (json?.csrf_token) this.csrf = json.csrf_token;
-    return { status: response.status, body: json };
-  }
-
-  async signIn(who: string) {
-    await this.call('GET', '/session');
-    const result = await this.call('POST', '/login', { email: who, password });
-    assert.equal(result.status, 200);
-    return this;
-  }
+/** A dashboard API client signed in as `who`. */
+async function signedIn(who: string): Promise<DashboardClient> {
+  const client = new DashboardClient(server);
+  const result = await client.signIn(who, password);
+  assert.equal(result.status, 200);
+  return client;
 }
 
 test('the proxy-key routes need the CSRF token, a session, and a site the user owns', async () => {
-  const owner = await new Client().signIn(email);
+  const owner = await signedIn(email);
   const site = (await owner.call('POST', '/sites', { domain: 'api.example' })).body.site;
   const base = `/sites/${site.id}/proxy-keys`;
   const made = await owner.call('POST', base, { name: 'edge' });
@@ -210,14 +184,14 @@ test('the proxy-key routes need the CSRF token, a session, and a site the user o
   assert.equal((await proxiedEvent(record, made.body.key)).status, 202);
 
   // Without a session: not signed in.
-  const anonymous = new Client();
+  const anonymous = new DashboardClient(server);
   await anonymous.call('GET', '/session');
   assert.equal((await anonymous.call('GET', base)).status, 401);
   assert.equal((await anonymous.call('POST', base, {})).status, 401);
 
   // Another user sees nothing of this site, and cannot revoke its key through a site of their own.
   await server.runtime.accounts.createUser('other@example.com', password);
-  const other = await new Client().signIn('other@example.com');
+  const other = await signedIn('other@example.com');
   for (const [method, path] of [
     ['GET', base],
     ['POST', base],

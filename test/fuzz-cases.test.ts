@@ -10,8 +10,21 @@ import {
   withField,
 } from './support/hostile-bodies.ts';
 import type { RawRequest } from './support/raw-http.ts';
-import { assertPrototypesClean, errorCode, post, send, unlimited } from './support/response-shape.ts';
-import { addSite, startTestServer, storedEvents, type TestServer } from './support/test-server.ts';
+import {
+  assertPrototypesClean,
+  errorCode,
+  post,
+  send,
+  startFuzzTarget,
+  unlimited,
+} from './support/response-shape.ts';
+import {
+  addSite,
+  startTestServer,
+  stopAndRemove,
+  storedEvents,
+  type TestServer,
+} from './support/test-server.ts';
 
 /**
  * Hand-picked hostile requests with the exact refusal each deserves: the cases the random fuzzing
@@ -23,16 +36,9 @@ describe('hostile requests to POST /e/{trackingCode} on the default 32 KiB cap',
   let target: string;
 
   before(async () => {
-    // Loopback is a trusted proxy here, so X-Forwarded-For garbage is parsed, not just ignored.
-    server = await startTestServer({
-      config: { ingestLimits: unlimited, trustedProxyCidrs: ['127.0.0.0/8'] },
-    });
-    target = `/e/${(await addSite(server)).trackingCode}`;
+    ({ server, target } = await startFuzzTarget());
   });
-  after(async () => {
-    await server.stop();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  after(() => stopAndRemove(server));
 
   test('hand-picked hostile bodies get the refusal they deserve', async () => {
     const cap = server.runtime.config.maxBodyBytes;
@@ -240,8 +246,7 @@ describe('nesting far beyond the default cap (1 MiB cap)', () => {
       }
       assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     } finally {
-      await server.stop();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      await stopAndRemove(server);
     }
   });
 });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { paddedEvent } from './support/hostile-bodies.ts';
 import { hostileRequest } from './support/hostile-requests.ts';
 import { encodeRequest, sendRaw } from './support/raw-http.ts';
-import { assertWellBehaved, errorCode, post, send, unlimited } from './support/response-shape.ts';
-import { addSite, startTestServer, type TestServer } from './support/test-server.ts';
+import { assertWellBehaved, errorCode, post, send, startFuzzTarget } from './support/response-shape.ts';
+import { stopAndRemove, type TestServer } from './support/test-server.ts';
 
 /**
  * Random hostile input against the real service over real HTTP, time-boxed: malformed, oversized,
@@ -25,16 +24,9 @@ describe('fuzzing POST /e/{trackingCode} on the default 32 KiB cap', () => {
   let target: string;
 
   before(async () => {
-    // Loopback is a trusted proxy here, so X-Forwarded-For garbage is parsed, not just ignored.
-    server = await startTestServer({
-      config: { ingestLimits: unlimited, trustedProxyCidrs: ['127.0.0.0/8'] },
-    });
-    target = `/e/${(await addSite(server)).trackingCode}`;
+    ({ server, target } = await startFuzzTarget());
   });
-  after(async () => {
-    await server.stop();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
-  });
+  after(() => stopAndRemove(server));
 
   test(`random hostile requests for ${fuzzTimeMs / 1000} s: no 5xx, one error shape, no pollution`, async (t) => {
     const arbitrary = hostileRequest({

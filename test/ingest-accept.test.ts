@@ -3,47 +3,21 @@ import { after, before, test } from 'node:test';
 import { utcDay } from '../packages/server/src/clock.ts';
 import { visitorHash } from '../packages/server/src/ingest/visitor-id.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
+import { curlPageview, curlPurchase } from './support/spec-examples.ts';
 import {
-  addSite,
   postEvent,
   serverDefaults,
-  startTestServer,
+  startServerWithSite,
   storedEvents,
   type TestServer,
 } from './support/test-server.ts';
-
-// The spec's two curl bodies, verbatim apart from the tracking code.
-const purchaseBody = {
-  event_type: 'custom',
-  event_name: 'purchase',
-  url: 'https://example.com/checkout/success',
-  referrer: 'https://example.com/cart',
-  session_id: 'srv-9f2a7c41bd',
-  device_type: 'server',
-  browser: 'server',
-  os: 'Linux',
-  user_agent: 'MyApp-Server/1.0',
-  properties: { order_id: 'ORD-12345', value: 99.99, currency: 'USD' },
-};
-
-const pageviewBody = {
-  event_type: 'pageview',
-  url: 'https://example.com/products/widget',
-  referrer: 'https://google.com/search',
-  session_id: 'srv-9f2a7c41bd',
-  device_type: 'server',
-  browser: 'server',
-  os: 'Linux',
-  user_agent: 'MyApp-Server/1.0',
-};
 
 let server: TestServer;
 let site: Site;
 
 before(async () => {
   // The loopback address is trusted as a proxy so one event can carry a public client address.
-  server = await startTestServer({ config: { trustedProxyCidrs: ['127.0.0.1/32'] } });
-  site = await addSite(server, 'example.com');
+  ({ server, site } = await startServerWithSite({ config: { trustedProxyCidrs: ['127.0.0.1/32'] } }));
 });
 
 after(() => server.stop());
@@ -63,7 +37,7 @@ test('GET /healthz answers 200', async () => {
 
 test("the spec's custom purchase event is accepted and stored field by field", async () => {
   server.clock.set(Date.parse('2026-03-10T12:00:01.250Z'));
-  const body = { ...purchaseBody, session_id: 'srv-purchase-01', event_id: 'order-ORD-12345' };
+  const body = { ...curlPurchase, session_id: 'srv-purchase-01', event_id: 'order-ORD-12345' };
   const response = await postEvent(server, site.trackingCode, body, { 'x-forwarded-for': '8.8.8.8' });
   assert.equal(response.status, 202);
   assert.deepEqual(response.body, { ok: true, duplicate: false });
@@ -104,7 +78,7 @@ test("the spec's custom purchase event is accepted and stored field by field", a
 
 test("the spec's pageview is accepted and stored field by field", async () => {
   server.clock.set(Date.parse('2026-03-10T12:00:02Z'));
-  const body = { ...pageviewBody, session_id: 'srv-pageview-01' };
+  const body = { ...curlPageview, session_id: 'srv-pageview-01' };
   const response = await postEvent(server, site.trackingCode, body);
   assert.equal(response.status, 202);
   assert.deepEqual(response.body, { ok: true, duplicate: false });
@@ -152,12 +126,12 @@ test('utm_* parameters and the query are taken from the page URL; www. is droppe
 });
 
 test("a sender's visitor_id is stored as given; without one the hash is stable within the day", async () => {
-  const given = { ...pageviewBody, session_id: 'srv-visitor-01', visitor_id: 'customer-42-abc' };
+  const given = { ...curlPageview, session_id: 'srv-visitor-01', visitor_id: 'customer-42-abc' };
   assert.equal((await postEvent(server, site.trackingCode, given)).status, 202);
   assert.equal((await rowOf('srv-visitor-01')).visitor_id, 'customer-42-abc');
 
   for (const sessionId of ['srv-hash-0001', 'srv-hash-0002']) {
-    const body = { ...pageviewBody, session_id: sessionId };
+    const body = { ...curlPageview, session_id: sessionId };
     assert.equal((await postEvent(server, site.trackingCode, body)).status, 202);
   }
   const first = await rowOf('srv-hash-0001');
@@ -172,7 +146,7 @@ test('bodies sent as text/plain (browser beacons) are accepted like JSON', async
     ['text/plain;charset=UTF-8', 'srv-beacon-02'],
     ['application/json; charset=utf-8', 'srv-beacon-03'],
   ] as const) {
-    const body = { ...pageviewBody, session_id: sessionId };
+    const body = { ...curlPageview, session_id: sessionId };
     const response = await postEvent(server, site.trackingCode, body, { 'content-type': contentType });
     assert.equal(response.status, 202, contentType);
     assert.deepEqual(response.body, { ok: true, duplicate: false });

@@ -3,10 +3,9 @@ import { after, before, test } from 'node:test';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { assertRefusal } from './support/refusal-assert.ts';
 import {
-  addSite,
   postEvent,
   serverDefaults,
-  startTestServer,
+  startServerWithSite,
   storedEvents,
   type TestServer,
 } from './support/test-server.ts';
@@ -17,8 +16,7 @@ let server: TestServer;
 let site: Site;
 
 before(async () => {
-  server = await startTestServer();
-  site = await addSite(server, 'example.com');
+  ({ server, site } = await startServerWithSite());
 });
 
 after(() => server.stop());

@@ -4,7 +4,13 @@ import { utcDay } from '../packages/server/src/clock.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { postEventFrom, type RawResponse } from './support/http-from.ts';
 import { assertRefusal } from './support/refusal-assert.ts';
-import { addSite, serverDefaults, startTestServer, type TestServer } from './support/test-server.ts';
+import {
+  addSite,
+  serverDefaults,
+  startServerWithSite,
+  startTestServer,
+  type TestServer,
+} from './support/test-server.ts';
 
 const event = { ...serverDefaults, url: 'https://example.com/', session_id: 'srv-rate-limit' };
 
@@ -13,8 +19,7 @@ let server: TestServer;
 let site: Site;
 
 before(async () => {
-  server = await startTestServer(); // the spec's limits: 60 per 10 s, 5,000 per hour
-  site = await addSite(server, 'example.com');
+  ({ server, site } = await startServerWithSite()); // the spec's limits: 60 per 10 s, 5,000 per hour
 });
 
 after(() => server.stop());

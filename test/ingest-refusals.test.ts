@@ -9,7 +9,7 @@ import {
   addSite,
   postEvent,
   serverDefaults,
-  startTestServer,
+  startServerWithSite,
   storedEvents,
   type TestServer,
 } from './support/test-server.ts';
@@ -20,8 +20,7 @@ let server: TestServer;
 let site: Site;
 
 before(async () => {
-  server = await startTestServer();
-  site = await addSite(server, 'example.com');
+  ({ server, site } = await startServerWithSite());
 });
 
 after(() => server.stop());

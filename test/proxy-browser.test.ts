@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createProxyHandler } from '../packages/node/src/index.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { gbVisitor, type Recorder, type SeenRequest, startRecorder } from './proxy-helpers.ts';
-import { freePort } from './support/ports.ts';
+import {
+  closeServer,
+  desktopUserAgent,
+  launchHeadlessChromium,
+  listenOnLoopback,
+  localSiteArgs,
+} from './support/browser.ts';
 import { addSite, startTestServer, storedEvents, type TestServer } from './support/test-server.ts';
-import { desktopUserAgent, html, trackerLoaded } from './support/tracker-site.ts';
+import { html, trackerLoaded } from './support/tracker-site.ts';
 
 // Chromium loads a page from the "site" origin http://site.test:PORT (a host-resolver rule maps the
 // name to 127.0.0.1). The site is a staging site behind HTTP Basic auth that sets a session cookie,
@@ -57,29 +63,13 @@ before(async () => {
       response.end(page);
     });
   });
-  sitePort = await freePort();
-  await new Promise<void>((resolve) => website.listen(sitePort, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--no-proxy-server',
-      '--disable-features=HttpsUpgrades',
-      '--host-resolver-rules=MAP site.test 127.0.0.1',
-    ],
-  });
+  sitePort = await listenOnLoopback(website);
+  browser = await launchHeadlessChromium(localSiteArgs(['site.test']));
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => website.close(() => resolve()));
+  await closeServer(website);
   await recorder.close();
   await server.stop();
 });

@@ -7,56 +7,6 @@ import { serverDefaults, storedEvents, type TestServer } from './support/test-se
 export const usVisitor = '8.8.8.8';
 export const gbVisitor = '81.2.69.142';
 
-export interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are arbitrary JSON
-  body: any;
-}
-
-/** One HTTP request to 127.0.0.1:port from a chosen loopback source address (node:http can bind). */
-export function send(
-  port: number,
-  options: {
-    method?: string;
-    path: string;
-    body?: string | Buffer;
-    headers?: Record<string, string>;
-    localAddress?: string;
-  },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: options.method ?? 'POST',
-        path: options.path,
-        localAddress: options.localAddress ?? '127.0.0.1',
-        agent: false,
-        headers: options.headers,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, body });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
-
 let sequence = 0;
 
 /** An event body as the browser tracker would send it, with a session id to find it by. */

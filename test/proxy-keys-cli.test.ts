@@ -6,7 +6,8 @@ import { createLogger } from '../packages/server/src/log.ts';
 import { DuckDbMetadataStore } from '../packages/server/src/store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
-import { send, trackerEvent, usVisitor } from './proxy-helpers.ts';
+import { trackerEvent, usVisitor } from './proxy-helpers.ts';
+import { send } from './support/http-from.ts';
 import { addSite, startTestServer, type TestServer, tempDataDir } from './support/test-server.ts';
 
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; text: string }> {

@@ -9,12 +9,12 @@ import type { Site } from '../packages/server/src/store/types.ts';
 import {
   gbVisitor,
   type Recorder,
-  send,
   startRecorder,
   storedRow,
   trackerEvent,
   usVisitor,
 } from './proxy-helpers.ts';
+import { send } from './support/http-from.ts';
 import { freePort } from './support/ports.ts';
 import { addSite, startTestServer, type TestServer } from './support/test-server.ts';
 

@@ -7,12 +7,13 @@ import type { Site } from '../packages/server/src/store/types.ts';
 import {
   gbVisitor,
   type Recorder,
-  send,
   startRecorder,
   storedRow,
   trackerEvent,
   usVisitor,
 } from './proxy-helpers.ts';
+import { closeServer, listenOnLoopback } from './support/browser.ts';
+import { send } from './support/http-from.ts';
 import { freePort } from './support/ports.ts';
 import { addSite, startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -46,11 +47,10 @@ before(async () => {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('site page not found');
     });
   });
-  sitePort = await freePort();
-  await new Promise<void>((resolve) => website.listen(sitePort, '127.0.0.1', resolve));
+  sitePort = await listenOnLoopback(website);
 });
 after(async () => {
-  await new Promise<void>((resolve) => website.close(() => resolve()));
+  await closeServer(website);
   await recorder.close();
   await server.stop();
 });

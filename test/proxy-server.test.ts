@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { generateProxyKey } from '../packages/server/src/proxy/proxy-key.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
-import { gbVisitor, send, storedRow, trackerEvent, usVisitor } from './proxy-helpers.ts';
+import { gbVisitor, storedRow, trackerEvent, usVisitor } from './proxy-helpers.ts';
+import { send } from './support/http-from.ts';
 import { addSite, startTestServer, type TestServer } from './support/test-server.ts';
 
 // The server's side of the first-party proxy, driven by hand-made requests: what a valid key

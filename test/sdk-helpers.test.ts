@@ -3,31 +3,8 @@ import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createClient, serverDefaults, type ZenovayError } from '../packages/node/src/index.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
+import { curlPageview, curlPurchase } from './support/spec-examples.ts';
 import { addSite, postEvent, startTestServer, storedEvents, type TestServer } from './support/test-server.ts';
-
-// The spec's two curl examples, verbatim.
-const curlCustom = {
-  event_type: 'custom',
-  event_name: 'purchase',
-  url: 'https://example.com/checkout/success',
-  referrer: 'https://example.com/cart',
-  session_id: 'srv-9f2a7c41bd',
-  device_type: 'server',
-  browser: 'server',
-  os: 'Linux',
-  user_agent: 'MyApp-Server/1.0',
-  properties: { order_id: 'ORD-12345', value: 99.99, currency: 'USD' },
-};
-const curlPageview = {
-  event_type: 'pageview',
-  url: 'https://example.com/products/widget',
-  referrer: 'https://google.com/search',
-  session_id: 'srv-9f2a7c41bd',
-  device_type: 'server',
-  browser: 'server',
-  os: 'Linux',
-  user_agent: 'MyApp-Server/1.0',
-};
 
 let server: TestServer;
 const unhandled: unknown[] = [];
@@ -57,7 +34,7 @@ const byEventType = (a: Record<string, unknown>, b: Record<string, unknown>) =>
 test('trackEvent and trackPageview store exactly what the spec curl examples store', async () => {
   // One site: the daily visitor hash covers the site, so rows of two sites could not be equal.
   const site = await addSite(server, 'spec.example.com');
-  assert.equal((await postEvent(server, site.trackingCode, curlCustom)).status, 202);
+  assert.equal((await postEvent(server, site.trackingCode, curlPurchase)).status, 202);
   assert.equal((await postEvent(server, site.trackingCode, curlPageview)).status, 202);
 
   const client = createClient({
@@ -66,10 +43,10 @@ test('trackEvent and trackPageview store exactly what the spec curl examples sto
     defaults: specDefaults,
   });
   const custom = await client.trackEvent('purchase', {
-    url: curlCustom.url,
-    referrer: curlCustom.referrer,
-    sessionId: curlCustom.session_id,
-    properties: curlCustom.properties,
+    url: curlPurchase.url,
+    referrer: curlPurchase.referrer,
+    sessionId: curlPurchase.session_id,
+    properties: curlPurchase.properties,
   });
   const pageview = await client.trackPageview({
     url: curlPageview.url,

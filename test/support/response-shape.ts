@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { errorRegistry } from '../../packages/server/src/errors.ts';
 import { encodeRequest, type RawRequest, type RawResponse, sendRaw } from './raw-http.ts';
-import type { TestServer } from './test-server.ts';
+import { addSite, startTestServer, type TestServer } from './test-server.ts';
 
 /**
  * What every answer of the service must look like, whatever was sent: a response (the process
@@ -14,6 +14,17 @@ export const unlimited = [
   { limit: 1e9, windowMs: 10_000 },
   { limit: 1e9, windowMs: 3_600_000 },
 ];
+
+/**
+ * The server the fuzz files attack: no per-IP limit, loopback trusted as a proxy (so
+ * X-Forwarded-For garbage is parsed, not just ignored), and one site; `target` is its ingest path.
+ */
+export async function startFuzzTarget(): Promise<{ server: TestServer; target: string }> {
+  const server = await startTestServer({
+    config: { ingestLimits: unlimited, trustedProxyCidrs: ['127.0.0.0/8'] },
+  });
+  return { server, target: `/e/${(await addSite(server)).trackingCode}` };
+}
 
 /** Taken when this module loads, before any request was sent. */
 const objectPrototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();

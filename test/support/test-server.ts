@@ -43,6 +43,12 @@ export async function startTestServer(
   return { url: `http://127.0.0.1:${port}`, port, dataDir, runtime, clock, stop: () => runtime.stop() };
 }
 
+/** Stops the server and deletes its data directory: for servers no later test restarts on. */
+export async function stopAndRemove(server: TestServer): Promise<void> {
+  await server.stop();
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+}
+
 /** The two required-field sets the spec's curl examples send, as a base for test events. */
 export const serverDefaults = {
   device_type: 'server',
@@ -55,21 +61,44 @@ export async function addSite(server: TestServer, domain = 'example.com'): Promi
   return server.runtime.sites.add(domain);
 }
 
+/** A test server with one site (`example.com` unless named): the fixture most ingest tests share. */
+export async function startServerWithSite(
+  options: Parameters<typeof startTestServer>[0] = {},
+  domain = 'example.com',
+): Promise<{ server: TestServer; site: Site }> {
+  const server = await startTestServer(options);
+  return { server, site: await addSite(server, domain) };
+}
+
 /** Response bodies are read as loosely typed JSON: tests assert on their shape. */
 // biome-ignore lint/suspicious/noExplicitAny: test responses are arbitrary JSON
 export type TestResponse = { status: number; headers: Headers; body: any };
 
-export async function postEvent(
+export function postEvent(
   server: TestServer,
   trackingCode: string,
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<TestResponse> {
-  const response = await fetch(`${server.url}/e/${trackingCode}`, {
+  return postJson(`${server.url}/e/${trackingCode}`, body, headers);
+}
+
+/** POSTs a JSON body (a string goes as it is) and reads the answer as JSON, or as text when it is not. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<TestResponse> {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  return readTestResponse(response);
+}
+
+/** A fetch response with its body parsed as JSON, or kept as text when it is not JSON. */
+export async function readTestResponse(response: Response): Promise<TestResponse> {
   const text = await response.text();
   let parsed: unknown = text;
   try {

@@ -1,7 +1,13 @@
 import http from 'node:http';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Site } from '../../packages/server/src/store/types.ts';
-import { freePort } from './ports.ts';
+import {
+  closeServer,
+  desktopUserAgent,
+  launchHeadlessChromium,
+  listenOnLoopback,
+  localSiteArgs,
+} from './browser.ts';
 import { addSite, startTestServer, storedEvents, type TestServer } from './test-server.ts';
 
 /**
@@ -11,10 +17,6 @@ import { addSite, startTestServer, storedEvents, type TestServer } from './test-
  * Pages load z.js from the service at http://127.0.0.1:PORT/z.js, as a site would from its
  * analytics host.
  */
-
-/** A current desktop Chrome on Linux: the bot filter refuses "HeadlessChrome". */
-export const desktopUserAgent =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 export interface TrackerRig {
   readonly server: TestServer;
@@ -77,24 +79,8 @@ export async function startTrackerRig(): Promise<TrackerRig> {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     response.end(page);
   });
-  const sitePort = await freePort();
-  await new Promise<void>((resolve) => website.listen(sitePort, '127.0.0.1', resolve));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--no-proxy-server',
-      '--disable-features=HttpsUpgrades',
-      '--host-resolver-rules=MAP site.test 127.0.0.1, MAP other.test 127.0.0.1, MAP localhost 127.0.0.1',
-    ],
-  });
+  const sitePort = await listenOnLoopback(website);
+  const browser = await launchHeadlessChromium(localSiteArgs(['site.test', 'other.test', 'localhost']));
 
   const rig: TrackerRig = {
     server,
@@ -145,7 +131,7 @@ export async function startTrackerRig(): Promise<TrackerRig> {
     },
     async close() {
       await browser.close();
-      await new Promise<void>((resolve) => website.close(() => resolve()));
+      await closeServer(website);
       await server.stop();
     },
   };

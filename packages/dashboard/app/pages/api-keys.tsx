@@ -1,48 +1,27 @@
 import { useState } from 'preact/hooks';
-import { api, describeError } from '../api.ts';
-import { useApi } from '../dashboard/use-stats.ts';
+import { type KeyColumn, type KeyListEntry, KeyTable, useKeyList } from './key-list.tsx';
 
-interface KeyInfo {
-  prefix: string;
-  name: string;
+interface ApiKeyInfo extends KeyListEntry {
   permissions: string[];
-  created_at: string;
-  revoked_at: string | null;
 }
+
+const permissionsColumn: KeyColumn<ApiKeyInfo> = {
+  header: 'Permissions',
+  cell: (key) => key.permissions.join(', '),
+};
 
 /** REST API keys scoped to this site: created (the key is shown once), listed, revoked. */
 export function ApiKeysSection(props: { siteId: string }) {
-  const base = `/sites/${encodeURIComponent(props.siteId)}/keys`;
-  const [version, setVersion] = useState(0);
-  const keys = useApi(() => api.get<{ keys: KeyInfo[] }>(base), `${base}:${version}`);
+  const { keys, created, error, create, revoke } = useKeyList<ApiKeyInfo>(
+    `/sites/${encodeURIComponent(props.siteId)}/keys`,
+    (prefix) => `Revoke key ${prefix}…? Programs using it stop working at once.`,
+  );
   const [name, setName] = useState('');
   const [ingest, setIngest] = useState(false);
-  const [created, setCreated] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
-  const create = async (event: Event) => {
+  const submit = async (event: Event) => {
     event.preventDefault();
-    setError(null);
-    try {
-      const result = await api.post<{ key: string }>(base, {
-        name,
-        permissions: ingest ? ['read', 'ingest'] : ['read'],
-      });
-      setCreated(result.key);
-      setName('');
-      setVersion(version + 1);
-    } catch (failure) {
-      setError(describeError(failure));
-    }
-  };
-  const revoke = async (prefix: string) => {
-    if (!window.confirm(`Revoke key ${prefix}…? Programs using it stop working at once.`)) return;
-    try {
-      await api.delete(`${base}/${encodeURIComponent(prefix)}`);
-      setVersion(version + 1);
-    } catch (failure) {
-      setError(describeError(failure));
-    }
+    if (await create({ name, permissions: ingest ? ['read', 'ingest'] : ['read'] })) setName('');
   };
 
   return (
@@ -57,7 +36,7 @@ export function ApiKeysSection(props: { siteId: string }) {
           <code class="secret">{created}</code>
         </div>
       )}
-      <form class="form-row" onSubmit={create}>
+      <form class="form-row" onSubmit={submit}>
         <label>
           Name
           <input
@@ -77,38 +56,7 @@ export function ApiKeysSection(props: { siteId: string }) {
       </form>
       {error && <p class="form-error">{error}</p>}
       {keys.data && keys.data.keys.length > 0 && (
-        <table class="breakdown keys">
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Name</th>
-              <th scope="col">Permissions</th>
-              <th scope="col">Created</th>
-              <th scope="col" />
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.keys.map((key) => (
-              <tr key={key.prefix} class={key.revoked_at ? 'revoked' : ''}>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>{key.name}</td>
-                <td>{key.permissions.join(', ')}</td>
-                <td>{key.created_at.slice(0, 10)}</td>
-                <td class="num">
-                  {key.revoked_at ? (
-                    <span class="muted small">revoked</span>
-                  ) : (
-                    <button type="button" class="link-button" onClick={() => revoke(key.prefix)}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <KeyTable keys={keys.data.keys} onRevoke={revoke} columns={[permissionsColumn]} />
       )}
     </section>
   );

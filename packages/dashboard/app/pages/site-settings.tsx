@@ -5,8 +5,9 @@ import { Link } from '../link.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { ApiKeysSection } from './api-keys.tsx';
 import { ProxyKeysSection } from './proxy-keys.tsx';
+import { CopyButton, SnippetTabs } from './snippet-tabs.tsx';
 import { installSnippets } from './snippets.ts';
-import { timezoneOptions } from './timezones.ts';
+import { TimezoneField } from './timezone-field.tsx';
 
 /** Install snippets, site details, API keys, proxy keys and deletion for one site. */
 export function SiteSettingsPage(props: { siteId: string }) {
@@ -43,29 +44,12 @@ export function SiteSettingsPage(props: { siteId: string }) {
 function Snippets(props: { site: SiteInfo }) {
   const snippets = installSnippets(location.origin, props.site.tracking_code, props.site.domain);
   const [chosen, setChosen] = useState('html');
-  const [copied, setCopied] = useState(false);
   const snippet = snippets.find((s) => s.id === chosen) ?? snippets[0]!;
   return (
     <section class="card" data-testid="snippets">
       <header class="card-head">
         <h2>Install</h2>
-        <div class="tabs" role="tablist">
-          {snippets.map((s) => (
-            <button
-              type="button"
-              role="tab"
-              key={s.id}
-              aria-selected={s.id === snippet.id}
-              class={s.id === snippet.id ? 'tab active' : 'tab'}
-              onClick={() => {
-                setChosen(s.id);
-                setCopied(false);
-              }}
-            >
-              {s.label}
-            </button>
-          ))}
-        </div>
+        <SnippetTabs snippets={snippets} chosen={snippet} onChoose={setChosen} />
       </header>
       <p class="muted small">
         Tracking code <code data-testid="tracking-code">{props.site.tracking_code}</code>
@@ -76,13 +60,7 @@ function Snippets(props: { site: SiteInfo }) {
       <pre class="snippet" data-snippet={snippet.id}>
         <code>{snippet.code}</code>
       </pre>
-      <button
-        type="button"
-        class="button secondary small"
-        onClick={() => navigator.clipboard?.writeText(snippet.code).then(() => setCopied(true))}
-      >
-        {copied ? 'Copied' : 'Copy'}
-      </button>
+      <CopyButton text={snippet.code} key={snippet.id} />
     </section>
   );
 }
@@ -114,16 +92,7 @@ function EditSite(props: { site: SiteInfo; onSaved: () => void }) {
           Name
           <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
-        <label>
-          Time zone
-          <select name="timezone" value={timezone} onChange={(e) => setTimezone(e.currentTarget.value)}>
-            {timezoneOptions().map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TimezoneField value={timezone} onChange={setTimezone} />
         <button type="submit" class="button">
           Save
         </button>

@@ -3,7 +3,8 @@ import { api, describeError, type SiteInfo } from '../api.ts';
 import { useApi } from '../dashboard/use-stats.ts';
 import { Link } from '../link.tsx';
 import { navigate } from '../router.ts';
-import { browserTimezone, timezoneOptions } from './timezones.ts';
+import { TimezoneField } from './timezone-field.tsx';
+import { browserTimezone } from './timezones.ts';
 
 /** The signed-in user's sites, and the form to add one. */
 export function SitesPage() {
@@ -68,16 +69,7 @@ function AddSiteForm() {
             onInput={(e) => setDomain(e.currentTarget.value)}
           />
         </label>
-        <label>
-          Time zone
-          <select name="timezone" value={timezone} onChange={(e) => setTimezone(e.currentTarget.value)}>
-            {timezoneOptions().map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TimezoneField value={timezone} onChange={setTimezone} />
         <button type="submit" class="button" disabled={busy}>
           Add site
         </button>

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { resolveDateRange } from '../stats/date-range.ts';
 import type { ResolvedRange } from '../stats/types.ts';
-import type { EventReader, ExportedEvent } from '../store/event-reader.ts';
+import { type EventReader, type ExportedEvent, exportedColumns } from '../store/event-reader.ts';
 import type { Site } from '../store/types.ts';
 
 export const exportFormats = ['csv', 'ndjson'] as const;
@@ -13,29 +13,12 @@ export const exportContentTypes: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
-/** One exported event; the columns of a CSV export in this order. `props` is a JSON object. */
+/**
+ * The columns of an export (a CSV's, in this order): the stored ones the event reader yields, with
+ * the properties as one JSON object, `props`, just before `event_id`.
+ */
 export const exportColumns = [
-  'ts',
-  'event_type',
-  'event_name',
-  'hostname',
-  'pathname',
-  'query',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'referrer',
-  'referrer_host',
-  'session_id',
-  'visitor_id',
-  'device_type',
-  'browser',
-  'os',
-  'country',
-  'region',
-  'city',
+  ...exportedColumns.filter((column) => column !== 'event_id'),
   'props',
   'event_id',
 ] as const;

@@ -16,14 +16,3 @@ export async function siteForKey(metadata: MetadataStore, key: ApiKeyRecord, id:
   if (!site) throw new ApiError('NOT_FOUND');
   return site;
 }
-
-export function websiteJson(site: Site) {
-  return {
-    id: site.id,
-    domain: site.domain,
-    name: site.name,
-    tracking_code: site.trackingCode,
-    timezone: site.timezone,
-    created_at: site.createdAt,
-  };
-}

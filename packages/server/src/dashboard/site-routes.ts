@@ -1,22 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiKeyInputError } from '../auth/key-service.ts';
 import { ApiError } from '../errors.ts';
+import { siteJson } from '../sites/site-json.ts';
 import { InvalidDomainError, normalizeDomain } from '../sites/site-service.ts';
 import { isValidTimezone } from '../stats/date-range.ts';
 import type { ApiKeyRecord, Site } from '../store/types.ts';
 import { bodyObject, invalid, optionalStringField, stringField } from './body.ts';
 import type { DashboardDeps } from './deps.ts';
-
-export function siteJson(site: Site) {
-  return {
-    id: site.id,
-    domain: site.domain,
-    name: site.name,
-    tracking_code: site.trackingCode,
-    timezone: site.timezone,
-    created_at: site.createdAt,
-  };
-}
 
 function keyJson(key: ApiKeyRecord) {
   return {

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { siteJson } from '../../sites/site-json.ts';
 import type { ApiRouteContext } from '../context.ts';
 import { success } from '../envelope.ts';
 import { responses, siteIdParams, websiteSchema } from '../schemas.ts';
-import { siteForKey, visibleSites, websiteJson } from '../site-access.ts';
+import { siteForKey, visibleSites } from '../site-access.ts';
 
 /** `GET /websites` and `GET /websites/{id}`: the sites this key may read. */
 export function registerWebsiteRoutes(app: FastifyInstance, context: ApiRouteContext): void {
@@ -24,7 +25,7 @@ export function registerWebsiteRoutes(app: FastifyInstance, context: ApiRouteCon
     },
     async (request) => {
       const sites = await visibleSites(context.metadata, request.zvApiKey!);
-      return success({ websites: sites.map(websiteJson), total: sites.length }, context.clock);
+      return success({ websites: sites.map(siteJson), total: sites.length }, context.clock);
     },
   );
 
@@ -40,7 +41,7 @@ export function registerWebsiteRoutes(app: FastifyInstance, context: ApiRouteCon
     },
     async (request) => {
       const site = await siteForKey(context.metadata, request.zvApiKey!, request.params.id);
-      return success(websiteJson(site), context.clock);
+      return success(siteJson(site), context.clock);
     },
   );
 }
