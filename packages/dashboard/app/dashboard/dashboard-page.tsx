@@ -84,7 +84,12 @@ export function DashboardPage(props: { siteId: string }) {
       )}
       {top.error && <p class="panel-error">Could not load the totals: {top.error}</p>}
       {top.data && (
-        <TopStats result={top.data} selected={state.metric} onSelect={(metric) => go({ ...state, metric })} />
+        <TopStats
+          result={top.data}
+          busy={top.loading}
+          selected={state.metric}
+          onSelect={(metric) => go({ ...state, metric })}
+        />
       )}
       <section class="card chart-card" data-panel="chart">
         {series.error && <p class="panel-error">Could not load the chart: {series.error}</p>}

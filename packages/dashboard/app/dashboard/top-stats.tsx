@@ -2,15 +2,20 @@ import { formatChange, formatMetric, lowerIsBetter } from './format.ts';
 import type { StatsResult } from './queries.ts';
 import { chartMetrics } from './url-state.ts';
 
-/** The six headline numbers with their change against the previous period; a click charts one. */
+/**
+ * The six headline numbers with their change against the previous period; a click charts one.
+ * While a newer answer loads the old numbers stay on screen, marked aria-busy so that neither a
+ * screen reader nor a test mistakes them for the answer to the new filters.
+ */
 export function TopStats(props: {
   result: StatsResult;
+  busy: boolean;
   selected: string;
   onSelect: (metric: string) => void;
 }) {
   const row = props.result.results[0];
   return (
-    <div class="top-stats" data-testid="top-stats">
+    <div class="top-stats" data-testid="top-stats" aria-busy={props.busy}>
       {chartMetrics.map((metric, i) => {
         const value = row?.metrics[i] ?? 0;
         const change = row?.comparison?.change[i] ?? null;

@@ -8,22 +8,30 @@ export interface Loaded<T> {
   readonly loading: boolean;
 }
 
-/** GETs or POSTs whenever the request changes; a stale answer never overwrites a newer one. */
+/**
+ * GETs or POSTs whenever the request changes; a stale answer never overwrites a newer one.
+ * `loading` is derived from the key the shown answer belongs to, so it is true in the very render
+ * that changes the request, not one effect later.
+ */
 export function useApi<T>(load: (() => Promise<T>) | null, key: string): Loaded<T> {
-  const [state, setState] = useState<Loaded<T>>({ data: null, error: null, loading: load !== null });
+  const [answer, setAnswer] = useState<{ key: string | null; data: T | null; error: string | null }>({
+    key: null,
+    data: null,
+    error: null,
+  });
   useEffect(() => {
     if (!load) return;
     let current = true;
-    setState((previous) => ({ data: previous.data, error: null, loading: true }));
+    setAnswer((previous) => ({ ...previous, error: null }));
     load().then(
-      (data) => current && setState({ data, error: null, loading: false }),
-      (error: unknown) => current && setState({ data: null, error: describeError(error), loading: false }),
+      (data) => current && setAnswer({ key, data, error: null }),
+      (error: unknown) => current && setAnswer({ key, data: null, error: describeError(error) }),
     );
     return () => {
       current = false;
     };
   }, [key]);
-  return state;
+  return { data: answer.data, error: answer.error, loading: load !== null && answer.key !== key };
 }
 
 /** One stats engine query for a site, through the dashboard's session-authenticated endpoint. */
