@@ -46,6 +46,18 @@ export function formatChange(metric: string, change: number | null | undefined):
   return `${arrow}${Math.abs(Math.round(change))}${unit}`;
 }
 
+/**
+ * The change shown under a headline number. The API says +100 % when the previous period had
+ * none (Plausible's convention), which reads as "doubled"; the dashboard says "new" instead.
+ * Rates compare in percentage points, where a previous 0 is an ordinary value.
+ */
+export function changeLabel(metric: string, change: number | null, previous: unknown): string {
+  if (change === null) return '—';
+  const isRate = metric === 'bounce_rate' || metric === 'conversion_rate';
+  if (!isRate && previous === 0 && change > 0) return 'new';
+  return formatChange(metric, change);
+}
+
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 /** "US" -> "United States"; anything Intl does not know is shown as given. */

@@ -1,4 +1,4 @@
-import { formatChange, formatMetric, lowerIsBetter } from './format.ts';
+import { changeLabel, formatMetric, lowerIsBetter } from './format.ts';
 import type { StatsResult } from './queries.ts';
 import { chartMetrics } from './url-state.ts';
 
@@ -19,6 +19,7 @@ export function TopStats(props: {
       {chartMetrics.map((metric, i) => {
         const value = row?.metrics[i] ?? 0;
         const change = row?.comparison?.change[i] ?? null;
+        const previous = row?.comparison?.metrics[i];
         const good = change !== null && (lowerIsBetter.has(metric.id) ? change < 0 : change > 0);
         const bad = change !== null && (lowerIsBetter.has(metric.id) ? change > 0 : change < 0);
         return (
@@ -33,7 +34,7 @@ export function TopStats(props: {
             <span class="stat-label">{metric.label}</span>
             <span class="stat-value">{formatMetric(metric.id, value)}</span>
             <span class={good ? 'change good' : bad ? 'change bad' : 'change'}>
-              {change === null ? '—' : formatChange(metric.id, change)}
+              {changeLabel(metric.id, change, previous)}
             </span>
           </button>
         );
