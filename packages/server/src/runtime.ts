@@ -107,7 +107,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     writer,
     isBot: createBotFilter(),
     refusals,
-    sessions: await openServerSessions(events, clock),
+    sessions: await openServerSessions(events, clock, { shared: stores.visits, log }),
   });
   const dashboard = await openDashboard({
     config,

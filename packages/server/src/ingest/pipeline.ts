@@ -6,7 +6,7 @@ import { type EventWriter, QueueFullError } from '../writer/event-writer.ts';
 import { enrichEvent } from './enrich.ts';
 import type { RefusalCounter } from './refusal-counter.ts';
 import type { SaltProvider } from './salt-provider.ts';
-import { ServerSessions, serverAssignedSessionId } from './server-session.ts';
+import { ServerSessions, serverAssignedSessionId, type VisitResolver } from './server-session.ts';
 import { validateEvent } from './validate.ts';
 
 export interface PipelineDeps {
@@ -16,8 +16,8 @@ export interface PipelineDeps {
   readonly writer: EventWriter;
   readonly isBot: (userAgent: string) => boolean;
   readonly refusals: RefusalCounter;
-  /** Visits for senders that send `session_id: "zv:auto-session"` (the browser tracker). */
-  readonly sessions?: ServerSessions;
+  /** Visits for senders that send `session_id: "zv:auto-session"` (the browser tracker); shared with Redis. */
+  readonly sessions?: VisitResolver;
 }
 
 /** What an authenticated sender (batch ingest) may add to an event beyond its body. */
@@ -44,7 +44,7 @@ export const busyRetryAfterSeconds = 1;
  * every other way events arrive, so there is one copy of the rules.
  */
 export function createEventPipeline(deps: PipelineDeps) {
-  const sessions = deps.sessions ?? new ServerSessions();
+  const sessions: VisitResolver = deps.sessions ?? new ServerSessions();
   return async function processEvent(
     site: Site,
     body: Record<string, unknown>,
@@ -67,7 +67,7 @@ export function createEventPipeline(deps: PipelineDeps) {
         geo: deps.geo,
       });
       if (row.sessionId !== serverAssignedSessionId) return await deps.writer.write(row);
-      row.sessionId = sessions.resolve(site.id, row.visitorId, row.ts);
+      row.sessionId = await sessions.resolve(site.id, row.visitorId, row.ts);
       const outcome = await deps.writer.write(row);
       return { duplicate: outcome.duplicate, sessionId: row.sessionId };
     } catch (error) {

@@ -40,3 +40,16 @@ test('a seeded visit continues', () => {
   sessions.seed('site', 'visitor-a', 'zs_from_the_store', t0);
   assert.equal(sessions.resolve('site', 'visitor-a', t0 + 60_000), 'zs_from_the_store');
 });
+
+test('record adopts a visit decided elsewhere; its last activity never moves back', () => {
+  const sessions = new ServerSessions();
+  assert.equal(sessions.openVisit('site', 'visitor-a', t0), undefined);
+  assert.equal(sessions.record('site', 'visitor-a', 'zs_shared', t0 + 60_000), 'zs_shared');
+  // An older event (batch ingest) of the same visit does not shorten it.
+  sessions.record('site', 'visitor-a', 'zs_shared', t0);
+  assert.equal(sessions.openVisit('site', 'visitor-a', t0 + 60_000 + visitTimeoutMs), 'zs_shared');
+  assert.equal(sessions.openVisit('site', 'visitor-a', t0 + 60_001 + visitTimeoutMs), undefined);
+  // Another id replaces the visit, with its own start.
+  sessions.record('site', 'visitor-a', 'zs_other', t0 + 2 * 60_000);
+  assert.equal(sessions.resolve('site', 'visitor-a', t0 + 3 * 60_000), 'zs_other');
+});

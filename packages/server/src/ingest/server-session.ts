@@ -9,20 +9,32 @@ export const serverAssignedSessionId = 'zv:auto-session';
 /** The product's visit rule: a new visit starts after 30 minutes without activity. */
 export const visitTimeoutMs = 30 * 60 * 1000;
 
+/** Decides the visit of a `zv:auto-session` event: in this node's memory, or shared by all nodes. */
+export interface VisitResolver {
+  /** The visit id for an event of this visitor at `nowMs`, starting a new visit when needed. */
+  resolve(siteId: string, visitorId: string, nowMs: number): string | Promise<string>;
+}
+
+/** A fresh server-assigned visit id. */
+export function newVisitId(): string {
+  return `zs_${randomBytes(12).toString('base64url')}`;
+}
+
 interface OpenVisit {
-  readonly id: string;
+  id: string;
   lastMs: number;
 }
 
 /**
  * Visits of senders that let the server decide, keyed by site and visitor id (for the tracker that
  * is the daily visitor hash of IP, user agent and salt, so a visit also ends when the salt rotates
- * at UTC midnight). Held in memory: a restart starts new visits for those mid-visit.
+ * at UTC midnight). Held in memory: a restart starts new visits for those mid-visit unless seeded.
+ * With Redis (several nodes) this map is each node's mirror and fallback (server-session-shared.ts).
  *
  * The map is kept in order of last activity (an entry is re-inserted when touched), so expired
  * visits are always at its front and are dropped from there in O(expired).
  */
-export class ServerSessions {
+export class ServerSessions implements VisitResolver {
   private readonly open = new Map<string, OpenVisit>();
 
   constructor(
@@ -31,19 +43,29 @@ export class ServerSessions {
     private readonly maxOpenVisits = 1_000_000,
   ) {}
 
-  /** The visit id for an event of this visitor at `nowMs`, starting a new visit when needed. */
   resolve(siteId: string, visitorId: string, nowMs: number): string {
+    return this.record(siteId, visitorId, this.openVisit(siteId, visitorId, nowMs) ?? newVisitId(), nowMs);
+  }
+
+  /** The id of this visitor's visit that is still open at `nowMs`, if there is one. */
+  openVisit(siteId: string, visitorId: string, nowMs: number): string | undefined {
+    const current = this.open.get(`${siteId}\u0000${visitorId}`);
+    return current !== undefined && nowMs - current.lastMs <= this.timeoutMs ? current.id : undefined;
+  }
+
+  /**
+   * Records activity of visit `id` at `nowMs` and returns `id`: the visit's last activity moves
+   * forward (never back), and a different id replaces the visitor's previous visit.
+   */
+  record(siteId: string, visitorId: string, id: string, nowMs: number): string {
     const key = `${siteId}\u0000${visitorId}`;
     const current = this.open.get(key);
-    const continues = current !== undefined && nowMs - current.lastMs <= this.timeoutMs;
-    const visit: OpenVisit = continues
-      ? current
-      : { id: `zs_${randomBytes(12).toString('base64url')}`, lastMs: nowMs };
+    const visit: OpenVisit = current?.id === id ? current : { id, lastMs: nowMs };
     visit.lastMs = Math.max(visit.lastMs, nowMs);
     this.open.delete(key);
     this.open.set(key, visit);
     this.dropExpired(nowMs);
-    return visit.id;
+    return id;
   }
 
   /** Restores a visit known from elsewhere (e.g. the store, after a restart). */

@@ -7,6 +7,7 @@ import type { Config, RateRule } from '../config.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { RedisIdempotencyWindow } from '../limits/redis-idempotency.ts';
 import { RedisRateLimiter } from '../limits/redis-rate-limiter.ts';
+import { RedisVisitStore } from '../limits/redis-visits.ts';
 import type { Logger } from '../log.ts';
 import { DiskSpool } from '../spool/disk-spool.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
@@ -41,6 +42,8 @@ export interface Stores {
   limiter(rules: readonly RateRule[], namespace: string): RateLimiter;
   /** The cross-node `event_id` window, when Redis is configured. */
   readonly idempotency: RedisIdempotencyWindow | null;
+  /** Server-assigned (`zv:auto-session`) visits shared by all nodes, when Redis is configured. */
+  readonly visits: RedisVisitStore | null;
   /** The spool in front of ClickHouse, when configured. */
   readonly spool: DiskSpool | null;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ export async function openStores(
       accounts,
       limiter: (rules) => new MemoryRateLimiter(rules),
       idempotency: null,
+      visits: null,
       spool: null,
       close: async () => {
         accounts.close();
@@ -104,6 +108,7 @@ export async function openStores(
     limiter: (rules, namespace) =>
       redis === null ? new MemoryRateLimiter(rules) : new RedisRateLimiter(redis, rules, namespace, deps.log),
     idempotency: redis === null ? null : new RedisIdempotencyWindow(redis, config.dedupeWindowMs),
+    visits: redis === null ? null : new RedisVisitStore(redis),
     spool,
     close: async () => {
       await spool.close();
