@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test/support/ports.ts';
+import { measureCommitFloor, printCeiling } from './ceiling.ts';
 import { cpuPressureUs, processCpuMs } from './process-cpu.ts';
 import type { LoadPlan, LoadResult } from './protocol.ts';
 import { type Measured, printReport } from './report.ts';
@@ -22,6 +23,9 @@ with the full Zenovay pipeline (B: validation, bot filter, geo, visitor hash, du
   --cpu-prof DIR    write a V8 CPU profile of the full server into DIR
                     (summarise: node --import tsx bench/ingest/profile-summary.ts DIR/<file>)
   --keep-data       keep the full server's data directory
+  Last, the DuckDB store alone commits batches of --connections events (bench/ingest/store-commit.ts)
+  and the report prints the ratio the full server could reach if nothing but that store cost more
+  than the bare server.
   --server-entry F  run F instead of packages/server/src/main.ts as the full server (experiments)
   --bare-entry F    run F instead of bench/ingest/bare-server.ts as the bare server (experiments)`;
 
@@ -164,3 +168,4 @@ const settings = {
   loadBefore: loadBefore ?? 0,
 };
 if (!printReport(results, settings)) process.exitCode = 1;
+if (kinds.length === 2) printCeiling(results, await measureCommitFloor(connections), connections);
