@@ -124,6 +124,24 @@ function metadataContract(name: string, factory: StoreFactory, skip?: string) {
       assert.equal((await store.apiKeyByHash('a'.repeat(64)))?.revokedAt, '2026-03-11T00:00:00.000Z');
     });
 
+    test('API key monthly request counters add up per key and month', async () => {
+      assert.deepEqual(await store.apiKeyRequests('2026-03'), []);
+      await store.addApiKeyRequests([
+        { prefix: 'zv_abcdefgh', month: '2026-03', count: 2 },
+        { prefix: 'zv_bbbbbbbb', month: '2026-03', count: 1 },
+        { prefix: 'zv_abcdefgh', month: '2026-04', count: 9 },
+      ]);
+      await store.addApiKeyRequests([{ prefix: 'zv_abcdefgh', month: '2026-03', count: 3 }]);
+      await store.addApiKeyRequests([]);
+      assert.deepEqual(await store.apiKeyRequests('2026-03'), [
+        { prefix: 'zv_abcdefgh', month: '2026-03', count: 5 },
+        { prefix: 'zv_bbbbbbbb', month: '2026-03', count: 1 },
+      ]);
+      assert.deepEqual(await store.apiKeyRequests('2026-04'), [
+        { prefix: 'zv_abcdefgh', month: '2026-04', count: 9 },
+      ]);
+    });
+
     test('proxy keys: create, list, revoke once; deleting a site removes its keys and refusals', async () => {
       const key = {
         prefix: 'zvp_12345678',

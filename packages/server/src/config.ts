@@ -29,6 +29,8 @@ export interface Config {
   readonly refusalFlushIntervalMs: number;
   /** REST API (`/api/external/v1`): requests per key per minute, separate from the ingest limits. */
   readonly apiRateLimitPerMinute: number;
+  /** REST API: requests per key per calendar month (UTC), counted across restarts and nodes. */
+  readonly apiMonthlyLimit: number;
   /** Batch ingest (`POST /api/v1/events`): requests per API key, far above the per-IP limits. */
   readonly batchIngestLimits: readonly RateRule[];
   /** Largest batch request body (up to 1,000 events). */
@@ -79,6 +81,7 @@ export const defaultConfig: Config = Object.freeze({
   dedupeWindowMs: 48 * HOUR_MS,
   refusalFlushIntervalMs: 5_000,
   apiRateLimitPerMinute: 60,
+  apiMonthlyLimit: 100_000,
   batchIngestLimits: Object.freeze([
     { limit: 100, windowMs: 10_000 },
     { limit: 20_000, windowMs: HOUR_MS },
@@ -123,6 +126,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     dedupeWindowMs: intFrom(env, 'ZENOVAY_DEDUPE_WINDOW_HOURS', 48, 48, 24 * 365) * HOUR_MS,
     refusalFlushIntervalMs: defaultConfig.refusalFlushIntervalMs,
     apiRateLimitPerMinute: intFrom(env, 'ZENOVAY_API_RATE_LIMIT', 60, 1, 1e9),
+    apiMonthlyLimit: intFrom(env, 'ZENOVAY_API_MONTHLY_LIMIT', 100_000, 1, 1e12),
     batchIngestLimits: [
       { limit: intFrom(env, 'ZENOVAY_BATCH_RATE_BURST_LIMIT', 100, 1, 1e9), windowMs: 10_000 },
       { limit: intFrom(env, 'ZENOVAY_BATCH_RATE_SUSTAINED_LIMIT', 20_000, 1, 1e9), windowMs: HOUR_MS },

@@ -124,6 +124,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     flushRefusals: () => refusals.flush(),
     proxyKeys,
   });
+  // Counts loaded before the first request; saved by `stop` after the last one.
+  const apiMonthlyQuota = await stores.monthlyQuota(config.apiMonthlyLimit, clock.now());
   const app = buildApp({
     config,
     clock,
@@ -132,6 +134,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     limiter: options.limiter ?? stores.limiter(config.ingestLimits, 'ingest'),
     proxy: { keys: proxyKeys, limiter: stores.limiter(config.proxyIngestLimits, 'proxy') },
     apiLimiter: stores.limiter([{ limit: config.apiRateLimitPerMinute, windowMs: 60_000 }], 'api'),
+    apiMonthlyQuota,
     batchLimiter: stores.limiter(config.batchIngestLimits, 'batch'),
     processEvent,
     countRefusal: (siteId, code) => refusals.count(siteId, code),
@@ -151,6 +154,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await writer.close();
       await compactor?.stop();
       await refusals.stop();
+      await apiMonthlyQuota.close();
       proxyKeys.stopRefreshing();
       dashboard.close();
       await stores.close();

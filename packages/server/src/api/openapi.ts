@@ -6,7 +6,9 @@ const description = `Read your Zenovay analytics from your own code.
 Authenticate with an API key (\`zv_…\`, created with \`npx zenovay keys create\`) in \`X-API-Key\` or
 \`Authorization: Bearer\`. Every JSON answer is \`{"success":true,"data":…,"timestamp":…}\`; every
 refusal is \`{"success":false,"error":{"code":…,"message":…}}\`. Each key may make a limited number of
-requests per minute (see \`X-RateLimit-*\` headers; \`Retry-After\` on 429).`;
+requests per minute (\`X-RateLimit-Limit/Remaining/Reset\`) and per calendar month in UTC
+(\`X-RateLimit-Monthly-Limit/Remaining/Reset\`); a 429 carries \`Retry-After\` (for the monthly
+quota: the seconds until the next month begins). \`GET /usage\` reports both and this month's count.`;
 
 /**
  * Registers @fastify/swagger in the API's context. It collects every route added afterwards,

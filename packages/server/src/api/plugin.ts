@@ -2,6 +2,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { apiKeyGuard, decorateApiKey } from '../auth/api-key-guard.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
+import type { MonthlyQuota } from '../auth/monthly-quota.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
@@ -38,6 +39,8 @@ export interface ExternalApiDeps {
   readonly sites: SiteDirectory;
   /** Per-key limiter; by default in memory, `config.apiRateLimitPerMinute` per key per minute. */
   readonly apiLimiter?: RateLimiter;
+  /** Per-key requests per calendar month (UTC), `config.apiMonthlyLimit`: stored or in Redis (scale/stores.ts). */
+  readonly apiMonthlyQuota: MonthlyQuota;
 }
 
 /** The authenticated REST API under `/api/external/v1`, plus the public live counter. */
@@ -51,7 +54,12 @@ export function registerExternalApi(app: FastifyInstance, deps: ExternalApiDeps)
     deps.apiLimiter ??
     new MemoryRateLimiter([{ limit: deps.config.apiRateLimitPerMinute, windowMs: 60_000 }]);
   const guard = apiKeyGuard(
-    { keys: new ApiKeyService(deps.metadata, deps.clock), limiter, clock: deps.clock },
+    {
+      keys: new ApiKeyService(deps.metadata, deps.clock),
+      limiter,
+      clock: deps.clock,
+      monthly: deps.apiMonthlyQuota,
+    },
     'read',
   );
   const context: ApiRouteContext = {

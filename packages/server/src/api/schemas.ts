@@ -59,6 +59,9 @@ export const rateLimitHeaders = {
   'X-RateLimit-Limit': integerHeader('Requests this key may make per window.'),
   'X-RateLimit-Remaining': integerHeader('Requests left in the current window.'),
   'X-RateLimit-Reset': integerHeader('Seconds until the window resets.'),
+  'X-RateLimit-Monthly-Limit': integerHeader('Requests this key may make per calendar month (UTC).'),
+  'X-RateLimit-Monthly-Remaining': integerHeader('Requests left this calendar month.'),
+  'X-RateLimit-Monthly-Reset': integerHeader('Seconds until the next calendar month (UTC) begins.'),
   'x-request-id': { type: 'string', description: 'Identifies this request in the server log.' },
 };
 
@@ -82,7 +85,8 @@ export const errorResponses = {
   403: { description: 'FORBIDDEN: the key lacks the permission', ...errorEnvelope },
   404: { description: 'NOT_FOUND: no such website for this key', ...errorEnvelope },
   429: {
-    description: 'RATE_LIMIT_EXCEEDED: retry after Retry-After seconds',
+    description:
+      'RATE_LIMIT_EXCEEDED: the per-minute limit or the monthly quota (X-RateLimit-Monthly-Remaining: 0) is spent; retry after Retry-After seconds',
     headers: { ...rateLimitHeaders, 'Retry-After': integerHeader('Seconds to wait before retrying.') },
     ...errorEnvelope,
   },

@@ -2,6 +2,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerExternalApi } from '../api/plugin.ts';
 import { installRequestIds } from '../api/request-id.ts';
+import type { MonthlyQuota } from '../auth/monthly-quota.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type DashboardDeps, registerDashboard } from '../dashboard/index.ts';
@@ -43,6 +44,8 @@ export interface AppDeps {
   readonly stats?: StatsEngine;
   /** REST API per-key limiter; defaults to in-memory, `config.apiRateLimitPerMinute`. */
   readonly apiLimiter?: RateLimiter;
+  /** REST API per-key monthly quota (scale/stores.ts); batch ingest does not spend it. */
+  readonly apiMonthlyQuota: MonthlyQuota;
   /** Batch ingest per-key limiter; defaults to in-memory, `config.batchIngestLimits`. */
   readonly batchLimiter?: RateLimiter;
   /** The web dashboard at `/` and `/api/dashboard`; omitted, the server runs without it. */

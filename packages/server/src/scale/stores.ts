@@ -3,9 +3,11 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Redis } from 'ioredis';
 import { DuckDbAccountStore } from '../accounts/duckdb-account-store.ts';
 import type { AccountStore } from '../accounts/types.ts';
+import { type MonthlyQuota, StoredMonthlyQuota } from '../auth/monthly-quota.ts';
 import type { Config, RateRule } from '../config.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { RedisIdempotencyWindow } from '../limits/redis-idempotency.ts';
+import { RedisMonthlyQuota } from '../limits/redis-monthly-quota.ts';
 import { RedisRateLimiter } from '../limits/redis-rate-limiter.ts';
 import { RedisVisitStore } from '../limits/redis-visits.ts';
 import type { Logger } from '../log.ts';
@@ -40,6 +42,11 @@ export interface Stores {
   readonly accounts: AccountStore;
   /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`, `login`): shared by all nodes with Redis. */
   limiter(rules: readonly RateRule[], namespace: string): RateLimiter;
+  /**
+   * The REST API's per-key monthly quota: in Redis when configured (shared by all nodes), else
+   * counted in memory and added to the metadata store every few seconds (survives restarts).
+   */
+  monthlyQuota(limit: number, nowMs: number): Promise<MonthlyQuota>;
   /** The cross-node `event_id` window, when Redis is configured. */
   readonly idempotency: RedisIdempotencyWindow | null;
   /** Server-assigned (`zv:auto-session`) visits shared by all nodes, when Redis is configured. */
@@ -66,6 +73,7 @@ export async function openStores(
       stats: createDuckDbStatsEngine(deps.duckdb),
       accounts,
       limiter: (rules) => new MemoryRateLimiter(rules),
+      monthlyQuota: (limit, nowMs) => storedQuota(metadata, limit, nowMs, deps.log),
       idempotency: null,
       visits: null,
       spool: null,
@@ -107,6 +115,10 @@ export async function openStores(
     accounts: metadata.accountStore(),
     limiter: (rules, namespace) =>
       redis === null ? new MemoryRateLimiter(rules) : new RedisRateLimiter(redis, rules, namespace, deps.log),
+    monthlyQuota: async (limit, nowMs) =>
+      redis === null
+        ? storedQuota(metadata, limit, nowMs, deps.log)
+        : new RedisMonthlyQuota(redis, limit, deps.log),
     idempotency: redis === null ? null : new RedisIdempotencyWindow(redis, config.dedupeWindowMs),
     visits: redis === null ? null : new RedisVisitStore(redis),
     spool,
@@ -116,6 +128,24 @@ export async function openStores(
       redis?.disconnect();
     },
   };
+}
+
+/** How often the stored monthly quota adds its counts to the metadata store (a crash loses at most this). */
+const monthlyQuotaFlushMs = 5_000;
+
+function storedQuota(
+  metadata: MetadataStore,
+  limit: number,
+  nowMs: number,
+  log: Logger,
+): Promise<MonthlyQuota> {
+  return StoredMonthlyQuota.open({
+    store: metadata,
+    limit,
+    log,
+    nowMs,
+    flushIntervalMs: monthlyQuotaFlushMs,
+  });
 }
 
 /** What the CLI needs when no server is running: the configured metadata, accounts and events. */

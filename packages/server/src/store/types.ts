@@ -56,6 +56,18 @@ export interface MetadataStore {
   listProxyKeys(): Promise<ProxyKeyRecord[]>;
   /** Marks the proxy key revoked; false when no unrevoked proxy key has this prefix. */
   revokeProxyKey(prefix: string, revokedAt: string): Promise<boolean>;
+  /** Adds to API keys' monthly request counters (a counter starts at zero): the monthly quota. */
+  addApiKeyRequests(counts: readonly ApiKeyMonthlyCount[]): Promise<void>;
+  /** Every key's request counter of one calendar month (`YYYY-MM`, UTC), by prefix. */
+  apiKeyRequests(month: string): Promise<ApiKeyMonthlyCount[]>;
+}
+
+/** REST API requests one key made in one calendar month (UTC). */
+export interface ApiKeyMonthlyCount {
+  readonly prefix: string;
+  /** `YYYY-MM`, UTC. */
+  readonly month: string;
+  readonly count: number;
 }
 
 export type ApiPermission = 'read' | 'ingest';

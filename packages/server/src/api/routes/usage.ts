@@ -6,7 +6,15 @@ import { visibleSites } from '../site-access.ts';
 
 const usageSchema = {
   type: 'object',
-  required: ['period', 'total_events', 'total_pageviews', 'websites', 'api_key', 'rate_limit'],
+  required: [
+    'period',
+    'total_events',
+    'total_pageviews',
+    'websites',
+    'api_key',
+    'rate_limit',
+    'requests_this_month',
+  ],
   properties: {
     period: dateRangeSchema,
     total_events: { type: 'integer' },
@@ -36,19 +44,29 @@ const usageSchema = {
     },
     rate_limit: {
       type: 'object',
-      required: ['per_minute'],
-      properties: { per_minute: { type: 'integer' } },
+      required: ['per_minute', 'per_month'],
+      properties: {
+        per_minute: { type: 'integer', description: 'Requests this key may make per minute.' },
+        per_month: { type: 'integer', description: 'Requests this key may make per calendar month (UTC).' },
+      },
+    },
+    requests_this_month: {
+      type: 'integer',
+      description: 'Requests this key made this calendar month (UTC), this one included.',
     },
   },
 } as const;
 
-/** `GET /usage`: events stored this calendar month (UTC) per website the key sees, and the key's limits. */
+/**
+ * `GET /usage`: events stored this calendar month (UTC) per website the key sees, the key's limits
+ * and its requests this month (as the guard counted them for this very request).
+ */
 export function registerUsageRoute(app: FastifyInstance, context: ApiRouteContext): void {
   app.get(
     '/usage',
     {
       schema: {
-        summary: 'Events stored this month (UTC) and this key’s limits',
+        summary: 'Events stored this month (UTC), this key’s limits and its requests this month',
         tags: ['usage'],
         response: responses(usageSchema, 'Usage of the current month'),
       },
@@ -77,7 +95,11 @@ export function registerUsageRoute(app: FastifyInstance, context: ApiRouteContex
           total_pageviews: websites.reduce((sum, site) => sum + site.pageviews, 0),
           websites,
           api_key: { prefix: key.prefix, name: key.name, site_id: key.siteId, permissions: key.permissions },
-          rate_limit: { per_minute: context.config.apiRateLimitPerMinute },
+          rate_limit: {
+            per_minute: context.config.apiRateLimitPerMinute,
+            per_month: request.zvMonthlyQuota?.limit ?? context.config.apiMonthlyLimit,
+          },
+          requests_this_month: request.zvMonthlyQuota?.used ?? 0,
         },
         context.clock,
       );

@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorCode } from '../../errors.ts';
 import type {
+  ApiKeyMonthlyCount,
   ApiKeyRecord,
   ApiPermission,
   MetadataStore,
@@ -8,6 +9,7 @@ import type {
   RefusalCount,
   Site,
 } from '../types.ts';
+import { addApiKeyRequestRows, selectApiKeyRequests } from './api-key-request-rows.ts';
 import { insertProxyKey, markProxyKeyRevoked, selectProxyKeys } from './proxy-key-rows.ts';
 import { SerialQueue } from './serial.ts';
 
@@ -165,6 +167,15 @@ export class DuckDbMetadataStore implements MetadataStore {
 
   revokeProxyKey(prefix: string, revokedAt: string): Promise<boolean> {
     return this.queue.run(() => markProxyKeyRevoked(this.connection, prefix, revokedAt));
+  }
+
+  addApiKeyRequests(counts: readonly ApiKeyMonthlyCount[]): Promise<void> {
+    if (counts.length === 0) return Promise.resolve();
+    return this.queue.run(() => addApiKeyRequestRows(this.connection, counts));
+  }
+
+  apiKeyRequests(month: string): Promise<ApiKeyMonthlyCount[]> {
+    return this.queue.run(() => selectApiKeyRequests(this.connection, month));
   }
 
   updateSite(id: string, changes: { domain: string; name: string; timezone: string }): Promise<boolean> {

@@ -116,6 +116,19 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE IF NOT EXISTS compacted_days (day TIMESTAMP PRIMARY KEY, row_count BIGINT NOT NULL);
     `,
   },
+  {
+    // REST API requests per key and calendar month (UTC, 'YYYY-MM'): the monthly quota's counters,
+    // added to every few seconds by auth/monthly-quota.ts so they survive a restart.
+    version: 6,
+    sql: `
+      CREATE TABLE api_key_requests (
+        prefix VARCHAR NOT NULL,
+        month VARCHAR NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (prefix, month)
+      );
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { ErrorCode } from '../../errors.ts';
 import type {
+  ApiKeyMonthlyCount,
   ApiKeyRecord,
   ApiPermission,
   MetadataStore,
@@ -185,6 +186,28 @@ export class PostgresMetadataStore implements MetadataStore {
       [prefix, revokedAt],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async addApiKeyRequests(counts: readonly ApiKeyMonthlyCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    // Adds, never sets: nodes sharing this database each add their own counts.
+    await this.transaction(async (client) => {
+      for (const item of counts) {
+        await client.query(
+          `INSERT INTO api_key_requests (prefix, month, count) VALUES ($1, $2, $3)
+           ON CONFLICT (prefix, month) DO UPDATE SET count = api_key_requests.count + excluded.count`,
+          [item.prefix, item.month, item.count],
+        );
+      }
+    });
+  }
+
+  async apiKeyRequests(month: string): Promise<ApiKeyMonthlyCount[]> {
+    const { rows } = await this.pool.query(
+      'SELECT prefix, month, count FROM api_key_requests WHERE month = $1 ORDER BY prefix',
+      [month],
+    );
+    return rows.map((row) => ({ prefix: row.prefix, month: row.month, count: Number(row.count) }));
   }
 
   /** The dashboard's accounts on the same database and pool (closed with this store). */
