@@ -141,20 +141,33 @@ export function apiContract(start: StartServer): void {
 
   test('analytics overview: totals and the daily series', async () => {
     const data = await get(`/analytics/${shop.id}?range=7d`);
+    assert.deepEqual(data.website, { id: shop.id, domain: 'shop.example', name: 'shop.example' });
+    assert.equal(data.time_range, '7d');
+    assert.deepEqual(data.date_range, { start: '2026-03-04', end: '2026-03-10' });
     assert.deepEqual(data.summary, {
-      total_visitors: 3,
-      unique_visitors: 2,
+      total_visitors: 3, // 2 on the 9th + 1 on the 10th
+      unique_visitors: 2, // v1, v2
       total_page_views: 4,
       total_visits: 3,
-      bounce_rate: 33,
-      avg_visit_duration: 120,
+      bounce_rate: 33, // s2 of 3 visits
+      avg_visit_duration: 120, // (300 + 0 + 60) / 3
     });
-    assert.deepEqual(data.daily_stats.slice(-2), [
+    const zero = (date: string) => ({ date, visitors: 0, visits: 0, page_views: 0 });
+    assert.deepEqual(data.daily_stats, [
+      zero('2026-03-04'),
+      zero('2026-03-05'),
+      zero('2026-03-06'),
+      zero('2026-03-07'),
+      zero('2026-03-08'),
       { date: '2026-03-09', visitors: 2, visits: 2, page_views: 3 },
       { date: '2026-03-10', visitors: 1, visits: 1, page_views: 1 },
     ]);
-    assert.equal(data.daily_stats.length, 7);
-    assert.equal((await get(`/analytics/${shop.id}`)).summary.unique_visitors, 3, '30 days include s0');
+    const day = await get(`/analytics/${shop.id}?range=24h`);
+    assert.equal(day.summary.unique_visitors, 1, 'since 03-09 12:00 only s3');
+    assert.equal(day.summary.total_page_views, 1);
+    const month = await get(`/analytics/${shop.id}`);
+    assert.equal(month.time_range, '30d', 'the default range');
+    assert.equal(month.summary.unique_visitors, 3, '30 days include s0');
   });
 
   test('pages, countries and technology', async () => {
@@ -162,6 +175,7 @@ export function apiContract(start: StartServer): void {
       { page: '/', visitors: 2, pageviews: 2 },
       { page: '/pricing', visitors: 1, pageviews: 2 },
     ]);
+    assert.equal((await get(`/analytics/${shop.id}/pages?range=7d&limit=1`)).pages.length, 1);
     const byCode = (rows: Array<{ country_code: string }>) =>
       [...rows].sort((a, b) => a.country_code.localeCompare(b.country_code));
     assert.deepEqual(byCode((await get(`/analytics/${shop.id}/countries?range=7d`)).countries), [
@@ -207,6 +221,14 @@ export function apiContract(start: StartServer): void {
       ]),
       [['session-1', '/', '/pricing']],
     );
+    const beyond = await get(`/analytics/${shop.id}/visitors?range=7d&limit=2&page=9`);
+    assert.deepEqual(beyond, { visitors: [], pagination: { page: 9, limit: 2, total: 3 } });
+    assert.ok(!JSON.stringify([first, second]).includes('203.0.113'), 'no IP address anywhere');
+    assertApiError(
+      await apiGet(server, `/analytics/${shop.id}/visitors?limit=101`, key),
+      400,
+      'VALIDATION_ERROR',
+    );
   });
 
   test('POST /stats/query: breakdown with a filter, and a comparison', async () => {
@@ -225,6 +247,8 @@ export function apiContract(start: StartServer): void {
       { dimensions: ['/pricing'], metrics: [1, 2] },
       { dimensions: ['/'], metrics: [1, 1] },
     ]);
+    assert.deepEqual(data.meta.date_range, { start: '2026-03-04', end: '2026-03-10' });
+    assert.equal(data.query.site_id, shop.id, 'the site may be named by its domain');
     const body = {
       site_id: shop.id,
       date_range: ['2026-03-09', '2026-03-09'],
@@ -234,6 +258,22 @@ export function apiContract(start: StartServer): void {
     const custom = assertApiOk(await apiRequest(server, 'POST', `${apiBase}/stats/query`, { key, body }));
     assert.deepEqual(custom.results[0].metrics, [2, 50, 150]);
     assert.deepEqual(custom.results[0].comparison.metrics, [0, 0, 0]);
+    assert.deepEqual(custom.meta.comparison_date_range, { start: '2026-03-08', end: '2026-03-08' });
+  });
+
+  test('POST /stats/query: metacharacters are values; invalid queries name their fields', async () => {
+    const query = { site_id: shop.id, date_range: '7d', metrics: ['visitors'], dimensions: ['event:page'] };
+    const ask = (body: unknown) => apiRequest(server, 'POST', `${apiBase}/stats/query`, { key, body });
+    const hostile = await ask({
+      ...query,
+      filters: [['contains', 'event:page', ["'; DROP TABLE events; --", '%', '_', '🎉']]],
+    });
+    assert.deepEqual(assertApiOk(hostile).results, [], 'metacharacters are values, not SQL');
+    const invalid = await ask({ ...query, dimensions: ['visit:nonsense'] });
+    assertApiError(invalid, 400, 'VALIDATION_ERROR');
+    assert.ok(invalid.body.error.fields.length > 0);
+    assertApiError(await ask({ ...query, extra: 1 }), 400, 'VALIDATION_ERROR');
+    assertApiError(await ask({ metrics: ['visitors'] }), 400, 'VALIDATION_ERROR');
   });
 
   test('auth: 401 without a valid key; a key scoped to one site gets 404 for the other', async () => {

@@ -1,7 +1,8 @@
 import { defaultBackoff } from './backoff.js';
 import { publicIngestLimits } from './budget.js';
-import { Delivery, type Transport } from './delivery.js';
-import { queuedEvent } from './queued-event.js';
+import { Delivery } from './delivery.js';
+import { TrackPromise } from './track-promise.js';
+import type { Transport } from './transport.js';
 import { createBatchTransport } from './transport-batch.js';
 import { createSingleTransport } from './transport-single.js';
 import type {
@@ -18,7 +19,10 @@ import { uuidv7 } from './uuidv7.js';
 import { sdkVersion } from './version.js';
 
 export interface ZenovayClient {
-  /** A custom event (`event_type: "custom"`), like the spec's `trackEvent`. Never rejects. */
+  /**
+   * A custom event (`event_type: "custom"`), like the spec's `trackEvent`. Never rejects. The
+   * promise is a `TrackPromise`: the native one is made only if you await the result.
+   */
   trackEvent(name: string, options: TrackEventOptions): Promise<TrackResult>;
   /** A pageview, like the spec's `trackPageview`. Never rejects. */
   trackPageview(options: TrackPageviewOptions): Promise<TrackResult>;
@@ -66,15 +70,16 @@ export function createClient(options: ClientOptions): ZenovayClient {
     maxRetries: options.maxRetries ?? 15,
     backoff: options.backoff ?? defaultBackoff,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 3_600_000,
+    defaultTail,
     log,
-    onFailure: (event, result, message) => {
+    onFailure: (result, attempts, message) => {
       log?.(`event ${result.eventId} failed: ${result.code} ${message}`);
       report(options.onError, {
         code: result.code ?? 'UNKNOWN',
         status: result.status,
         message,
         eventId: result.eventId,
-        attempts: event.attempts,
+        attempts,
       });
     },
   });
@@ -86,7 +91,11 @@ export function createClient(options: ClientOptions): ZenovayClient {
     return Promise.resolve({ ok: false, status: 0, code, eventId });
   };
 
-  const track = (type: 'custom' | 'pageview', name: string | undefined, opts: TrackEventOptions) => {
+  const track = (
+    type: 'custom' | 'pageview',
+    name: string | undefined,
+    opts: TrackEventOptions,
+  ): Promise<TrackResult> => {
     // Everything, even reading the caller's options, stays inside the never-throw promise.
     let eventId = '';
     try {
@@ -98,8 +107,8 @@ export function createClient(options: ClientOptions): ZenovayClient {
       if (!batched && (opts.clientIp !== undefined || opts.timestamp !== undefined)) {
         log?.('clientIp and timestamp need an apiKey (batch transport); the public endpoint ignores them');
       }
-      // One object, serialised once (JSON.stringify leaves out the undefined fields): tracking
-      // many events in a loop makes little garbage. `event_id` goes first: `eventIdOf` reads it back.
+      // One object, serialised once (JSON.stringify leaves out the undefined fields) and packed
+      // into the delivery's current block as bytes. `event_id` goes first: `eventIdOf` reads it back.
       const json = JSON.stringify({
         event_id: eventId,
         event_type: type,
@@ -112,13 +121,9 @@ export function createClient(options: ClientOptions): ZenovayClient {
         client_ip: batched ? opts.clientIp : undefined,
         timestamp: batched && opts.timestamp !== undefined ? toIso(opts.timestamp) : undefined,
       });
-      let resolve!: (result: TrackResult) => void;
-      const promise = new Promise<TrackResult>((done) => {
-        resolve = done;
-      });
-      const tail = opts.userAgent === undefined ? defaultTail : deviceFields(defaults, opts.userAgent);
-      delivery.add(queuedEvent(json, tail, resolve));
-      return promise;
+      const tail = opts.userAgent === undefined ? undefined : deviceFields(defaults, opts.userAgent);
+      const block = delivery.add(json, tail);
+      return new TrackPromise(block, block.count - 1, String(eventId));
     } catch (error) {
       return refuse(eventId, 'INVALID_EVENT', error instanceof Error ? error.message : String(error));
     }

@@ -1,27 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { type Batch, newBatch, pendingMembers } from './batch.js';
+import { BlockWriter, type EventBlock, eventIdOf } from './event-block.js';
 import { FlushTracker } from './flush-tracker.js';
 import { MinHeap } from './heap.js';
 import type { Outcome, SendResult } from './outcome.js';
-import { eventBytes, eventIdOf, type QueuedEvent, retryState } from './queued-event.js';
+import type { Transport } from './transport.js';
 import type { Timing, TrackResult } from './types.js';
-
-export type { QueuedEvent } from './queued-event.js';
-
-/** How events leave: one per request to `/e/{code}`, or batches to `/api/v1/events`. */
-export interface Transport {
-  readonly maxEvents: number;
-  readonly maxBytes: number;
-  /** How long a partial batch waits for company; 0 sends at once. */
-  readonly lingerMs: number;
-  readonly concurrency: number;
-  /** Milliseconds the client-side budget asks to wait (Infinity: until a request finishes). */
-  waitMs(nowMs: number): number;
-  /** A request starts / has finished; the budget counts both. */
-  reserve(): void;
-  release(nowMs: number): void;
-  send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult>;
-}
 
 export interface DeliveryOptions {
   readonly transport: Transport;
@@ -29,24 +14,27 @@ export interface DeliveryOptions {
   readonly maxRetries: number;
   readonly backoff: BackoffOptions;
   readonly maxRetryAfterMs: number;
-  readonly onFailure: (event: QueuedEvent, result: TrackResult, message: string) => void;
+  /** Device fields of events without their own user agent. */
+  readonly defaultTail: Buffer;
+  readonly onFailure: (result: TrackResult, attempts: number, message: string) => void;
   /** Undefined when debug logging is off, so no message is even built. */
   readonly log: ((message: string) => void) | undefined;
 }
 
 /**
- * The queue and its workers. Events wait in `ready` (FIFO) or, after a failed try, in `delayed`
- * (by due time); up to `concurrency` requests run at once. A `Retry-After` pauses all sending,
- * since it speaks for the server, not for one event. Nothing here throws to the caller: every
- * event ends settled with a result.
+ * The queue and its workers. Events are packed into blocks (`BlockWriter`); a sealed block waits
+ * as a batch in `ready` (FIFO) or, after a failed try, in `delayed` (by due time); up to
+ * `concurrency` requests run at once. A `Retry-After` pauses all sending, since it speaks for the
+ * server, not for one event. Nothing here throws to the caller: every event ends settled.
  */
 export class Delivery {
-  private ready: QueuedEvent[] = [];
+  private ready: Batch[] = [];
   private readyHead = 0;
-  private readonly delayed = new MinHeap<QueuedEvent>((event) => event.retry!.readyAt);
+  private readonly delayed = new MinHeap<Batch>((batch) => batch.readyAt);
+  private readonly writer: BlockWriter;
   private pendingCount = 0;
-  /** Units (requests) in flight, so a give-up can settle their events too. */
-  private readonly sending = new Set<QueuedEvent[]>();
+  /** Batches in flight, so a give-up can settle their events too. */
+  private readonly sending = new Set<Batch>();
   private inFlight = 0;
   private pausedUntil = 0;
   private wakeAt = Number.POSITIVE_INFINITY;
@@ -59,17 +47,22 @@ export class Delivery {
   constructor(private readonly options: DeliveryOptions) {
     // Every request and delay listens for shutdown on this one signal; that is not a leak.
     setMaxListeners(0, this.stopper.signal);
+    const { maxEvents, maxBytes } = options.transport;
+    this.writer = new BlockWriter(maxEvents, maxBytes, options.defaultTail, (block) =>
+      this.ready.push(newBatch(block, null, 0, 0)),
+    );
   }
 
   get size(): number {
     return this.pendingCount;
   }
 
-  add(event: QueuedEvent): void {
-    event.epoch = this.flushes.added();
+  /** Queues one event's JSON (`event_id` first); it is the last event of the returned block. */
+  add(json: string, tail: Buffer | undefined): EventBlock {
+    const block = this.writer.append(json, tail, this.flushes.added());
     this.pendingCount++;
-    this.pushReady(event);
     this.pump();
+    return block;
   }
 
   /** Resolves once every event pending now is settled; partial batches go at once meanwhile. */
@@ -84,17 +77,18 @@ export class Delivery {
 
   /** Gives up: cancels requests and delays, settles what is left with `code`. */
   abandon(code: string, message: string): number {
-    const left: QueuedEvent[] = this.ready.slice(this.readyHead);
+    this.writer.seal();
+    const left: Batch[] = this.ready.slice(this.readyHead);
     while (this.delayed.size > 0) left.push(this.delayed.pop()!);
-    for (const unit of this.sending) left.push(...unit);
+    left.push(...this.sending);
     let count = 0;
-    for (const event of left) {
-      if (event.resolve === null) continue;
-      count++;
-      this.settle(event, { ok: false, status: 0, code, eventId: eventIdOf(event) }, message);
+    for (const batch of left) {
+      for (const index of pendingMembers(batch)) {
+        count++;
+        this.settle(batch.block, index, false, 0, false, code, message, batch.attempts);
+      }
     }
-    this.stopper.abort();
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.stop();
     return count;
   }
 
@@ -102,10 +96,6 @@ export class Delivery {
   stop(): void {
     this.stopper.abort();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
-  }
-
-  private pushReady(event: QueuedEvent): void {
-    this.ready.push(event);
   }
 
   private get readyCount(): number {
@@ -116,12 +106,12 @@ export class Delivery {
     if (this.stopper.signal.aborted) return;
     const { transport, timing } = this.options;
     const now = timing.now();
-    while (this.delayed.size > 0 && this.delayed.peek()!.retry!.readyAt <= now) {
-      const event = this.delayed.pop()!;
-      if (event.resolve !== null) this.pushReady(event);
-      this.lingerDue = true; // a retried event has waited enough already
+    while (this.delayed.size > 0 && this.delayed.peek()!.readyAt <= now) {
+      this.ready.push(this.delayed.pop()!);
+      this.lingerDue = true; // a retried batch has waited enough already
     }
-    while (this.inFlight < transport.concurrency && this.readyCount > 0) {
+    while (this.inFlight < transport.concurrency) {
+      if (this.readyCount === 0 && !this.sealIfDue()) break;
       if (now < this.pausedUntil) {
         this.wakeUpAt(this.pausedUntil);
         break;
@@ -131,60 +121,49 @@ export class Delivery {
         if (Number.isFinite(wait)) this.wakeUpAt(now + wait); // else the next finished request pumps
         break;
       }
-      const full = this.readyCount >= transport.maxEvents;
-      if (!full && transport.lingerMs > 0 && !this.lingerDue && this.flushDemand === 0) {
-        this.armLinger();
-        break;
-      }
-      const unit = this.takeUnit();
-      if (unit.length === 0) continue;
+      const batch = this.takeReady();
+      const members = pendingMembers(batch);
+      if (members.length === 0) continue;
       transport.reserve();
       this.inFlight++;
-      void this.run(unit);
+      void this.run(batch, members);
     }
-    if (this.readyCount === 0) this.lingerDue = false;
-    if (this.delayed.size > 0) this.wakeUpAt(this.delayed.peek()!.retry!.readyAt);
+    if (this.readyCount === 0 && this.writer.openCount === 0) this.lingerDue = false;
+    if (this.delayed.size > 0) this.wakeUpAt(this.delayed.peek()!.readyAt);
   }
 
-  /** The next request's events: FIFO, within the transport's count and byte limits. */
-  private takeUnit(): QueuedEvent[] {
-    const { maxEvents, maxBytes } = this.options.transport;
-    const counting = Number.isFinite(maxBytes);
-    const unit: QueuedEvent[] = [];
-    let cap = maxEvents;
-    let bytes = 0;
-    while (this.readyHead < this.ready.length && unit.length < cap) {
-      const event = this.ready[this.readyHead]!;
-      if (event.resolve === null) {
-        this.ready[this.readyHead++] = undefined as unknown as QueuedEvent;
-        continue;
-      }
-      const unitCap = event.retry?.unitCap ?? Number.POSITIVE_INFINITY;
-      const size = counting ? eventBytes(event) + 1 : 0;
-      if (unit.length > 0 && (bytes + size > maxBytes || unit.length >= unitCap)) break;
-      // The slot is cleared, so a settled event is garbage at once, not at the next compaction.
-      this.ready[this.readyHead++] = undefined as unknown as QueuedEvent;
-      unit.push(event);
-      bytes += size;
-      cap = Math.min(cap, unitCap);
+  /** Seals the partial open block if it should go now; else lets it wait for company. */
+  private sealIfDue(): boolean {
+    if (this.writer.openCount === 0) return false;
+    if (this.options.transport.lingerMs > 0 && !this.lingerDue && this.flushDemand === 0) {
+      this.armLinger();
+      return false;
     }
+    this.writer.seal();
+    return true;
+  }
+
+  private takeReady(): Batch {
+    const batch = this.ready[this.readyHead]!;
+    // The slot is cleared, so a settled batch is garbage at once, not at the next compaction.
+    this.ready[this.readyHead++] = undefined as unknown as Batch;
     if (this.readyHead === this.ready.length) {
       this.ready = [];
       this.readyHead = 0;
     } else if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-      this.ready = this.ready.slice(this.readyHead); // compact now and then, not per event
+      this.ready = this.ready.slice(this.readyHead); // compact now and then, not per batch
       this.readyHead = 0;
     }
-    return unit;
+    return batch;
   }
 
-  private async run(unit: QueuedEvent[]): Promise<void> {
+  private async run(batch: Batch, members: readonly number[]): Promise<void> {
     let result: SendResult;
     const sentAt = this.options.timing.now();
     try {
-      for (const event of unit) event.attempts++;
-      this.sending.add(unit);
-      result = await this.options.transport.send(unit, this.stopper.signal);
+      batch.attempts++;
+      this.sending.add(batch);
+      result = await this.options.transport.send(batch.block, members, this.stopper.signal);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result = {
@@ -192,13 +171,15 @@ export class Delivery {
         outcome: { type: 'retry', status: 0, code: 'NETWORK_ERROR', message, retryAfterMs: null },
       };
     }
-    this.sending.delete(unit);
+    this.sending.delete(batch);
     this.inFlight--;
     this.options.transport.release(this.options.timing.now());
-    if (result.type === 'split') this.split(unit);
-    else if (result.type === 'all') for (const event of unit) this.apply(event, result.outcome);
-    else if (result.outcomes.length !== unit.length) {
-      const message = `the server answered ${result.outcomes.length} results for ${unit.length} events`;
+    if (result.type === 'split') this.split(batch, members);
+    else if (result.type === 'all') {
+      const { outcome } = result;
+      this.apply(batch, members, () => outcome);
+    } else if (result.outcomes.length !== members.length) {
+      const message = `the server answered ${result.outcomes.length} results for ${members.length} events`;
       const outcome: Outcome = {
         type: 'retry',
         status: 200,
@@ -206,9 +187,10 @@ export class Delivery {
         message,
         retryAfterMs: null,
       };
-      for (const event of unit) this.apply(event, outcome);
+      this.apply(batch, members, () => outcome);
     } else {
-      for (let i = 0; i < unit.length; i++) this.apply(unit[i]!, result.outcomes[i]!);
+      const { outcomes } = result;
+      this.apply(batch, members, (position) => outcomes[position]!);
     }
     const stored =
       (result.type === 'all' && result.outcome.type === 'stored') ||
@@ -219,7 +201,7 @@ export class Delivery {
 
   /**
    * A request sent after some events failed has just been stored: the server answers again, so
-   * those events need not sit out the rest of a long backoff. Without this, a few unlucky events
+   * those events need not sit out the rest of a long backoff. Without this, a few unlucky batches
    * whose tries failed many times in a row hold `flush()` for minutes after everything else is
    * through. Only a small tail is pulled forward (with jitter), and never during a Retry-After.
    */
@@ -227,76 +209,100 @@ export class Delivery {
     if (this.delayed.size === 0 || this.delayed.size > 1_000) return;
     const now = this.options.timing.now();
     if (now < this.pausedUntil) return;
-    for (const event of this.delayed.drain()) {
-      const retry = event.retry!;
-      if (retry.failedAt < sentAt) {
-        retry.readyAt = Math.min(retry.readyAt, now + Math.random() * this.options.backoff.baseMs);
+    for (const batch of this.delayed.drain()) {
+      if (batch.failedAt < sentAt) {
+        batch.readyAt = Math.min(batch.readyAt, now + Math.random() * this.options.backoff.baseMs);
       }
-      this.delayed.push(event);
+      this.delayed.push(batch);
     }
   }
 
   /** A 413: halve the batch. One event alone that is still too large can never be stored. */
-  private split(unit: QueuedEvent[]): void {
-    if (unit.length === 1) {
-      const event = unit[0]!;
-      const result = { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', eventId: eventIdOf(event) };
-      this.settle(event, result, 'the event alone is larger than the server accepts');
+  private split(batch: Batch, members: readonly number[]): void {
+    const { block } = batch;
+    if (members.length === 1) {
+      const message = 'the event alone is larger than the server accepts';
+      this.settle(block, members[0]!, false, 413, false, 'PAYLOAD_TOO_LARGE', message, batch.attempts);
       return;
     }
-    const cap = Math.ceil(unit.length / 2);
-    this.options.log?.(`batch of ${unit.length} was too large; resending in batches of ${cap}`);
-    for (const event of unit) {
-      event.attempts--; // a split is not a failed try
-      const retry = retryState(event);
-      retry.unitCap = Math.min(retry.unitCap, cap);
-    }
-    // Back to the front of the queue, in order.
-    this.ready = [...unit, ...this.ready.slice(this.readyHead)];
+    const cap = Math.ceil(members.length / 2);
+    this.options.log?.(`batch of ${members.length} was too large; resending in batches of ${cap}`);
+    // A split is not a failed try. Both halves go back to the front of the queue, in order.
+    const halves = [members.slice(0, cap), members.slice(cap)].map((half) =>
+      newBatch(block, half, batch.attempts - 1, batch.strikes),
+    );
+    this.ready = [...halves, ...this.ready.slice(this.readyHead)];
     this.readyHead = 0;
     this.lingerDue = true;
   }
 
-  private apply(event: QueuedEvent, outcome: Outcome): void {
-    if (event.resolve === null) return;
-    if (outcome.type === 'stored') {
-      const eventId = eventIdOf(event);
-      this.settle(event, { ok: true, status: outcome.status, duplicate: outcome.duplicate, eventId }, '');
-      return;
+  /** Settles the members that are done; the rest of the batch is tried again later, or given up. */
+  private apply(batch: Batch, members: readonly number[], outcomeOf: (position: number) => Outcome): void {
+    const { block } = batch;
+    let retry: Extract<Outcome, { type: 'retry' }> | null = null;
+    for (let i = 0; i < members.length; i++) {
+      const outcome = outcomeOf(i);
+      if (outcome.type === 'stored') {
+        this.settle(
+          block,
+          members[i]!,
+          true,
+          outcome.status,
+          outcome.duplicate,
+          undefined,
+          '',
+          batch.attempts,
+        );
+      } else if (outcome.type === 'refused') {
+        const { status, code, message } = outcome;
+        this.settle(block, members[i]!, false, status, false, code, message, batch.attempts);
+      } else retry ??= outcome;
     }
-    const failed = { ok: false, status: outcome.status, code: outcome.code, eventId: eventIdOf(event) };
-    if (outcome.type === 'refused') {
-      this.settle(event, failed, outcome.message);
-      return;
-    }
-    const retry = retryState(event);
-    // A refusal with Retry-After is the server pacing us, not the event failing: it costs no
+    if (retry === null) return;
+    // A refusal with Retry-After is the server pacing us, not the events failing: it costs no
     // retry (the wait is the server's to set; shutdown's timeout still bounds it).
-    if (outcome.retryAfterMs === null) retry.strikes++;
-    if (retry.strikes > this.options.maxRetries) {
-      this.settle(event, failed, `gave up after ${event.attempts} tries: ${outcome.message}`);
+    if (retry.retryAfterMs === null) batch.strikes++;
+    if (batch.strikes > this.options.maxRetries) {
+      for (let i = 0; i < members.length; i++) {
+        const outcome = outcomeOf(i);
+        if (outcome.type !== 'retry') continue;
+        const message = `gave up after ${batch.attempts} tries: ${outcome.message}`;
+        this.settle(block, members[i]!, false, outcome.status, false, outcome.code, message, batch.attempts);
+      }
       return;
     }
     const now = this.options.timing.now();
     const serverWait =
-      outcome.retryAfterMs === null ? 0 : Math.min(outcome.retryAfterMs, this.options.maxRetryAfterMs);
-    if (outcome.retryAfterMs !== null) this.pausedUntil = Math.max(this.pausedUntil, now + serverWait);
-    const delay = Math.max(backoffDelay(Math.max(1, retry.strikes), this.options.backoff), serverWait);
-    retry.readyAt = now + delay;
-    retry.failedAt = now;
-    this.delayed.push(event);
-    this.options.log?.(`retry ${event.attempts} of ${failed.eventId} in ${delay} ms (${outcome.code})`);
+      retry.retryAfterMs === null ? 0 : Math.min(retry.retryAfterMs, this.options.maxRetryAfterMs);
+    if (retry.retryAfterMs !== null) this.pausedUntil = Math.max(this.pausedUntil, now + serverWait);
+    const delay = Math.max(backoffDelay(Math.max(1, batch.strikes), this.options.backoff), serverWait);
+    batch.readyAt = now + delay;
+    batch.failedAt = now;
+    this.delayed.push(batch);
+    this.options.log?.(
+      `retry ${batch.attempts} of ${members.length} event(s) in ${delay} ms (${retry.code})`,
+    );
   }
 
-  private settle(event: QueuedEvent, result: TrackResult, message: string): void {
-    const resolve = event.resolve;
-    if (resolve === null) return;
-    event.resolve = null;
+  private settle(
+    block: EventBlock,
+    index: number,
+    ok: boolean,
+    status: number,
+    duplicate: boolean,
+    code: string | undefined,
+    message: string,
+    attempts: number,
+  ): void {
+    if (!block.settle(index, ok, status, duplicate, code)) return;
     this.pendingCount--;
-    if (!result.ok) this.options.onFailure(event, result, message);
-    resolve(result);
+    if (!ok) {
+      const result = { ok, status, code: code ?? 'UNKNOWN', eventId: eventIdOf(block, index) };
+      this.options.onFailure(result, attempts, message);
+    }
+    block.takeListener(index)?.settled();
     // After the caller's promise: a flush never finishes before the events it waited for.
-    this.flushes.settled(event.epoch);
+    this.flushes.settled(block.epoch);
   }
 
   private armLinger(): void {

@@ -1,9 +1,9 @@
-import type { QueuedEvent, Transport } from './delivery.js';
+import { batchBytes, type EventBlock, renderBatch } from './event-block.js';
 
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
 import { classifyAnswer, type Outcome, type SendResult } from './outcome.js';
-import { batchBytes, renderBatch } from './queued-event.js';
+import type { Transport } from './transport.js';
 
 export interface BatchTransportOptions {
   readonly host: string;
@@ -43,13 +43,13 @@ export function createBatchTransport(options: BatchTransportOptions): Transport 
     waitMs: () => 0,
     reserve: () => undefined,
     release: () => undefined,
-    async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
+    async send(block: EventBlock, members: readonly number[], cancel: AbortSignal): Promise<SendResult> {
       // Events were serialised when tracked; a batch is their bytes joined, not re-encoded.
-      const size = batchBytes(head, events, ']}');
+      const size = batchBytes(head, block, members, ']}');
       let buffer = spare.pop();
       if (buffer === undefined || buffer.length < size)
         buffer = Buffer.allocUnsafeSlow(Math.max(size, 32 * 1024));
-      const body = renderBatch(head, events, ']}', buffer.subarray(0, size));
+      const body = renderBatch(head, block, members, ']}', buffer.subarray(0, size));
       const reuse = buffer;
       const answer = await post(body, headers, options.requestTimeoutMs, cancel, () => keep(reuse));
       if (answer.kind === 'response' && answer.status === 413) return { type: 'split' };

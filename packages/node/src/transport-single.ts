@@ -1,10 +1,10 @@
 import { type RateRule, RequestBudget } from './budget.js';
-import type { QueuedEvent, Transport } from './delivery.js';
+import { type EventBlock, renderEvent } from './event-block.js';
 
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
 import { classifyAnswer, type SendResult } from './outcome.js';
-import { renderEvent } from './queued-event.js';
+import type { Transport } from './transport.js';
 
 export interface SingleTransportOptions {
   readonly host: string;
@@ -33,9 +33,8 @@ export function createSingleTransport(options: SingleTransportOptions): Transpor
     waitMs: (nowMs) => (budget ? budget.waitMs(nowMs) : 0),
     reserve: () => budget?.reserve(),
     release: (nowMs) => budget?.release(nowMs),
-    async send(events: readonly QueuedEvent[], cancel: AbortSignal): Promise<SendResult> {
-      const event = events[0]!;
-      const answer = await post(renderEvent(event), {}, options.requestTimeoutMs, cancel);
+    async send(block: EventBlock, members: readonly number[], cancel: AbortSignal): Promise<SendResult> {
+      const answer = await post(renderEvent(block, members[0]!), {}, options.requestTimeoutMs, cancel);
       return { type: 'all', outcome: classifyAnswer(answer, options.now()) };
     },
   };
