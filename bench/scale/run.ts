@@ -2,25 +2,28 @@ import { execFile, fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { createClickHouseDialect } from '../../packages/server/src/stats/clickhouse-dialect.ts';
-import { ClickHouseRunner } from '../../packages/server/src/stats/clickhouse-engine.ts';
-import { SqlStatsEngine } from '../../packages/server/src/stats/engine.ts';
+import { ClickHouseStatsEngine } from '../../packages/server/src/stats/clickhouse-engine.ts';
 import { createDuckDbStatsEngine } from '../../packages/server/src/stats/index.ts';
 import { ClickHouseEventStore } from '../../packages/server/src/store/clickhouse/event-store.ts';
 import { ClickHouseHttp } from '../../packages/server/src/store/clickhouse/http-client.ts';
 import { openDuckDb } from '../../packages/server/src/store/duckdb/open.ts';
 import { startServerProcess } from '../../test/support/process-server.ts';
-import { startService } from '../../test/support/services.ts';
+import { type RunningService, startService } from '../../test/support/services.ts';
 import { tempDataDir } from '../../test/support/test-server.ts';
 import type { LoadPlan, LoadResult } from '../ingest/protocol.ts';
-import { dashboardPage, fillClickHouse, fillDuckDb } from './query-data.ts';
+import { benchSite, dashboardPage, fillClickHouse, fillDuckDb } from './query-data.ts';
 
 const usage = `npm run bench:scale -- [--duration S] [--connections N] [--events N] [--runs N]
+                          [--only ingest|query] [--clickhouse URL]
 
 One run prints: ingest req/s of one node on the embedded default (DuckDB) and of one node on
 scale-out (spool + ClickHouse, PostgreSQL, Redis), then the latency of a 30-day dashboard view
 (every panel of the dashboard's overview, asked through the stats engine as one \`queryMany\` page,
-as the dashboard does) over N synthetic events (default 10M) on DuckDB and on ClickHouse. Services come from Debian's packages via scripts/services/service.sh.`;
+as the dashboard does) over N synthetic events (default 10M) on DuckDB and on ClickHouse. Services come from Debian's packages via scripts/services/service.sh.
+
+--only runs one half. --clickhouse uses a ClickHouse server that is already running (e.g. one
+started with scripts/services/service.sh) for the query half and leaves it running: its
+database zenovay_query is filled once and reused while it holds N bench events.`;
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +31,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     events: { type: 'string', default: '10000000' },
     runs: { type: 'string', default: '5' },
+    only: { type: 'string' },
+    clickhouse: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -39,6 +44,11 @@ const durationMs = Number(values.duration) * 1000;
 const connections = Number(values.connections);
 const events = Number(values.events);
 const runs = Number(values.runs);
+const only = values.only;
+if (only !== undefined && only !== 'ingest' && only !== 'query') {
+  console.error(usage);
+  process.exit(2);
+}
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
 
@@ -100,23 +110,28 @@ async function timeQueries(label: string, runOnce: () => Promise<unknown>): Prom
   return answers;
 }
 
-const [redis, postgres, clickhouse] = await Promise.all([
-  startService('redis'),
-  startService('postgres'),
-  startService('clickhouse'),
-]);
-try {
-  const scaleEnv = {
-    ZENOVAY_CLICKHOUSE_URL: `${clickhouse.url}/?database=zenovay_bench`,
-    DATABASE_URL: postgres.url,
-    REDIS_URL: redis.url,
-  };
-  await ingest('embedded', {}, 0);
-  await ingest('scale-out', scaleEnv, 500_000);
+/** Fills the query database unless it already holds exactly the bench's events. */
+async function ensureClickHouseFilled(http: ClickHouseHttp, url: string): Promise<void> {
+  const held = await http
+    .rows<{ n: string }>(`SELECT count() AS n FROM zenovay_query.events WHERE site_id = '${benchSite}'`)
+    .then((rows) => Number(rows[0]?.n ?? 0))
+    .catch(() => 0);
+  if (held === events) {
+    process.stderr.write(`ClickHouse already holds ${events} bench events\n`);
+    return;
+  }
+  await http.exec('DROP TABLE IF EXISTS zenovay_query.events');
+  await ClickHouseEventStore.open({ shardUrls: [url], database: 'zenovay_query' });
+  const started = performance.now();
+  await fillClickHouse(http, 'zenovay_query', events);
+  await http.exec('OPTIMIZE TABLE zenovay_query.events FINAL');
+  process.stderr.write(`ClickHouse filled in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
 
+async function queries(clickhouseUrl: string): Promise<void> {
   const duckDir = tempDataDir('zenovay-bench-query-');
   const duckdb = await openDuckDb(duckDir);
-  let started = performance.now();
+  const started = performance.now();
   await fillDuckDb(duckdb, events);
   process.stderr.write(`DuckDB filled in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   const duckAnswers = await timeQueries(
@@ -126,21 +141,45 @@ try {
   duckdb.closeSync();
   fs.rmSync(duckDir, { recursive: true, force: true });
 
-  await ClickHouseEventStore.open({ shardUrls: [clickhouse.url], database: 'zenovay_query' });
-  const http = new ClickHouseHttp(clickhouse.url, {}, 600_000);
-  started = performance.now();
-  await fillClickHouse(http, 'zenovay_query', events);
-  await http.exec('OPTIMIZE TABLE zenovay_query.events FINAL');
-  process.stderr.write(`ClickHouse filled in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const http = new ClickHouseHttp(clickhouseUrl, {}, 600_000);
+  await ensureClickHouseFilled(http, clickhouseUrl);
   // The service's engine (createClickHouseStatsEngine) without its coalescing wrapper, as for
   // DuckDB, but with a timeout long enough for 10M events on a small box.
-  const clickHouseEngine = new SqlStatsEngine(
-    createClickHouseDialect('zenovay_query'),
-    new ClickHouseRunner(http),
+  const clickHouseAnswers = await timeQueries(
+    'clickhouse',
+    dashboardPage(new ClickHouseStatsEngine('zenovay_query', http)),
   );
-  const clickHouseAnswers = await timeQueries('clickhouse', dashboardPage(clickHouseEngine));
   // The same page on the same data must give the same answers, or the timings compare nothing.
   console.log(`same answers on both engines: ${duckAnswers === clickHouseAnswers ? 'yes' : 'NO'}`);
+}
+
+const services: RunningService[] = [];
+try {
+  if (only !== 'query') {
+    const [redis, postgres, clickhouse] = await Promise.all([
+      startService('redis'),
+      startService('postgres'),
+      startService('clickhouse'),
+    ]);
+    services.push(redis, postgres, clickhouse);
+    const scaleEnv = {
+      ZENOVAY_CLICKHOUSE_URL: `${clickhouse.url}/?database=zenovay_bench`,
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url,
+    };
+    await ingest('embedded', {}, 0);
+    await ingest('scale-out', scaleEnv, 500_000);
+  }
+  if (only !== 'ingest') {
+    let url = values.clickhouse;
+    if (url === undefined) {
+      const clickhouse =
+        services.find((service) => service.name === 'clickhouse') ?? (await startService('clickhouse'));
+      if (!services.includes(clickhouse)) services.push(clickhouse);
+      url = clickhouse.url;
+    }
+    await queries(url);
+  }
 } finally {
-  for (const service of [redis, postgres, clickhouse]) await service.destroy();
+  for (const service of services) await service.destroy();
 }

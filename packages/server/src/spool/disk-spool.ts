@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { EventRow } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
-import type { KeyedRow } from '../store/clickhouse/event-store.ts';
+import type { AppendOptions, KeyedRow } from '../store/clickhouse/event-store.ts';
 import type { EventStore } from '../store/types.ts';
-import { encodeRecords, fsyncDir, listSegments, readSegment, segmentName } from './segment-files.ts';
+import {
+  encodeRecords,
+  fsyncDir,
+  listSegments,
+  readSegment,
+  segmentName,
+  spoolIdentity,
+} from './segment-files.ts';
 
 /** Where shipped events go (the ClickHouse event store). */
 export interface SpoolSink {
-  appendKeyed(rows: readonly KeyedRow[]): Promise<void>;
+  appendKeyed(rows: readonly KeyedRow[], options?: AppendOptions): Promise<void>;
   recentEventIds(sinceMs: number): Promise<Array<{ siteId: string; eventId: string; ts: number }>>;
   recentServerVisits(
     sinceMs: number,
@@ -40,8 +47,10 @@ export class SpoolFullError extends Error {
  * fsync'd append-only segment file (the writer's group commit makes that one fsync per batch);
  * a background shipper sends closed segments to ClickHouse, oldest first, and deletes a segment
  * only after every insert of it was confirmed. After a crash the remaining segments are shipped
- * again. Each row carries a key (`e:<event_id>` or a random id given here, once) that the table
- * folds copies on, so a segment shipped twice is still counted once.
+ * again. Each row carries a key (`e:<event_id>` or a random id given here, once). A segment whose
+ * earlier shipping may have landed unseen — left over from a previous run, or after any failed
+ * attempt — is sent again with only the rows ClickHouse does not hold yet, so it is stored once
+ * (store/clickhouse/insert-once.ts); a segment shipped for the first time needs no such check.
  */
 export class DiskSpool implements EventStore {
   private current: { sequence: number; file: fs.promises.FileHandle; bytes: number } | null = null;
@@ -54,10 +63,16 @@ export class DiskSpool implements EventStore {
   private wake: (() => void) | null = null;
   private shipperDone: Promise<void> = Promise.resolve();
   private shippedRows = 0;
+  /** Segments that may be (partly) in ClickHouse already: shipped again with only missing rows. */
+  private readonly unsure = new Set<number>();
+  /** Names this spool's inserts (their query ids), the same across restarts. */
+  private readonly identity: string;
 
   private constructor(private readonly options: DiskSpoolOptions) {
     fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    this.identity = spoolIdentity(options.dir);
     const existing = listSegments(options.dir);
+    for (const segment of existing) this.unsure.add(segment.sequence);
     this.nextSequence = (existing.at(-1)?.sequence ?? 0) + 1;
     this.usedBytes = existing.reduce((sum, segment) => sum + segment.bytes, 0);
   }
@@ -122,11 +137,14 @@ export class DiskSpool implements EventStore {
       }
       const segment = segments[0]!;
       try {
-        await this.ship(segment.file);
+        await this.ship(segment.file, segment.sequence);
         fs.rmSync(segment.file);
         fsyncDir(this.options.dir);
+        this.unsure.delete(segment.sequence);
         this.usedBytes -= segment.bytes;
       } catch (error) {
+        // Any failure may come after ClickHouse took some of it (a lost answer, a timeout).
+        this.unsure.add(segment.sequence);
         this.options.log.warn('spool: shipping to ClickHouse failed; keeping the segment and retrying', {
           error: error instanceof Error ? error.message : String(error),
           spooledBytes: this.usedBytes,
@@ -136,11 +154,15 @@ export class DiskSpool implements EventStore {
     }
   }
 
-  private async ship(file: string): Promise<void> {
+  private async ship(file: string, sequence: number): Promise<void> {
     const rows = readSegment(file);
     const batch = this.options.shipBatchRows ?? 20_000;
+    const onlyMissing = this.unsure.has(sequence);
     for (let start = 0; start < rows.length; start += batch) {
-      await this.options.sink.appendKeyed(rows.slice(start, start + batch));
+      await this.options.sink.appendKeyed(rows.slice(start, start + batch), {
+        onlyMissing,
+        insertId: `zenovay-spool-${this.identity}-${sequence}-${start}`,
+      });
     }
     this.shippedRows += rows.length;
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventRow } from '../ingest/types.ts';
@@ -58,4 +59,29 @@ export function fsyncDir(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A random name for this spool, kept in the spool directory so that it survives restarts: the
+ * query ids of its inserts are built from it, so an insert retried after a restart carries the
+ * same id as the attempt that may still be running (store/clickhouse/insert-once.ts).
+ */
+export function spoolIdentity(dir: string): string {
+  const file = path.join(dir, 'spool-id');
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{16}$/.test(existing)) return existing;
+  } catch {
+    // none yet
+  }
+  const id = randomBytes(8).toString('hex');
+  const fd = fs.openSync(file, 'w', 0o600);
+  try {
+    fs.writeSync(fd, id);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fsyncDir(dir);
+  return id;
 }

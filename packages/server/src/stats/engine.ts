@@ -22,7 +22,7 @@ export interface SqlRunner {
   all: RunSql;
 }
 
-interface Plan {
+export interface Plan {
   readonly query: StatsQuery;
   readonly timezone: string;
   readonly range: ResolvedRange;
@@ -32,8 +32,8 @@ interface Plan {
 
 export class SqlStatsEngine implements StatsEngine {
   constructor(
-    private readonly dialect: SqlDialect,
-    private readonly runner: SqlRunner,
+    protected readonly dialect: SqlDialect,
+    protected readonly runner: SqlRunner,
   ) {}
 
   async query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse> {
@@ -109,7 +109,7 @@ export class SqlStatsEngine implements StatsEngine {
     );
   }
 
-  private plan(query: StatsQuery, site: Site, nowMs: number, fieldPrefix: string): Plan {
+  protected plan(query: StatsQuery, site: Site, nowMs: number, fieldPrefix: string): Plan {
     const errors: StatsFieldError[] = validateStatsQuery(query);
     if (site.id !== query.siteId)
       errors.push({ field: 'site_id', reason: 'does not match the site being queried' });
@@ -128,7 +128,7 @@ export class SqlStatsEngine implements StatsEngine {
     };
   }
 
-  private compile(
+  protected compile(
     plan: Plan,
     range: ResolvedRange,
     limit: number,
@@ -152,7 +152,7 @@ export class SqlStatsEngine implements StatsEngine {
     return this.runner.all(statement.sql, statement.params);
   }
 
-  private finish(plan: Plan, rows: readonly SqlRow[], previousRows: readonly SqlRow[]): StatsResponse {
+  protected finish(plan: Plan, rows: readonly SqlRow[], previousRows: readonly SqlRow[]): StatsResponse {
     const { query, timezone, range, previousRange } = plan;
     const timeDimension = query.dimensions.find((d): d is TimeDimension => d.startsWith('time:'));
     const labelsOf = (r: ResolvedRange) =>

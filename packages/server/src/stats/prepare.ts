@@ -42,16 +42,27 @@ function visitDimensionsUsed(queries: readonly StatsQuery[]): NamedDimension[] {
   return [...used].sort();
 }
 
-export function compilePreparation(
+/**
+ * The two selects a batch shares, for an engine that stores them its own way (ClickHouse 18.16
+ * has no CTEs: it keeps the visits in a temporary table and reads the events inline).
+ */
+export interface PreparedSelects {
+  readonly withProps: boolean;
+  /** The range's events, with every column any of the questions reads. */
+  readonly eventsSql: string;
+  /** One row per visit, built from events read as `from` (a table or subquery, with alias `ev`). */
+  visitsSql(from: string): string;
+}
+
+export function prepareSelects(
   d: SqlDialect,
   params: SqlParams,
   siteId: string,
   range: ResolvedRange,
   timezone: string,
   queries: readonly StatsQuery[],
-): Preparation {
+): PreparedSelects {
   const withProps = needsProps(queries);
-  const tables: PreparedTables = { events: 'zv_batch_events', visits: 'zv_batch_visits', withProps };
 
   // One scan of the events table (the dominant cost of a page): the events CTE also carries the
   // columns the visits are built from.
@@ -77,11 +88,28 @@ export function compilePreparation(
     params.bind(range.startMs, 'int'),
     params.bind(range.endMs, 'int'),
   );
+  return { withProps, eventsSql, visitsSql: (from) => visitsSql(fields, from) };
+}
+
+export function compilePreparation(
+  d: SqlDialect,
+  params: SqlParams,
+  siteId: string,
+  range: ResolvedRange,
+  timezone: string,
+  queries: readonly StatsQuery[],
+): Preparation {
+  const selects = prepareSelects(d, params, siteId, range, timezone, queries);
+  const tables: PreparedTables = {
+    events: 'zv_batch_events',
+    visits: 'zv_batch_visits',
+    withProps: selects.withProps,
+  };
   return {
     tables,
     ctes: [
-      d.materializedCte(tables.events, eventsSql),
-      d.materializedCte(tables.visits, visitsSql(fields, `${tables.events} ev`)),
+      d.materializedCte(tables.events, selects.eventsSql),
+      d.materializedCte(tables.visits, selects.visitsSql(`${tables.events} ev`)),
     ],
   };
 }

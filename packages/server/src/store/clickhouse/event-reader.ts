@@ -24,9 +24,8 @@ function timeRange(startMs: number, endMs: number): string {
 }
 
 /**
- * Raw-event reads on ClickHouse, answered the same as the embedded store's. Reads that count
- * rows use FINAL so a replayed or retried event counts once (schema.ts); a distinct count of
- * visitors does not need it. SQL is the subset ClickHouse 18.16 shares with current releases
+ * Raw-event reads on ClickHouse, answered the same as the embedded store's. No FINAL: each event
+ * is stored once (replays and retries send only the rows not stored yet, schema.ts). SQL is the subset ClickHouse 18.16 shares with current releases
  * (no window functions: a visit page's total is a second query).
  */
 export class ClickHouseEventReader implements EventReader {
@@ -50,16 +49,34 @@ export class ClickHouseEventReader implements EventReader {
   }
 
   /**
-   * Count and rows are two reads (ClickHouse has no snapshot across statements): an event that
+   * Count and rows are separate reads (ClickHouse has no snapshot across statements): an event that
    * lands in the range between them (a spool replay of an old day) can make them differ by that.
+   * Rows come oldest first, one UTC day per statement: each day is sorted on its own, so memory
+   * stays bounded by a day of the site's events, however long the range.
    */
   async streamEvents(siteId: string, startMs: number, endMs: number): Promise<EventStream> {
     const where = `site_id = ${sqlString(siteId)} AND ${timeRange(startMs, endMs)}`;
-    const counted = await this.http.rows<Row>(`SELECT count() AS n FROM ${this.events} FINAL WHERE ${where}`);
-    const rows = this.http.streamRows<Row>(
-      `SELECT ts_ms, ${storedColumns.join(', ')}, prop_keys, prop_values FROM ${this.events} FINAL WHERE ${where}`,
-    );
-    return { rows: Number(counted[0]?.n ?? 0), batches: exported(rows) };
+    const [counted, days] = await Promise.all([
+      this.http.rows<Row>(`SELECT count() AS n FROM ${this.events} WHERE ${where}`),
+      this.http.rows<{ day: number }>(
+        `SELECT DISTINCT toUInt32(intDiv(toUInt32(ts), 86400)) AS day FROM ${this.events} WHERE ${where} ORDER BY day`,
+      ),
+    ]);
+    const dayRows = (day: number) =>
+      this.http.streamRows<Row>(
+        `SELECT ts_ms, ${storedColumns.join(', ')}, prop_keys, prop_values FROM ${this.events}
+         WHERE ${where} AND ts >= toDateTime(${sqlInt(day * 86_400)}) AND ts < toDateTime(${sqlInt((day + 1) * 86_400)})
+         ORDER BY ts_ms, row_key`,
+      );
+    return {
+      rows: Number(counted[0]?.n ?? 0),
+      batches: exported(
+        daysInTurn(
+          days.map((row) => Number(row.day)),
+          dayRows,
+        ),
+      ),
+    };
   }
 
   async recentVisits(siteId: string, startMs: number, endMs: number, page: PageRequest): Promise<VisitPage> {
@@ -74,7 +91,7 @@ export class ClickHouseEventReader implements EventReader {
            argMin(referrer_host, ts_ms) AS referrer_host, argMin(country, ts_ms) AS country,
            argMin(region, ts_ms) AS region, argMin(city, ts_ms) AS city,
            argMin(device_type, ts_ms) AS device, argMin(browser, ts_ms) AS browser, argMin(os, ts_ms) AS os
-         FROM ${this.events} FINAL WHERE ${where}
+         FROM ${this.events} WHERE ${where}
          GROUP BY session_id
          ORDER BY last_ms DESC, session_id
          LIMIT ${sqlInt(page.offset)}, ${sqlInt(page.limit)}`,
@@ -87,7 +104,7 @@ export class ClickHouseEventReader implements EventReader {
   async usage(startMs: number, endMs: number): Promise<SiteUsage[]> {
     const rows = await this.http.rows<Row>(
       `SELECT site_id, count() AS events, countIf(event_type = 'pageview') AS pageviews
-       FROM ${this.events} FINAL WHERE ${timeRange(startMs, endMs)}
+       FROM ${this.events} WHERE ${timeRange(startMs, endMs)}
        GROUP BY site_id ORDER BY site_id`,
     );
     return rows.map((row) => ({
@@ -106,12 +123,19 @@ export class ClickHouseEventReader implements EventReader {
   ): Promise<string[]> {
     const rows = await this.http.rows<Row>(
       `SELECT key, count() AS uses
-       FROM ${this.events} FINAL ARRAY JOIN prop_keys AS key
+       FROM ${this.events} ARRAY JOIN prop_keys AS key
        WHERE site_id = ${sqlString(siteId)} AND event_name = ${sqlString(eventName)} AND ${timeRange(startMs, endMs)}
        GROUP BY key ORDER BY uses DESC, key LIMIT ${sqlInt(limit)}`,
     );
     return rows.map((row) => String(row.key));
   }
+}
+
+async function* daysInTurn(
+  days: readonly number[],
+  rowsOf: (day: number) => AsyncGenerator<Row[]>,
+): AsyncGenerator<Row[]> {
+  for (const day of days) yield* rowsOf(day);
 }
 
 async function* exported(batches: AsyncGenerator<Row[]>): AsyncGenerator<ExportedEvent[]> {

@@ -2,14 +2,19 @@ import { createHash } from 'node:crypto';
 import type { EventRow } from '../../ingest/types.ts';
 import type { EventStore } from '../types.ts';
 import { ClickHouseHttp } from './http-client.ts';
+import { type KeyedRow, rowsNotStored, untilNotRunning } from './insert-once.ts';
 import { ensureSchema, eventColumns } from './schema.ts';
 import { sqlInt, sqlString, sqlStringArray } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
 
-/** An event with the key ClickHouse folds copies on (see schema.ts). */
-export interface KeyedRow {
-  readonly key: string;
-  readonly row: EventRow;
+export type { KeyedRow };
+
+/** How to insert a batch that may have been inserted before (see insert-once.ts). */
+export interface AppendOptions {
+  /** Send only the rows ClickHouse does not hold yet (an earlier attempt's outcome is unknown). */
+  readonly onlyMissing?: boolean;
+  /** The insert's query id, the same at every attempt of the same batch. */
+  readonly insertId?: string;
 }
 
 /** Earlier rows get a larger precedence (see schema.ts); good until the year 2286. */
@@ -56,21 +61,37 @@ export class ClickHouseEventStore implements EventStore {
     this.schemaReady = true;
   }
 
-  /** Direct appends (without a spool) key rows by their event id, or by their content. */
+  /**
+   * Direct appends (without a spool) key rows by their event id, or by their content, and send
+   * only what is not stored yet: calling it again with the same rows stores nothing twice.
+   */
   append(rows: readonly EventRow[]): Promise<void> {
-    return this.appendKeyed(rows.map((row) => ({ key: keyOf(row), row })));
+    return this.appendKeyed(
+      rows.map((row) => ({ key: keyOf(row), row })),
+      { onlyMissing: true },
+    );
   }
 
-  async appendKeyed(rows: readonly KeyedRow[]): Promise<void> {
+  async appendKeyed(rows: readonly KeyedRow[], options: AppendOptions = {}): Promise<void> {
     if (rows.length === 0) return;
     await this.ensureSchema();
-    const values = rows.map(valuesTuple).join(',\n');
-    await this.entry().exec(`INSERT INTO ${this.database}.events (${columnList}) VALUES\n${values}`);
+    const insertId = options.insertId;
+    let sending = rows;
+    if (options.onlyMissing) {
+      if (insertId !== undefined) await untilNotRunning(this.entry(), insertId);
+      sending = await rowsNotStored(this.entry(), `${this.database}.events`, rows);
+      if (sending.length === 0) return;
+    }
+    const values = sending.map(valuesTuple).join(',\n');
+    await this.entry().exec(
+      `INSERT INTO ${this.database}.events (${columnList}) VALUES\n${values}`,
+      insertId === undefined ? {} : { query_id: insertId },
+    );
   }
 
   async recentEventIds(sinceMs: number): Promise<Array<{ siteId: string; eventId: string; ts: number }>> {
     const rows = await this.entry().rows<{ site_id: string; event_id: string; ts_ms: string }>(
-      `SELECT site_id, event_id, ts_ms FROM ${this.database}.events FINAL
+      `SELECT site_id, event_id, ts_ms FROM ${this.database}.events
        WHERE event_id != '' AND ts >= toDateTime(${sqlInt(Math.floor(sinceMs / 1000))})
          AND ts_ms >= ${sqlInt(Math.floor(sinceMs))}
        ORDER BY ts_ms`,
@@ -88,7 +109,7 @@ export class ClickHouseEventStore implements EventStore {
       last_ms: string;
     }>(
       `SELECT site_id, visitor_id, argMax(session_id, ts_ms) AS last_session, max(ts_ms) AS last_ms
-       FROM ${this.database}.events FINAL
+       FROM ${this.database}.events
        WHERE ts >= toDateTime(${sqlInt(Math.floor(sinceMs / 1000))}) AND ts_ms >= ${sqlInt(Math.floor(sinceMs))}
          AND startsWith(session_id, 'zs_')
        GROUP BY site_id, visitor_id
@@ -102,10 +123,13 @@ export class ClickHouseEventStore implements EventStore {
     }));
   }
 
-  /** Every stored event of a site, each event once (FINAL), oldest first; for tests and export. */
+  /**
+   * Every stored row of a site, oldest first, as stored: no FINAL, so a copy stored twice shows
+   * twice (tests assert on it).
+   */
   async siteEvents(siteId: string): Promise<Array<EventRow & { rowKey: string }>> {
     const rows = await this.entry().rows<Record<string, unknown>>(
-      `SELECT ${columnList} FROM ${this.database}.events FINAL
+      `SELECT ${columnList} FROM ${this.database}.events
        WHERE site_id = ${sqlString(siteId)} ORDER BY ts_ms, row_key`,
     );
     return rows.map(rowFromJson);

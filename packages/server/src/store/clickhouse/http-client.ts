@@ -14,6 +14,11 @@ export class ClickHouseHttp {
     return this.baseUrl;
   }
 
+  /** The same server with more settings (or URL parameters such as `session_id`). */
+  withSettings(settings: Record<string, string>): ClickHouseHttp {
+    return new ClickHouseHttp(this.baseUrl, { ...this.settings, ...settings }, this.timeoutMs);
+  }
+
   /** Runs a statement; returns the raw response text. */
   async exec(sql: string, settings: Record<string, string> = {}): Promise<string> {
     const url = new URL(this.baseUrl);

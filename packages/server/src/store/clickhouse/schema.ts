@@ -41,14 +41,26 @@ export const eventColumns: ReadonlyArray<readonly [string, string]> = [
  * - `ts` DateTime (seconds) drives partitions and range scans; `ts_ms` keeps the exact time.
  * - Partitioned by month; ordered by (site, day, row_key): a site's time range is one contiguous
  *   slice of each part.
- * - ReplacingMergeTree on that key: `row_key` is `e:<event_id>` or a spool-assigned id, so a
- *   replayed or retried batch folds into one row; reads use FINAL so they see each event once
- *   even before the background merge. Of several copies the earliest received wins, as in the
- *   embedded store (`precedence` = 10^13 - ts_ms; ReplacingMergeTree keeps the largest).
+ * - Each event is stored once, so reads need no FINAL. `row_key` is `e:<event_id>` or an id the
+ *   spool gives a row once. Copies could only come from sending a batch again whose first insert
+ *   landed unseen (answer lost, crash between insert and spool delete, ClickHouse restart): such
+ *   a batch is sent again only after asking ClickHouse which of its (site, day, row_key) are
+ *   stored, and only the others go (insert-once.ts; the spool does it for leftover segments and
+ *   after any failed attempt, a direct `append` always). A copy of one `event_id` sent to two
+ *   nodes is stopped before the spool by the shared (Redis) idempotency window.
+ * - Why not FINAL: on 18.16 it merges the parts of the range on one thread while reading, and
+ *   reads the key columns besides: on the 10M-event bench it doubled the CPU of every dashboard
+ *   statement and pushed the visit build past the 2 GB memory limit (`npm run bench:scale`).
+ * - ReplacingMergeTree on that key stays as the backstop: a copy that still slips in (two nodes
+ *   each accepting the same `event_id` while Redis is unreachable, or rows stored twice by a
+ *   release that read with FINAL) is folded at the next background merge, or at once by
+ *   `OPTIMIZE TABLE … FINAL`. Of several copies the earliest wins, as in the embedded store
+ *   (`precedence` = 10^13 - ts_ms; ReplacingMergeTree keeps the largest).
  * - Properties as parallel arrays (`prop_keys[i]` = `prop_values[i]`), like the embedded store:
  *   `arrayElement(prop_values, indexOf(prop_keys, 'plan'))` reads one without a join.
  * With shards the Distributed table hashes on (site_id, row_key): copies of one event meet on one
- * shard, where FINAL can fold them.
+ * shard, where a merge can fold them; inserts wait for every shard (`insert_distributed_sync`),
+ * so "which rows are stored" is answered over all of them.
  */
 export function schemaStatements(database: string, shards: number): string[] {
   const db = sqlIdentifier(database);
