@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { ManualClock } from '../packages/server/src/clock.ts';
 import { RedisMonthlyQuota } from '../packages/server/src/limits/redis-monthly-quota.ts';
-import { connectRedis } from '../packages/server/src/scale/redis-connection.ts';
 import { apiGet, assertApiError, assertApiOk, createKey } from './api-helpers.ts';
+import { redisPair } from './support/redis-pair.ts';
 import { missingService, type RunningService, startService } from './support/services.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
@@ -13,24 +12,11 @@ const march = Date.parse('2026-03-31T23:00:00Z');
 const april = Date.parse('2026-04-01T00:00:00Z');
 
 describe('API monthly quota in Redis', { skip: missingService('redis') }, () => {
-  let service: RunningService;
-  let nodeA: Redis;
-  let nodeB: Redis;
-
-  before(async () => {
-    service = await startService('redis');
-    nodeA = await connectRedis(service.url);
-    nodeB = await connectRedis(service.url);
-  });
-  after(async () => {
-    nodeA?.disconnect();
-    nodeB?.disconnect();
-    await service?.destroy();
-  });
+  const redis = redisPair();
 
   test('two nodes spend one budget per key and month; refusals are not counted; the next month is fresh', async () => {
-    const a = new RedisMonthlyQuota(nodeA, 5);
-    const b = new RedisMonthlyQuota(nodeB, 5);
+    const a = new RedisMonthlyQuota(redis.a, 5);
+    const b = new RedisMonthlyQuota(redis.b, 5);
     const decisions = [];
     for (let i = 0; i < 8; i++) decisions.push(await (i % 2 === 0 ? a : b).consume('zv_shared01', march + i));
     assert.deepEqual(
@@ -42,9 +28,9 @@ describe('API monthly quota in Redis', { skip: missingService('redis') }, () => 
       [4, 3, 2, 1, 0, 0, 0, 0],
     );
     assert.equal(decisions[7]!.resetMs, april - (march + 7));
-    assert.equal(await nodeA.get('zenovay:quota:api:zv_shared01:2026-03'), '5', 'refusals add nothing');
+    assert.equal(await redis.a.get('zenovay:quota:api:zv_shared01:2026-03'), '5', 'refusals add nothing');
     // Kept a day past the month's end (by the caller's clock), then reclaimed.
-    const ttl = await nodeA.pttl('zenovay:quota:api:zv_shared01:2026-03');
+    const ttl = await redis.a.pttl('zenovay:quota:api:zv_shared01:2026-03');
     assert.ok(ttl > april - march + 86_400_000 - 60_000 && ttl <= april - march + 86_400_000, String(ttl));
     assert.equal((await b.consume('zv_other001', march)).used, 1, 'another key has its own budget');
     const fresh = await b.consume('zv_shared01', april);
@@ -52,11 +38,11 @@ describe('API monthly quota in Redis', { skip: missingService('redis') }, () => 
   });
 
   test('Redis down: the node counts on from the last shared count, and adds its requests back after', async () => {
-    const a = new RedisMonthlyQuota(nodeA, 5);
-    const b = new RedisMonthlyQuota(nodeB, 5);
+    const a = new RedisMonthlyQuota(redis.a, 5);
+    const b = new RedisMonthlyQuota(redis.b, 5);
     assert.equal((await a.consume('zv_outage01', march)).used, 1);
     assert.equal((await a.consume('zv_outage01', march)).used, 2);
-    await service.stop();
+    await redis.service.stop();
     const during = [];
     for (let i = 0; i < 4; i++) during.push(await a.consume('zv_outage01', march + 10 + i));
     assert.deepEqual(
@@ -69,15 +55,15 @@ describe('API monthly quota in Redis', { skip: missingService('redis') }, () => 
       ],
       'not a fresh quota: the fallback goes on from 2',
     );
-    await service.restart();
-    for (let i = 0; i < 100 && nodeA.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(nodeA.status, 'ready');
+    await redis.service.restart();
+    for (let i = 0; i < 100 && redis.a.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(redis.a.status, 'ready');
     // The restarted Redis (no persistence here) forgot the two counted before the outage; the three
     // this node allowed during it travel with its next request, so Redis holds 3 + 1, not 1.
     const recovered = await a.consume('zv_outage01', march + 20);
     assert.deepEqual([recovered.allowed, recovered.used], [true, 4]);
-    assert.equal(await nodeA.get('zenovay:quota:api:zv_outage01:2026-03'), '4');
-    for (let i = 0; i < 100 && nodeB.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await redis.a.get('zenovay:quota:api:zv_outage01:2026-03'), '4');
+    for (let i = 0; i < 100 && redis.b.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await b.consume('zv_outage01', march + 21)).used, 5, 'the other node sees them');
     assert.equal((await b.consume('zv_outage01', march + 22)).allowed, false);
   });

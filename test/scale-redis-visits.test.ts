@@ -1,36 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Redis } from 'ioredis';
+import { before, describe, test } from 'node:test';
 import { ManualClock } from '../packages/server/src/clock.ts';
 import { ServerSessions, visitTimeoutMs } from '../packages/server/src/ingest/server-session.ts';
 import { SharedServerSessions } from '../packages/server/src/ingest/server-session-shared.ts';
 import { RedisVisitStore } from '../packages/server/src/limits/redis-visits.ts';
 import { createLogger } from '../packages/server/src/log.ts';
-import { connectRedis } from '../packages/server/src/scale/redis-connection.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
+import { redisPair } from './support/redis-pair.ts';
+import { missingService } from './support/services.ts';
 
 const t0 = Date.parse('2026-03-10T12:00:00Z');
 const min = 60_000;
 
 /** Two nodes' view of the shared visits: each its own Redis connection and in-memory mirror. */
 describe('server-assigned visits shared through Redis', { skip: missingService('redis') }, () => {
-  let service: RunningService;
-  let redisA: Redis;
-  let redisB: Redis;
+  const redis = redisPair();
   let storeA: RedisVisitStore;
   let storeB: RedisVisitStore;
 
-  before(async () => {
-    service = await startService('redis');
-    redisA = await connectRedis(service.url);
-    redisB = await connectRedis(service.url);
-    storeA = new RedisVisitStore(redisA);
-    storeB = new RedisVisitStore(redisB);
-  });
-  after(async () => {
-    redisA?.disconnect();
-    redisB?.disconnect();
-    await service?.destroy();
+  before(() => {
+    storeA = new RedisVisitStore(redis.a);
+    storeB = new RedisVisitStore(redis.b);
   });
 
   const node = (store: RedisVisitStore, log?: string[]) =>
@@ -79,13 +68,13 @@ describe('server-assigned visits shared through Redis', { skip: missingService('
       await a.resolve('other-site', '203.0.113.9', t0),
     ]);
     assert.equal(ids.size, 3);
-    const keys = await redisA.keys('zenovay:visit:*');
+    const keys = await redis.a.keys('zenovay:visit:*');
     assert.ok(keys.length >= 3);
     assert.deepEqual(
       keys.filter((key) => key.includes('203.0.113.9') || key.includes('visitor-')),
       [],
     );
-    const ttl = await redisA.pttl(RedisVisitStore.key('site', '203.0.113.9'));
+    const ttl = await redis.a.pttl(RedisVisitStore.key('site', '203.0.113.9'));
     assert.ok(ttl > visitTimeoutMs, `the TTL (${ttl} ms) only reclaims visits after the timeout`);
   });
 
@@ -102,14 +91,14 @@ describe('server-assigned visits shared through Redis', { skip: missingService('
     const [a, b] = [node(storeA, messages), node(storeB)];
     const visit = await a.resolve('site', 'visitor-outage', t0);
     assert.equal(await b.resolve('site', 'visitor-outage', t0 + min), visit);
-    await service.stop();
+    await redis.service.stop();
     assert.equal(await a.resolve('site', 'visitor-outage', t0 + 2 * min), visit, 'node A still knows it');
     assert.equal(await a.resolve('site', 'visitor-outage', t0 + 3 * min), visit);
     const fresh = await a.resolve('site', 'visitor-new-in-outage', t0 + 3 * min);
     assert.match(fresh, /^zs_/);
     assert.deepEqual(messages, ['Redis unreachable: server-assigned visits fall back to per-node memory']);
-    await service.restart();
-    for (let i = 0; i < 100 && (redisA.status !== 'ready' || redisB.status !== 'ready'); i++) {
+    await redis.service.restart();
+    for (let i = 0; i < 100 && (redis.a.status !== 'ready' || redis.b.status !== 'ready'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // Redis came back empty: the first node asked offers the visit from its memory, and the other

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Redis } from 'ioredis';
+import { describe, test } from 'node:test';
 import { MemoryRateLimiter } from '../packages/server/src/limits/rate-limiter.ts';
 import { RedisIdempotencyWindow } from '../packages/server/src/limits/redis-idempotency.ts';
 import { RedisRateLimiter } from '../packages/server/src/limits/redis-rate-limiter.ts';
-import { connectRedis } from '../packages/server/src/scale/redis-connection.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
+import { redisPair } from './support/redis-pair.ts';
+import { missingService } from './support/services.ts';
 
 const rules = [
   { limit: 60, windowMs: 10_000 },
@@ -14,24 +13,11 @@ const rules = [
 const t0 = Date.parse('2026-03-10T12:00:00Z');
 
 describe('Redis-backed limits and idempotency', { skip: missingService('redis') }, () => {
-  let service: RunningService;
-  let nodeA: Redis;
-  let nodeB: Redis;
-
-  before(async () => {
-    service = await startService('redis');
-    nodeA = await connectRedis(service.url);
-    nodeB = await connectRedis(service.url);
-  });
-  after(async () => {
-    nodeA?.disconnect();
-    nodeB?.disconnect();
-    await service?.destroy();
-  });
+  const redis = redisPair();
 
   test('two nodes share one budget: 60 per 10 s is 60 in total', async () => {
-    const a = new RedisRateLimiter(nodeA, rules, 'ingest');
-    const b = new RedisRateLimiter(nodeB, rules, 'ingest');
+    const a = new RedisRateLimiter(redis.a, rules, 'ingest');
+    const b = new RedisRateLimiter(redis.b, rules, 'ingest');
     let allowed = 0;
     for (let i = 0; i < 80; i++) {
       const decision = await (i % 2 === 0 ? a : b).consume('ip-1', t0 + i);
@@ -43,11 +29,11 @@ describe('Redis-backed limits and idempotency', { skip: missingService('redis') 
     assert.equal(refused.retryAfterMs, 10_000 - 100);
     // Another key and another namespace have their own budgets.
     assert.equal((await b.consume('ip-2', t0 + 100)).allowed, true);
-    assert.equal((await new RedisRateLimiter(nodeB, rules, 'api').consume('ip-1', t0 + 100)).allowed, true);
+    assert.equal((await new RedisRateLimiter(redis.b, rules, 'api').consume('ip-1', t0 + 100)).allowed, true);
   });
 
   test('decisions match the in-memory limiter step for step, with the clock moved by the caller', async () => {
-    const redis = new RedisRateLimiter(nodeA, rules, 'compare');
+    const shared = new RedisRateLimiter(redis.a, rules, 'compare');
     const memory = new MemoryRateLimiter(rules);
     const steps = [0, 1, 2, 500, 9_999, 10_000, 10_001, 25_000, 25_001, 3_600_000, 3_700_000];
     let now = t0;
@@ -55,7 +41,7 @@ describe('Redis-backed limits and idempotency', { skip: missingService('redis') 
       now = t0 + steps[round]!;
       for (let i = 0; i < 15; i++) {
         assert.deepEqual(
-          await redis.consume('k', now),
+          await shared.consume('k', now),
           memory.consume('k', now),
           `at +${steps[round]} ms, #${i}`,
         );
@@ -64,8 +50,8 @@ describe('Redis-backed limits and idempotency', { skip: missingService('redis') 
   });
 
   test('the idempotency window is shared and a released claim can be claimed again', async () => {
-    const a = new RedisIdempotencyWindow(nodeA, 60_000);
-    const b = new RedisIdempotencyWindow(nodeB, 60_000);
+    const a = new RedisIdempotencyWindow(redis.a, 60_000);
+    const b = new RedisIdempotencyWindow(redis.b, 60_000);
     const pair = { siteId: 's1', eventId: 'evt-1' };
     assert.deepEqual(await a.claim([pair, { siteId: 's2', eventId: 'evt-1' }]), ['new', 'new']);
     assert.deepEqual(await b.claim([pair]), ['duplicate']);
@@ -74,17 +60,17 @@ describe('Redis-backed limits and idempotency', { skip: missingService('redis') 
   });
 
   test('Redis down: limits fall back to per-node memory, and shared again after a restart', async () => {
-    const limiter = new RedisRateLimiter(nodeA, [{ limit: 3, windowMs: 10_000 }], 'outage');
-    const window = new RedisIdempotencyWindow(nodeA, 60_000);
-    await service.stop();
+    const limiter = new RedisRateLimiter(redis.a, [{ limit: 3, windowMs: 10_000 }], 'outage');
+    const window = new RedisIdempotencyWindow(redis.a, 60_000);
+    await redis.service.stop();
     const during = [];
     for (let i = 0; i < 5; i++) during.push((await limiter.consume('ip', t0 + i)).allowed);
     assert.deepEqual(during, [true, true, true, false, false], 'the fallback still limits this node');
     assert.deepEqual(await window.claim([{ siteId: 's', eventId: 'x' }]), ['unknown']);
-    await service.restart();
+    await redis.service.restart();
     // Wait for the client's reconnect (bounded): the service restarted with empty state.
-    for (let i = 0; i < 100 && nodeA.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(nodeA.status, 'ready');
+    for (let i = 0; i < 100 && redis.a.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(redis.a.status, 'ready');
     assert.equal((await limiter.consume('ip', t0 + 10)).remaining, 2, 'counted in Redis again');
   });
 });
