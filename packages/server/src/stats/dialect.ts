@@ -38,6 +38,12 @@ export interface SqlDialect {
   readonly inlineCtes: boolean;
   readonly trueLiteral: string;
   readonly falseLiteral: string;
+  /**
+   * Whether `scanEvents` can return the column `event_row`: a number unique to each event within
+   * one statement (DuckDB's rowid). A batch's shared visits then take each visit's first-event
+   * fields by joining that row back (compile.ts `joinedVisitsSql`).
+   */
+  readonly eventRow?: boolean;
   /** SELECT of `columns` of one site's events in [start, end) (ids hashed, `ts` a timestamp). */
   scanEvents(columns: readonly string[], site: string, start: string, end: string): string;
   /** A column of a table joined in the final statement, as the final columns refer to it. */

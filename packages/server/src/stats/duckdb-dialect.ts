@@ -17,9 +17,14 @@ export const duckDbDialect: SqlDialect = {
   inlineCtes: false,
   trueLiteral: 'TRUE',
   falseLiteral: 'FALSE',
+  eventRow: true,
   scanEvents: (columns, site, start, end) => {
     const scanned = columns.map((c) =>
-      c === 'session_id' || c === 'visitor_id' ? `${duckDbDialect.hashId(c)} AS ${c}` : c,
+      c === 'session_id' || c === 'visitor_id'
+        ? `${duckDbDialect.hashId(c)} AS ${c}`
+        : c === 'event_row'
+          ? 'rowid AS event_row'
+          : c,
     );
     return `SELECT ${scanned.join(', ')} FROM events WHERE site_id = ${site} AND ts >= ${duckDbDialect.timestampFromMs(start)} AND ts < ${duckDbDialect.timestampFromMs(end)}`;
   },

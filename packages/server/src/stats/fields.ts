@@ -91,6 +91,23 @@ const entryFieldColumn: Partial<Record<SessionField, string>> = {
 /** Every entry field's name, in a fixed order (a dialect without named records indexes by it). */
 export const entryFieldNames: readonly string[] = Object.keys(entryFieldColumn);
 
+/** The entry fields a visit's source and channel are computed from (see sources.ts). */
+export const sourceInputFields: readonly string[] = [
+  'ref_host',
+  'entry_utm_source',
+  'entry_utm_medium',
+  'entry_hostname',
+  'entry_query',
+];
+
+export interface FieldOptions {
+  /**
+   * Entry fields are plain columns of `raw` (named as the field) rather than members of the
+   * `raw.entry` record: the visits are then built by joinedVisitsSql (compile.ts).
+   */
+  readonly entryColumns?: boolean;
+}
+
 /** Event columns an aggregate session field reads (entry fields read their own column). */
 function sessionFieldColumns(field: SessionField): string[] {
   switch (field) {
@@ -115,12 +132,15 @@ export class FieldContext {
   readonly entryRecord = new Map<string, string>();
   /** Visit-level expressions over the session fields, by output name (`v_source`, …). */
   readonly visitExprs = new Map<string, string>();
+  /** Names of the visit expressions that read only `sourceInputFields` and `raw.src` (source, channel). */
+  readonly sourceVisitNames = new Set<string>();
 
   constructor(
     readonly d: SqlDialect,
     readonly params: SqlParams,
     private readonly timezone: string,
     private readonly range: ResolvedRange,
+    private readonly options: FieldOptions = {},
   ) {}
 
   private field(name: SessionField): string {
@@ -128,7 +148,7 @@ export class FieldContext {
     if (entryColumn) {
       this.entryRecord.set(name, entryColumn);
       this.eventColumns.add(entryColumn);
-      return this.d.recordField('raw.entry', name);
+      return this.options.entryColumns ? `raw.${name}` : this.d.recordField('raw.entry', name);
     }
     if (!this.sessionFields.has(name)) {
       this.sessionFields.set(name, sessionFieldSql(this.d, name));
@@ -212,8 +232,10 @@ export class FieldContext {
       case 'visit:exit_page':
         return this.visit('v_exit_page', () => this.noneIfEmpty(this.field('exit_page')));
       case 'visit:source':
+        this.sourceVisitNames.add('v_source');
         return this.visit('v_source', () => this.source());
       case 'visit:channel':
+        this.sourceVisitNames.add('v_channel');
         return this.visit('v_channel', () => channelSql(this.d, this.entryFields(), this.source()));
       case 'visit:device':
         return this.visit('v_device', () => this.noneIfEmpty(this.field('device_type')));

@@ -6,7 +6,7 @@
  * (Measured on the 10M bench dataset: temporary tables cost ~50 ms of CPU more for a typical
  * site, mostly writing their string columns, and the events table was scanned twice.)
  */
-import { type PreparedTables, scanSql, visitsSql } from './compile.ts';
+import { joinedVisitsSql, type PreparedTables, scanSql, visitsSql } from './compile.ts';
 import type { SqlDialect } from './dialect.ts';
 import { FieldContext } from './fields.ts';
 import type { SqlParams } from './sql-params.ts';
@@ -61,12 +61,14 @@ export function prepareSelects(
   range: ResolvedRange,
   timezone: string,
   queries: readonly StatsQuery[],
+  /** Build the visits with joinedVisitsSql (needs `d.eventRow` and CTEs). */
+  joinedVisits = false,
 ): PreparedSelects {
   const withProps = needsProps(queries);
 
   // One scan of the events table (the dominant cost of a page): the events CTE also carries the
   // columns the visits are built from.
-  const fields = new FieldContext(d, params, timezone, range);
+  const fields = new FieldContext(d, params, timezone, range, { entryColumns: joinedVisits });
   for (const dimension of visitDimensionsUsed(queries)) fields.dimension(dimension);
   fields.visitTotals();
   fields.bounceAndDuration();
@@ -80,15 +82,25 @@ export function prepareSelects(
     'hostname',
   ]);
   if (withProps) eventColumns.add('prop_keys').add('prop_values');
-  for (const column of fields.eventColumns) eventColumns.add(column);
-  const eventsSql = scanSql(
-    d,
-    eventColumns,
+  // Joined visits read their first-event fields from a scan of their own (below), so the events
+  // CTE need not carry (and materialize) the columns only those read: ~20 ms of CPU less at 560k.
+  const entryOnly = new Set(joinedVisits ? fields.entryRecord.values() : []);
+  for (const column of fields.eventColumns) {
+    if (!entryOnly.has(column)) eventColumns.add(column);
+  }
+  if (entryOnly.size > 0) eventColumns.add('event_row');
+  const [site, start, end] = [
     params.bind(siteId, 'string'),
     params.bind(range.startMs, 'int'),
     params.bind(range.endMs, 'int'),
-  );
-  return { withProps, eventsSql, visitsSql: (from) => visitsSql(fields, from) };
+  ];
+  const eventsSql = scanSql(d, eventColumns, site, start, end);
+  const entrySql = scanSql(d, ['event_row', ...entryOnly], site, start, end);
+  return {
+    withProps,
+    eventsSql,
+    visitsSql: (from) => (joinedVisits ? joinedVisitsSql(fields, from, entrySql) : visitsSql(fields, from)),
+  };
 }
 
 export function compilePreparation(
@@ -99,7 +111,7 @@ export function compilePreparation(
   timezone: string,
   queries: readonly StatsQuery[],
 ): Preparation {
-  const selects = prepareSelects(d, params, siteId, range, timezone, queries);
+  const selects = prepareSelects(d, params, siteId, range, timezone, queries, d.eventRow === true);
   const tables: PreparedTables = {
     events: 'zv_batch_events',
     visits: 'zv_batch_visits',
@@ -109,7 +121,7 @@ export function compilePreparation(
     tables,
     ctes: [
       d.materializedCte(tables.events, selects.eventsSql),
-      d.materializedCte(tables.visits, selects.visitsSql(`${tables.events} ev`)),
+      d.materializedCte(tables.visits, selects.visitsSql(tables.events)),
     ],
   };
 }
