@@ -91,6 +91,19 @@ function metadataContract(name: string, factory: StoreFactory, skip?: string) {
       ]);
     });
 
+    test('refusals: retention deletes the counters of days before a day, of every site', async () => {
+      await store.addRefusals([{ siteId: 'site-2', day: '2026-03-08', reason: 'BOT_DETECTED', count: 1 }]);
+      assert.equal(await store.deleteRefusalsBefore('2026-03-10'), 2);
+      assert.deepEqual(
+        (await store.refusals('2000-01-01')).map((item) => [item.siteId, item.day]),
+        [
+          ['site-1', '2026-03-10'],
+          ['site-2', '2026-03-10'],
+        ],
+      );
+      assert.equal(await store.deleteRefusalsBefore('2026-03-10'), 0);
+    });
+
     test('API keys: create, find by hash, list, revoke once', async () => {
       const key = {
         prefix: 'zv_abcdefgh',

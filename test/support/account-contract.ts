@@ -79,5 +79,43 @@ export function accountContract(name: string, factory: AccountStoreFactory, skip
       await store.removeSiteMembers('site-a');
       assert.deepEqual(await store.siteMembers(), [{ siteId: 'site-b', userId: 'user-1' }]);
     });
+
+    test('deleting a user removes it with its sessions and memberships, and nobody else', async () => {
+      const leaving = user(20, '2026-03-11T08:00:00.000Z');
+      const staying = user(21, '2026-03-11T08:00:01.000Z');
+      assert.equal(await store.createUser(leaving), true);
+      assert.equal(await store.createUser(staying), true);
+      const usersBefore = await store.countUsers();
+      const session = (n: number, userId: string) => ({
+        tokenHash: `delete-${n}`,
+        userId,
+        createdAtMs: 1_000,
+        expiresAtMs: 99_000,
+      });
+      await store.createSession(session(1, leaving.id));
+      await store.createSession(session(2, leaving.id));
+      await store.createSession(session(3, staying.id));
+      await store.addSiteMember({ siteId: 'site-own', userId: leaving.id });
+      await store.addSiteMember({ siteId: 'site-shared', userId: leaving.id });
+      await store.addSiteMember({ siteId: 'site-shared', userId: staying.id });
+      const membersBefore = await store.siteMembers();
+
+      assert.equal(await store.deleteUser(leaving.id), true);
+      assert.equal(await store.userById(leaving.id), undefined);
+      assert.equal(await store.userByEmail(leaving.email), undefined);
+      assert.equal(await store.countUsers(), usersBefore - 1);
+      assert.equal(await store.sessionByHash('delete-1'), undefined);
+      assert.equal(await store.sessionByHash('delete-2'), undefined);
+      assert.deepEqual(await store.sessionByHash('delete-3'), session(3, staying.id));
+      assert.deepEqual(
+        await store.siteMembers(),
+        membersBefore.filter((member) => member.userId !== leaving.id),
+      );
+      assert.ok((await store.siteMembers()).some((m) => m.siteId === 'site-shared'));
+      assert.deepEqual(await store.userById(staying.id), staying);
+      assert.equal(await store.deleteUser(leaving.id), false, 'a second delete finds nobody');
+      // The email is free again: the person may come back as a new account.
+      assert.equal(await store.createUser({ ...leaving, id: 'user-22' }), true);
+    });
   });
 }

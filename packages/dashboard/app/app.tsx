@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type SessionInfo, setCsrfToken, whenSignedOut } from './api.ts';
 import { DashboardPage } from './dashboard/dashboard-page.tsx';
 import { Link } from './link.tsx';
+import { AccountPage } from './pages/account.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { SiteSettingsPage } from './pages/site-settings.tsx';
 import { SitesPage } from './pages/sites.tsx';
@@ -60,12 +61,12 @@ export function App() {
     );
   }
 
-  const signOut = async () => {
-    const result = await api.post<{ csrf_token: string }>('/logout');
-    setCsrfToken(result.csrf_token);
-    setSession({ user: null, setup_needed: false, csrf_token: result.csrf_token });
+  const signedOut = (csrfToken: string) => {
+    setCsrfToken(csrfToken);
+    setSession({ user: null, setup_needed: false, csrf_token: csrfToken });
     navigate('/login', { replace: true });
   };
+  const signOut = async () => signedOut((await api.post<{ csrf_token: string }>('/logout')).csrf_token);
 
   return (
     <div class="shell">
@@ -74,8 +75,10 @@ export function App() {
           Zenovay
         </Link>
         <div class="topbar-right">
-          <span class="muted small" data-testid="signed-in-as">
-            {session.user.email}
+          <span class="small" data-testid="signed-in-as" title="Your account">
+            <Link href="/account" class="muted">
+              {session.user.email}
+            </Link>
           </span>
           <button type="button" class="button secondary small" onClick={signOut}>
             Sign out
@@ -83,7 +86,11 @@ export function App() {
         </div>
       </header>
       <main class="content">
-        <Route path={location.path} />
+        {location.path === '/account' ? (
+          <AccountPage email={session.user.email} onDeleted={signedOut} />
+        ) : (
+          <Route path={location.path} />
+        )}
       </main>
     </div>
   );

@@ -37,6 +37,11 @@ export interface Config {
   readonly batchMaxBodyBytes: number;
   /** How far in the past a batch event's `timestamp` may lie. */
   readonly batchMaxPastMs: number;
+  /**
+   * Data retention in whole UTC days: events and refusal counters older than this are deleted by
+   * a background job (store/retention.ts). 0 keeps everything forever.
+   */
+  readonly retentionDays: number;
   readonly logLevel: LogLevel;
   /** Scale-out (see README "Running at scale"): all null runs the embedded default. */
   readonly scale: ScaleConfig;
@@ -88,6 +93,7 @@ export const defaultConfig: Config = Object.freeze({
   ]),
   batchMaxBodyBytes: 5 * 1_048_576,
   batchMaxPastMs: 24 * HOUR_MS,
+  retentionDays: 0,
   logLevel: 'info',
   scale: Object.freeze({
     clickhouseUrl: null,
@@ -133,6 +139,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     ],
     batchMaxBodyBytes: intFrom(env, 'ZENOVAY_BATCH_MAX_BODY_BYTES', 5 * 1_048_576, 1_024, 64 * 1_048_576),
     batchMaxPastMs: intFrom(env, 'ZENOVAY_BATCH_MAX_PAST_HOURS', 24, 0, 47) * HOUR_MS,
+    retentionDays: intFrom(env, 'ZENOVAY_RETENTION_DAYS', 0, 0, 36_500),
     logLevel: logLevelFrom(env.ZENOVAY_LOG_LEVEL),
     scale: scaleFrom(env),
     ...overrides,

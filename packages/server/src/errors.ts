@@ -23,6 +23,12 @@ export const errorRegistry = {
     message: 'The X-CSRF-Token header is missing or wrong; reload the page and try again.',
   },
   SETUP_ALREADY_DONE: { status: 409, message: 'An account already exists; sign in instead.' },
+  PASSWORD_INCORRECT: { status: 403, message: 'The current password is wrong; nothing was changed.' },
+  LAST_ACCOUNT: {
+    status: 409,
+    message:
+      'This is the only account, so it cannot be deleted; add another account first (zenovay users add).',
+  },
   LOGIN_RATE_LIMITED: {
     status: 429,
     message: 'Too many sign-in attempts; wait for the time in Retry-After, then try again.',

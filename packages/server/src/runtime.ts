@@ -19,8 +19,11 @@ import { openStores } from './scale/stores.ts';
 import { SiteDirectory } from './sites/site-directory.ts';
 import { SiteService } from './sites/site-service.ts';
 import { BackgroundCompactor } from './store/duckdb/event-compaction.ts';
+import { DuckDbEventRetention } from './store/duckdb/event-retention.ts';
 import { openDuckDb } from './store/duckdb/open.ts';
+import { SerialQueue } from './store/duckdb/serial.ts';
 import type { EventReader } from './store/event-reader.ts';
+import { RetentionJob } from './store/retention.ts';
 import type { MetadataStore } from './store/types.ts';
 import { EventWriter } from './writer/event-writer.ts';
 
@@ -47,6 +50,8 @@ export interface Runtime {
   readonly accounts: AccountService;
   /** First-party proxy keys, checked in memory on the ingest path (`zenovay proxy-keys`). */
   readonly proxyKeys: ProxyKeyRegistry;
+  /** Deletes data older than `ZENOVAY_RETENTION_DAYS` (hourly, and now by `pass()`); null when 0. */
+  readonly retention: RetentionJob | null;
   stop(): Promise<void>;
 }
 
@@ -54,6 +59,8 @@ export interface Runtime {
 const siteRefreshMs = 10_000;
 /** How often the embedded store looks for closed days to rewrite ordered by site. */
 const compactionIntervalMs = 5 * 60_000;
+/** How often expired data is looked for (it expires by whole UTC days). */
+const retentionIntervalMs = 60 * 60_000;
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
@@ -89,7 +96,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     ...(stores.idempotency ? { shared: stores.idempotency } : {}),
   });
   // Embedded mode: closed days are rewritten ordered by site so a site's stats scan reads few
-  // storage vectors (store/duckdb/event-compaction.ts).
+  // storage vectors (store/duckdb/event-compaction.ts). Retention deletes whole days: it shares
+  // the compaction's queue so the two never hold a transaction on the same day at once.
+  const maintenance = new SerialQueue();
   const compactor =
     stores.mode === 'scale-out'
       ? null
@@ -97,6 +106,23 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
           now: () => clock.now(),
           log,
           intervalMs: compactionIntervalMs,
+          queue: maintenance,
+        });
+  const duckdbRetention =
+    stores.mode === 'embedded' && config.retentionDays > 0
+      ? await DuckDbEventRetention.open(instance, maintenance)
+      : null;
+  const eventRetention = stores.clickhouseRetention ?? duckdbRetention;
+  const retention =
+    eventRetention === null
+      ? null
+      : RetentionJob.start({
+          days: config.retentionDays,
+          now: () => clock.now(),
+          log,
+          intervalMs: retentionIntervalMs,
+          events: eventRetention,
+          deleteRefusalsBefore: (day) => metadata.deleteRefusalsBefore(day),
         });
   const refusals = new RefusalCounter(metadata, clock, log);
   refusals.startFlushing(config.refusalFlushIntervalMs);
@@ -153,6 +179,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await app.close(); // stops accepting; in-flight requests finish and wait for their commit
       await writer.close();
       await compactor?.stop();
+      await retention?.stop();
+      duckdbRetention?.close();
       await refusals.stop();
       await apiMonthlyQuota.close();
       proxyKeys.stopRefreshing();
@@ -174,6 +202,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     events: stores.reader,
     accounts: dashboard.deps.accounts,
     proxyKeys,
+    retention,
     stop,
   };
 }

@@ -1,6 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import type { SiteRemover } from '../sites/site-removal.ts';
 import type { MetadataStore, Site } from '../store/types.ts';
+import {
+  type AccountDeletionPlan,
+  carryOutAccountDeletion,
+  planAccountDeletion,
+} from './account-deletion.ts';
 import { dummyPasswordHash, hashPassword, minPasswordLength, verifyPassword } from './password.ts';
 import type { AccountStore, User, UserRecord } from './types.ts';
 
@@ -35,6 +41,12 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+export interface AccountServiceOptions {
+  readonly sessionTtlMs?: number;
+  /** The one site deletion path (sites/site-removal.ts); account deletion needs it. */
+  readonly removeSite?: SiteRemover;
+}
+
 export interface SignedInSession {
   readonly token: string;
   readonly expiresAtMs: number;
@@ -50,8 +62,12 @@ export class AccountService {
     private readonly store: AccountStore,
     private readonly metadata: MetadataStore,
     private readonly clock: Clock,
-    private readonly sessionTtlMs = defaultSessionTtlMs,
+    private readonly options: AccountServiceOptions = {},
   ) {}
+
+  private get sessionTtlMs(): number {
+    return this.options.sessionTtlMs ?? defaultSessionTtlMs;
+  }
 
   async needsSetup(): Promise<boolean> {
     return (await this.store.countUsers()) === 0;
@@ -148,6 +164,39 @@ export class AccountService {
 
   forgetSite(siteId: string): Promise<void> {
     return this.store.removeSiteMembers(siteId);
+  }
+
+  /** The account with this email (any case), or undefined. */
+  async userWithEmail(emailInput: string): Promise<User | undefined> {
+    const user = await this.store.userByEmail(emailInput.trim().toLowerCase());
+    return user ? publicUser(user) : undefined;
+  }
+
+  /** True when the password is this user's (for confirming a dangerous step while signed in). */
+  async passwordMatches(userId: string, password: string): Promise<boolean> {
+    const user = await this.store.userById(userId);
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    return user !== undefined && matches;
+  }
+
+  /** What deleting this account would remove and keep; undefined for an unknown user. */
+  async deletionPlan(userId: string): Promise<AccountDeletionPlan | undefined> {
+    const user = await this.store.userById(userId);
+    if (!user) return undefined;
+    return planAccountDeletion(this.store, publicUser(user), await this.sitesOf(userId));
+  }
+
+  /**
+   * Deletes the account: the sites only it owns (with their events and keys), its memberships of
+   * shared sites, its sessions, then the user. Throws LastAccountError for the only account.
+   * Returns the plan carried out, or undefined for an unknown user.
+   */
+  async deleteAccount(userId: string): Promise<AccountDeletionPlan | undefined> {
+    const removeSite = this.options.removeSite;
+    if (!removeSite) throw new Error('this AccountService was built without a site remover');
+    const plan = await this.deletionPlan(userId);
+    if (plan) await carryOutAccountDeletion(this.store, removeSite, plan);
+    return plan;
   }
 }
 

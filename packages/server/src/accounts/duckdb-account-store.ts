@@ -109,6 +109,22 @@ export class DuckDbAccountStore implements AccountStore {
     );
   }
 
+  deleteUser(id: string): Promise<boolean> {
+    return this.queue.run(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        await this.connection.run('DELETE FROM sessions WHERE user_id = $1', [id]);
+        await this.connection.run('DELETE FROM site_members WHERE user_id = $1', [id]);
+        const deleted = await this.rows('DELETE FROM users WHERE id = $1 RETURNING id', [id]);
+        await this.connection.run('COMMIT');
+        return deleted.length > 0;
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
   close(): void {
     this.connection.closeSync();
   }

@@ -44,4 +44,9 @@ export interface AccountStore {
   addSiteMember(membership: SiteMembership): Promise<void>;
   removeSiteMembers(siteId: string): Promise<void>;
   siteMembers(): Promise<SiteMembership[]>;
+  /**
+   * Removes the user with its sessions and site memberships, all or nothing; false when no user
+   * has this id. The sites themselves are the caller's (accounts/account-deletion.ts).
+   */
+  deleteUser(id: string): Promise<boolean>;
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AccountDeletionPlan } from '../accounts/account-deletion.ts';
 import type { User } from '../accounts/types.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
 import {
@@ -45,6 +46,9 @@ export function socketAdminOps(dataDir: string): AdminOps {
       });
     },
     addUser: (input) => call<User>(socketPath, 'POST', '/users', input),
+    userDeletionPlan: (email) =>
+      call<AccountDeletionPlan>(socketPath, 'GET', `/users/deletion-plan?${new URLSearchParams({ email })}`),
+    deleteUser: (email) => call<AccountDeletionPlan>(socketPath, 'POST', '/users/delete', { email }),
     proxyKeys: socketProxyKeyOps((method, path, body) => call(socketPath, method, path, body)),
     close: async () => undefined,
   };

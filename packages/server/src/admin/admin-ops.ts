@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { AccountDeletionPlan } from '../accounts/account-deletion.ts';
 import type { User } from '../accounts/types.ts';
 import type { ExportFormat } from '../api/event-export.ts';
 import type { ApiKeyRecord, RefusalCount, Site } from '../store/types.ts';
@@ -37,6 +38,10 @@ export interface AdminOps {
   exportEvents(input: ExportInput): Promise<ExportOutput>;
   /** A dashboard account; throws `AdminInputError` for a bad or taken email or a short password. */
   addUser(input: { email: string; password: string }): Promise<User>;
+  /** What deleting the account would remove; throws `AdminInputError` (404) for an unknown email. */
+  userDeletionPlan(email: string): Promise<AccountDeletionPlan>;
+  /** Deletes the account and the sites only it owns; `AdminInputError` 404 unknown, 409 the only account. */
+  deleteUser(email: string): Promise<AccountDeletionPlan>;
   /** First-party proxy keys (`zenovay proxy-keys`). */
   readonly proxyKeys: ProxyKeyOps;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { addUserForAdmin } from '../accounts/user-admin.ts';
+import { addUserForAdmin, userDeletionOps } from '../accounts/user-admin.ts';
 import type { ExportFormat } from '../api/event-export.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import { systemClock } from '../clock.ts';
@@ -84,6 +84,15 @@ async function handle(
     }
     case 'POST /users':
       return [201, await addUserForAdmin(runtime.accounts, JSON.parse(await readBody(request)))];
+    case 'GET /users/deletion-plan':
+      return [
+        200,
+        await userDeletionOps(runtime.accounts).userDeletionPlan(url.searchParams.get('email') ?? ''),
+      ];
+    case 'POST /users/delete': {
+      const { email } = JSON.parse(await readBody(request)) as { email: string };
+      return [200, await userDeletionOps(runtime.accounts).deleteUser(String(email))];
+    }
     case 'GET /keys':
       return [200, await keyOps.listKeys()];
     case 'POST /keys':

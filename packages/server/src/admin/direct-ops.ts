@@ -1,10 +1,11 @@
 import { AccountService } from '../accounts/account-service.ts';
-import { addUserForAdmin } from '../accounts/user-admin.ts';
+import { addUserForAdmin, userDeletionOps } from '../accounts/user-admin.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import { openAdminStores } from '../scale/stores.ts';
+import { siteRemover } from '../sites/site-removal.ts';
 import { SiteService } from '../sites/site-service.ts';
 import type { AdminOps } from './admin-ops.ts';
 import { keyAndExportOps } from './key-ops.ts';
@@ -18,14 +19,24 @@ export async function directAdminOps(config: Config): Promise<AdminOps> {
   const stores = await openAdminStores(config);
   const { metadata } = stores;
   const sites = new SiteService(metadata, null, systemClock);
-  const accounts = new AccountService(stores.accounts, metadata, systemClock);
+  const apiKeys = new ApiKeyService(metadata, systemClock);
+  const proxyKeys = await ProxyKeyRegistry.open(metadata, systemClock);
+  const removeSite = siteRemover({
+    metadata,
+    directory: null,
+    apiKeys,
+    proxyKeys,
+    accounts: stores.accounts,
+  });
+  const accounts = new AccountService(stores.accounts, metadata, systemClock, { removeSite });
   return {
     addSite: (input) => sites.add(input.domain, input),
     listSites: () => sites.list(),
     refusals: ({ fromDay, siteId }) => metadata.refusals(fromDay, siteId),
-    ...keyAndExportOps(new ApiKeyService(metadata, systemClock), metadata, stores.reader),
+    ...keyAndExportOps(apiKeys, metadata, stores.reader),
     addUser: (input) => addUserForAdmin(accounts, input),
-    proxyKeys: registryProxyKeyOps(await ProxyKeyRegistry.open(metadata, systemClock)),
+    ...userDeletionOps(accounts),
+    proxyKeys: registryProxyKeyOps(proxyKeys),
     close: () => stores.close(),
   };
 }

@@ -23,6 +23,8 @@ const usage = `Usage: zenovay <command> [options]
 ${proxyKeysUsage}
   users add <email> [--password-stdin]               create a dashboard account (prints a generated
                                                      password unless one is piped on stdin)
+  users delete <email> [--yes]                       delete an account, its sessions and the sites only it
+                                                     owns with their events (prints the plan; --yes deletes)
   export --site ID --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|ndjson] [--out FILE]
                                                      stream raw events (days in the site's time zone)
 
@@ -51,6 +53,7 @@ export async function runCli(
       format: { type: 'string' },
       out: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -98,7 +101,7 @@ export async function runCli(
     }
     if (group === 'export') return await runExportCommand(ops, values, io);
     if (group === 'users') {
-      const options = { json: values.json, passwordStdin: values['password-stdin'] };
+      const options = { json: values.json, passwordStdin: values['password-stdin'], yes: values.yes };
       const code = await runUsersCommand(ops, command, rest, options, out);
       if (code !== undefined) return code;
     }

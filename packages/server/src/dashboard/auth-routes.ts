@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LastAccountError } from '../accounts/account-deletion.ts';
 import { AccountInputError, SetupAlreadyDoneError } from '../accounts/account-service.ts';
 import type { User } from '../accounts/types.ts';
 import { ApiError } from '../errors.ts';
@@ -54,6 +55,36 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: DashboardDeps, 
     request.zvSessionToken = null;
     request.zvUser = null;
     return { signed_out: true, csrf_token: tools.csrfTokenFor(request, reply) };
+  });
+
+  /**
+   * "Delete my account": the current password again (a borrowed, signed-in browser is not enough;
+   * attempts count against the sign-in limit), then the sites only this account owns go with
+   * their events and keys, shared sites only lose this member, and every session ends.
+   */
+  scope.delete('/account', async (request, reply) => {
+    const body = bodyObject(request.body);
+    const password = stringField(body, 'password', 1000);
+    const user = request.zvUser!;
+    await spendLoginAttempt(request, user.email);
+    if (!(await deps.accounts.passwordMatches(user.id, password))) throw new ApiError('PASSWORD_INCORRECT');
+    let plan: Awaited<ReturnType<typeof deps.accounts.deleteAccount>>;
+    try {
+      plan = await deps.accounts.deleteAccount(user.id);
+    } catch (error) {
+      if (error instanceof LastAccountError) throw new ApiError('LAST_ACCOUNT');
+      throw error;
+    }
+    deps.log.info('account deleted', { sites_deleted: plan?.deletedSites.length ?? 0 });
+    tools.clearSessionCookie(request, reply);
+    request.zvSessionToken = null;
+    request.zvUser = null;
+    return {
+      deleted: true,
+      deleted_sites: (plan?.deletedSites ?? []).map((site) => ({ id: site.id, domain: site.domain })),
+      kept_sites: (plan?.keptSites ?? []).map((site) => ({ id: site.id, domain: site.domain })),
+      csrf_token: tools.csrfTokenFor(request, reply),
+    };
   });
 
   async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {

@@ -6,6 +6,7 @@ import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
+import type { SiteRemover } from '../sites/site-removal.ts';
 import type { SiteService } from '../sites/site-service.ts';
 import type { StatsEngine } from '../stats/index.ts';
 import type { EventReader } from '../store/event-reader.ts';
@@ -18,6 +19,8 @@ export interface DashboardDeps {
   readonly log: Logger;
   readonly accounts: AccountService;
   readonly sites: SiteService;
+  /** The one site deletion path: site, events, keys, proxy keys, refusal counters, memberships. */
+  readonly removeSite: SiteRemover;
   readonly directory: SiteDirectory;
   readonly metadata: MetadataStore;
   readonly apiKeys: ApiKeyService;

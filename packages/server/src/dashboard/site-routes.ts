@@ -80,13 +80,7 @@ export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps):
     // The person types the domain to confirm: deleting removes every event of the site.
     if (body.confirm_domain !== site.domain)
       throw invalid('confirm_domain', `type "${site.domain}" to confirm`);
-    await deps.metadata.deleteSite(site.id);
-    await deps.directory.refresh();
-    for (const key of await deps.apiKeys.list()) {
-      if (key.siteId === site.id && key.revokedAt === null) await deps.apiKeys.revoke(key.prefix);
-    }
-    await deps.proxyKeys.reload(); // the store dropped the site's proxy keys; so must ingest, now
-    await deps.accounts.forgetSite(site.id);
+    await deps.removeSite(site.id);
     return { deleted: true };
   });
 

@@ -15,7 +15,7 @@ const contentTypes: Record<string, string> = {
 };
 
 /** Paths the single-page app handles itself; each gets index.html. */
-const appPaths = ['/', '/login', '/setup', '/sites', '/sites/*'];
+const appPaths = ['/', '/login', '/setup', '/account', '/sites', '/sites/*'];
 
 interface StaticFile {
   readonly body: Buffer;

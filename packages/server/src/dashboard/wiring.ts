@@ -11,6 +11,7 @@ import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
+import { siteRemover } from '../sites/site-removal.ts';
 import { SiteService } from '../sites/site-service.ts';
 import { createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import type { EventReader } from '../store/event-reader.ts';
@@ -55,15 +56,24 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
   close: () => void;
 }> {
   const live = new LiveCounter(input.events, input.clock);
+  const apiKeys = new ApiKeyService(input.metadata, input.clock);
+  const removeSite = siteRemover({
+    metadata: input.metadata,
+    directory: input.directory,
+    apiKeys,
+    proxyKeys: input.proxyKeys,
+    accounts: input.accountStore,
+  });
   const deps = {
     config: input.config,
     clock: input.clock,
     log: input.log,
-    accounts: new AccountService(input.accountStore, input.metadata, input.clock),
+    accounts: new AccountService(input.accountStore, input.metadata, input.clock, { removeSite }),
     sites: new SiteService(input.metadata, input.directory, input.clock),
+    removeSite,
     directory: input.directory,
     metadata: input.metadata,
-    apiKeys: new ApiKeyService(input.metadata, input.clock),
+    apiKeys,
     proxyKeys: input.proxyKeys,
     stats: input.stats ?? createDuckDbStatsEngine(input.duckdb),
     events: input.events,

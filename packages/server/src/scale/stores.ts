@@ -15,6 +15,7 @@ import { DiskSpool } from '../spool/disk-spool.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import { ClickHouseEventReader } from '../store/clickhouse/event-reader.ts';
 import { ClickHouseEventStore } from '../store/clickhouse/event-store.ts';
+import { ClickHouseRetention } from '../store/clickhouse/retention.ts';
 import { parseClickHouseUrl } from '../store/clickhouse/target.ts';
 import { DuckDbEventReader } from '../store/duckdb/event-reader.ts';
 import { DuckDbEventStore } from '../store/duckdb/event-store.ts';
@@ -53,6 +54,11 @@ export interface Stores {
   readonly visits: RedisVisitStore | null;
   /** The spool in front of ClickHouse, when configured. */
   readonly spool: DiskSpool | null;
+  /**
+   * Deletes expired events from ClickHouse (store/clickhouse/retention.ts); null when embedded,
+   * where the runtime runs DuckDB's retention beside the compaction, on its queue.
+   */
+  readonly clickhouseRetention: ClickHouseRetention | null;
   close(): Promise<void>;
 }
 
@@ -77,6 +83,7 @@ export async function openStores(
       idempotency: null,
       visits: null,
       spool: null,
+      clickhouseRetention: null,
       close: async () => {
         accounts.close();
         events.close();
@@ -122,6 +129,7 @@ export async function openStores(
     idempotency: redis === null ? null : new RedisIdempotencyWindow(redis, config.dedupeWindowMs),
     visits: redis === null ? null : new RedisVisitStore(redis),
     spool,
+    clickhouseRetention: new ClickHouseRetention(target),
     close: async () => {
       await spool.close();
       await metadata.close();

@@ -40,6 +40,8 @@ export interface MetadataStore {
   saltForDay(day: string, create: () => string): Promise<string>;
   addRefusals(counts: readonly RefusalCount[]): Promise<void>;
   refusals(fromDay: string, siteId?: string): Promise<RefusalCount[]>;
+  /** Deletes the refusal counters of days before `day` (`YYYY-MM-DD`, UTC): data retention. Returns how many. */
+  deleteRefusalsBefore(day: string): Promise<number>;
   /** Changes a site's domain, name or time zone; false when no site has this id. */
   updateSite(id: string, changes: { domain: string; name: string; timezone: string }): Promise<boolean>;
   /** Removes a site with its events and refusal counters; false when no site has this id. */

@@ -14,6 +14,7 @@ const usageSchema = {
     'api_key',
     'rate_limit',
     'requests_this_month',
+    'retention_days',
   ],
   properties: {
     period: dateRangeSchema,
@@ -53,6 +54,10 @@ const usageSchema = {
     requests_this_month: {
       type: 'integer',
       description: 'Requests this key made this calendar month (UTC), this one included.',
+    },
+    retention_days: {
+      type: 'integer',
+      description: 'Events older than this many whole UTC days are deleted; 0: kept forever.',
     },
   },
 } as const;
@@ -100,6 +105,7 @@ export function registerUsageRoute(app: FastifyInstance, context: ApiRouteContex
             per_month: request.zvMonthlyQuota?.limit ?? context.config.apiMonthlyLimit,
           },
           requests_this_month: request.zvMonthlyQuota?.used ?? 0,
+          retention_days: context.config.retentionDays,
         },
         context.clock,
       );

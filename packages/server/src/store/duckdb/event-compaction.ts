@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from '../../log.ts';
+import { SerialQueue } from './serial.ts';
 
 /**
  * Physical layout for the stats engine. Ingest appends events in arrival (≈ time) order, so every
@@ -95,17 +96,26 @@ export class BackgroundCompactor {
     private readonly now: () => number,
     private readonly log: Logger,
     private readonly daysPerPass: number,
+    private readonly queue: SerialQueue,
   ) {}
 
   static async start(
     instance: { connect(): Promise<DuckDBConnection> },
-    options: { now: () => number; log: Logger; intervalMs: number; daysPerPass?: number },
+    options: {
+      now: () => number;
+      log: Logger;
+      intervalMs: number;
+      daysPerPass?: number;
+      /** Shared with data retention (event-retention.ts) so the two never work on a day at once. */
+      queue?: SerialQueue;
+    },
   ): Promise<BackgroundCompactor> {
     const compactor = new BackgroundCompactor(
       await instance.connect(),
       options.now,
       options.log,
       options.daysPerPass ?? 2,
+      options.queue ?? new SerialQueue(),
     );
     compactor.timer = setInterval(() => void compactor.pass(), options.intervalMs);
     compactor.timer.unref();
@@ -116,7 +126,9 @@ export class BackgroundCompactor {
   pass(): Promise<void> {
     this.running ??= (async () => {
       try {
-        const done = await compactClosedDays(this.connection, this.now(), this.daysPerPass);
+        const done = await this.queue.run(() =>
+          compactClosedDays(this.connection, this.now(), this.daysPerPass),
+        );
         if (done.days > 0) this.log.info('compacted closed days', { days: done.days, rows: done.rows });
       } catch (error) {
         this.log.warn('event compaction failed; retrying on the next pass', {

@@ -114,6 +114,13 @@ export class DuckDbMetadataStore implements MetadataStore {
     });
   }
 
+  deleteRefusalsBefore(day: string): Promise<number> {
+    return this.queue.run(async () => {
+      const reader = await this.connection.runAndReadAll('DELETE FROM refusals WHERE day < $1', [day]);
+      return Number(reader.getRowsJS()[0]?.[0] ?? 0);
+    });
+  }
+
   createApiKey(key: ApiKeyRecord): Promise<void> {
     return this.queue.run(async () => {
       await this.connection.run(

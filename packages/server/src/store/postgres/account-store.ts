@@ -106,6 +106,23 @@ export class PostgresAccountStore implements AccountStore {
     );
     return rows.map((row) => ({ siteId: String(row.site_id), userId: String(row.user_id) }));
   }
+
+  async deleteUser(id: string): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+      await client.query('DELETE FROM site_members WHERE user_id = $1', [id]);
+      const deleted = await client.query('DELETE FROM users WHERE id = $1', [id]);
+      await client.query('COMMIT');
+      return (deleted.rowCount ?? 0) > 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
 }
 
 function toUser(row: Record<string, unknown>): UserRecord {

@@ -109,6 +109,11 @@ export class PostgresMetadataStore implements MetadataStore {
     }));
   }
 
+  async deleteRefusalsBefore(day: string): Promise<number> {
+    const result = await this.pool.query('DELETE FROM refusals WHERE day < $1', [day]);
+    return result.rowCount ?? 0;
+  }
+
   async updateSite(
     id: string,
     changes: { domain: string; name: string; timezone: string },
