@@ -7,25 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Dimension, Metric, StatsQuery } from '../packages/server/src/stats/index.ts';
+import { namedDimensions } from '../packages/server/src/stats/types.ts';
 import { type Fixture, nowMs, openFixture, q, siteA } from './stats-fixture.ts';
 
-const visitDimensions: Dimension[] = [
-  'visit:source',
-  'visit:channel',
-  'visit:entry_page',
-  'visit:exit_page',
-  'visit:utm_source',
-  'visit:utm_medium',
-  'visit:utm_campaign',
-  'visit:utm_term',
-  'visit:utm_content',
-  'visit:country',
-  'visit:region',
-  'visit:city',
-  'visit:device',
-  'visit:browser',
-  'visit:os',
-];
+/** Every visit dimension the engine knows. */
+const visitDimensions: Dimension[] = namedDimensions.filter((name) => name.startsWith('visit:'));
 const visitMetrics: Metric[] = [
   'visitors',
   'visits',
