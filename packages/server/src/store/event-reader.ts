@@ -119,3 +119,8 @@ export function visitFromRow(row: Record<string, unknown>): Visit {
     os: String(row.os ?? ''),
   };
 }
+
+/** One site's usage from a row with `site_id`, `events` and `pageviews`, as both readers' SQL names them. */
+export function siteUsageFromRow(row: Record<string, unknown>): SiteUsage {
+  return { siteId: String(row.site_id), events: Number(row.events), pageviews: Number(row.pageviews) };
+}

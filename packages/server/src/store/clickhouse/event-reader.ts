@@ -6,7 +6,7 @@ import type {
   SiteUsage,
   VisitPage,
 } from '../event-reader.ts';
-import { exportedColumns, visitFromRow } from '../event-reader.ts';
+import { exportedColumns, siteUsageFromRow, visitFromRow } from '../event-reader.ts';
 import { ClickHouseHttp } from './http-client.ts';
 import { sqlInt, sqlString } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
@@ -107,11 +107,7 @@ export class ClickHouseEventReader implements EventReader {
        FROM ${this.events} WHERE ${timeRange(startMs, endMs)}
        GROUP BY site_id ORDER BY site_id`,
     );
-    return rows.map((row) => ({
-      siteId: String(row.site_id),
-      events: Number(row.events),
-      pageviews: Number(row.pageviews),
-    }));
+    return rows.map(siteUsageFromRow);
   }
 
   async propertyKeys(

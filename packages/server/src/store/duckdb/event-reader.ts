@@ -7,7 +7,7 @@ import type {
   SiteUsage,
   VisitPage,
 } from '../event-reader.ts';
-import { exportedColumns, visitFromRow } from '../event-reader.ts';
+import { exportedColumns, siteUsageFromRow, visitFromRow } from '../event-reader.ts';
 
 type Row = Record<string, unknown>;
 
@@ -92,11 +92,7 @@ export class DuckDbEventReader implements EventReader {
        FROM events WHERE ts >= ${tsFromMs('$1')} AND ts < ${tsFromMs('$2')} GROUP BY site_id ORDER BY site_id`,
       [startMs, endMs],
     );
-    return rows.map((row) => ({
-      siteId: String(row.site_id),
-      events: Number(row.events),
-      pageviews: Number(row.pageviews),
-    }));
+    return rows.map(siteUsageFromRow);
   }
 
   async propertyKeys(

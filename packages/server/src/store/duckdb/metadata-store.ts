@@ -1,9 +1,9 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ErrorCode } from '../../errors.ts';
+import { apiKeyFromRow } from '../api-key-row.ts';
 import type {
   ApiKeyMonthlyCount,
   ApiKeyRecord,
-  ApiPermission,
   MetadataStore,
   ProxyKeyRecord,
   RefusalCount,
@@ -223,17 +223,3 @@ const apiKeySelect = `SELECT prefix, key_hash, name, site_id, permissions,
   strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at,
   strftime(revoked_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS revoked_at
   FROM api_keys`;
-
-function apiKeyFromRow(row: Record<string, unknown>): ApiKeyRecord {
-  return {
-    prefix: String(row.prefix),
-    keyHash: String(row.key_hash),
-    name: String(row.name),
-    siteId: row.site_id === null ? null : String(row.site_id),
-    permissions: String(row.permissions)
-      .split(',')
-      .filter((item) => item !== '') as ApiPermission[],
-    createdAt: String(row.created_at),
-    revokedAt: row.revoked_at === null ? null : String(row.revoked_at),
-  };
-}

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import type { ErrorCode } from '../../errors.ts';
+import { apiKeyFromRow } from '../api-key-row.ts';
 import type {
   ApiKeyMonthlyCount,
   ApiKeyRecord,
-  ApiPermission,
   MetadataStore,
   ProxyKeyRecord,
   RefusalCount,
@@ -242,17 +242,3 @@ export class PostgresMetadataStore implements MetadataStore {
 
 const apiKeySelect = `SELECT prefix, key_hash, name, site_id, permissions,
   ${iso('created_at')} AS created_at, ${iso('revoked_at')} AS revoked_at FROM api_keys`;
-
-function apiKeyFromRow(row: Record<string, unknown>): ApiKeyRecord {
-  return {
-    prefix: String(row.prefix),
-    keyHash: String(row.key_hash),
-    name: String(row.name),
-    siteId: row.site_id === null ? null : String(row.site_id),
-    permissions: String(row.permissions)
-      .split(',')
-      .filter((item) => item !== '') as ApiPermission[],
-    createdAt: String(row.created_at),
-    revokedAt: row.revoked_at === null ? null : String(row.revoked_at),
-  };
-}
