@@ -1,5 +1,6 @@
 import { countryName } from './format.ts';
 import { ListPanel, type PanelProps } from './list-panel.tsx';
+import { pageviewsFilter } from './queries.ts';
 
 export function SourcesPanel(props: PanelProps) {
   return (
@@ -36,6 +37,7 @@ export function PagesPanel(props: PanelProps) {
           dimension: 'event:page',
           heading: 'Page',
           metrics: ['visitors', 'pageviews'],
+          extraFilters: [pageviewsFilter],
         },
         { id: 'entry', label: 'Entry pages', dimension: 'visit:entry_page', heading: 'Entry page' },
         { id: 'exit', label: 'Exit pages', dimension: 'visit:exit_page', heading: 'Exit page' },

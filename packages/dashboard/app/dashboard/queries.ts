@@ -104,5 +104,11 @@ export function breakdownQuery(
   };
 }
 
-/** Custom events only: pageviews are the "pageview" event name. */
+/** Custom events only: pageviews are the "pageview" event name, and a pageview is not a conversion. */
 export const customEventsFilter = ['is_not', 'event:name', ['pageview']];
+
+/**
+ * Pageviews only, for top pages: a page that saw nothing but custom events is not a top page,
+ * and a page's visitors are the visitors who viewed it (the server's overview asks the same).
+ */
+export const pageviewsFilter = ['is', 'event:name', ['pageview']];

@@ -18,6 +18,11 @@ export type OverviewPanel =
   | 'operating_systems'
   | 'custom_events';
 
+/** Pageviews only: a page that saw nothing but custom events is not a top page. */
+const pageviewsOnly: Filter = { op: 'is', dimension: 'event:name', values: ['pageview'] };
+/** Custom events only: a pageview is not a conversion. */
+const customEventsOnly: Filter = { op: 'is_not', dimension: 'event:name', values: ['pageview'] };
+
 export function overviewQueries(
   siteId: string,
   dateRange: DateRange,
@@ -52,7 +57,8 @@ export function overviewQueries(
     },
     sources: breakdown('visit:source'),
     channels: breakdown('visit:channel'),
-    pages: breakdown('event:page', ['visitors', 'pageviews']),
+    // Visitors of a page are the visitors who viewed it, so the filter applies to both metrics.
+    pages: { ...breakdown('event:page', ['visitors', 'pageviews']), filters: [...filters, pageviewsOnly] },
     entry_pages: breakdown('visit:entry_page', ['visitors', 'visits']),
     exit_pages: breakdown('visit:exit_page', ['visitors', 'visits']),
     countries: breakdown('visit:country'),
@@ -61,7 +67,7 @@ export function overviewQueries(
     operating_systems: breakdown('visit:os'),
     custom_events: {
       ...breakdown('event:name', ['visitors', 'events', 'conversion_rate']),
-      filters: [...filters, { op: 'is_not', dimension: 'event:name', values: ['pageview'] }],
+      filters: [...filters, customEventsOnly],
     },
   };
 }

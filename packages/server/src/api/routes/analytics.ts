@@ -120,6 +120,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, context: ApiRouteC
     {
       schema: {
         summary: 'Top pages',
+        description:
+          'Pages by the visitors who viewed them. Only pageviews count: a page that saw nothing but custom events is not listed.',
         tags: ['analytics'],
         params: siteIdParams,
         querystring: breakdownQuery,
@@ -135,7 +137,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, context: ApiRouteC
               }),
             },
           },
-          'Pages by visitors',
+          'Pages by visitors (pageviews only)',
         ),
       },
     },
