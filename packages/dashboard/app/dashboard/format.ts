@@ -1,4 +1,4 @@
-import type { MetricValue } from './queries.ts';
+import type { MetricValue, RevenueAmount } from './queries.ts';
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat('en');
@@ -7,9 +7,14 @@ export function asNumber(value: MetricValue | undefined): number {
   return typeof value === 'number' ? value : 0;
 }
 
+function isRevenueAmount(value: MetricValue): value is RevenueAmount {
+  return typeof value === 'object' && value !== null && typeof value.currency === 'string';
+}
+
 /** A metric value as people read it: 1.2k visitors, 2.31 views, 45%, 1m 05s. */
 export function formatMetric(metric: string, value: MetricValue | undefined): string {
   if (value === null || value === undefined) return '—';
+  if (isRevenueAmount(value)) return `${value.value} ${value.currency}`;
   if (typeof value === 'object') {
     return Object.entries(value)
       .map(([currency, amount]) => `${amount.toFixed(2)} ${currency}`)
@@ -44,18 +49,6 @@ export function formatChange(metric: string, change: number | null | undefined):
   const arrow = change > 0 ? '↑' : change < 0 ? '↓' : '';
   const unit = metric === 'bounce_rate' || metric === 'conversion_rate' ? ' pp' : '%';
   return `${arrow}${Math.abs(Math.round(change))}${unit}`;
-}
-
-/**
- * The change shown under a headline number. The API says +100 % when the previous period had
- * none (Plausible's convention), which reads as "doubled"; the dashboard says "new" instead.
- * Rates compare in percentage points, where a previous 0 is an ordinary value.
- */
-export function changeLabel(metric: string, change: number | null, previous: unknown): string {
-  if (change === null) return '—';
-  const isRate = metric === 'bounce_rate' || metric === 'conversion_rate';
-  if (!isRate && previous === 0 && change > 0) return 'new';
-  return formatChange(metric, change);
 }
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });

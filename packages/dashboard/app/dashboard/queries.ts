@@ -5,7 +5,22 @@ import type { ViewState } from './url-state.ts';
  * same questions the REST API answers, so no metric is computed here.
  */
 
-export type MetricValue = number | null | Record<string, number>;
+/**
+ * A revenue goal's amount in its currency, as exact decimal text (`"99.99"`); amounts without an
+ * exchange rate are listed apart, never counted as 0 (the server's `RevenueValue`).
+ */
+export interface RevenueAmount {
+  readonly value: string;
+  readonly currency: string;
+  readonly unconverted?: ReadonlyArray<{
+    readonly currency: string;
+    readonly value: string;
+    readonly events: number;
+  }>;
+}
+
+/** `revenue` is a map currency -> sum; the goal revenue metrics are `RevenueAmount`s. */
+export type MetricValue = number | null | Readonly<Record<string, number>> | RevenueAmount;
 
 export interface ResultRow {
   dimensions: string[];

@@ -1,6 +1,9 @@
-import { changeLabel, formatMetric, lowerIsBetter } from './format.ts';
-import type { StatsResult } from './queries.ts';
+import { changeBadge, comparedPeriods } from './change-badge.ts';
+import { formatMetric } from './format.ts';
+import { type StatsResult, topMetrics } from './queries.ts';
 import { chartMetrics } from './url-state.ts';
+
+const visitorsAt = topMetrics.indexOf('visitors');
 
 /**
  * The six headline numbers with their change against the previous period; a click charts one.
@@ -14,14 +17,18 @@ export function TopStats(props: {
   onSelect: (metric: string) => void;
 }) {
   const row = props.result.results[0];
+  // Decided once for the row, so every card follows the same rule when a period is empty.
+  const periods = comparedPeriods(row?.metrics[visitorsAt], row?.comparison?.metrics[visitorsAt]);
   return (
     <div class="top-stats" data-testid="top-stats" aria-busy={props.busy}>
-      {chartMetrics.map((metric, i) => {
-        const value = row?.metrics[i] ?? 0;
-        const change = row?.comparison?.change[i] ?? null;
-        const previous = row?.comparison?.metrics[i];
-        const good = change !== null && (lowerIsBetter.has(metric.id) ? change < 0 : change > 0);
-        const bad = change !== null && (lowerIsBetter.has(metric.id) ? change > 0 : change < 0);
+      {chartMetrics.map((metric) => {
+        const i = topMetrics.indexOf(metric.id);
+        const badge = changeBadge(
+          metric.id,
+          row?.comparison?.change[i],
+          row?.comparison?.metrics[i],
+          periods,
+        );
         return (
           <button
             type="button"
@@ -32,10 +39,8 @@ export function TopStats(props: {
             onClick={() => props.onSelect(metric.id)}
           >
             <span class="stat-label">{metric.label}</span>
-            <span class="stat-value">{formatMetric(metric.id, value)}</span>
-            <span class={good ? 'change good' : bad ? 'change bad' : 'change'}>
-              {changeLabel(metric.id, change, previous)}
-            </span>
+            <span class="stat-value">{formatMetric(metric.id, row?.metrics[i] ?? 0)}</span>
+            <span class={badge.tone === 'neutral' ? 'change' : `change ${badge.tone}`}>{badge.label}</span>
           </button>
         );
       })}
