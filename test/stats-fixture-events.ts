@@ -31,6 +31,8 @@ interface EventSpec {
   geo?: [country: string, region?: string, city?: string];
   tech?: [device: string, browser: string, os: string];
   props?: Record<string, string>;
+  /** Revenue as stored: [ten-thousandths, ISO 4217 upper case]. */
+  revenue?: readonly [string, string];
   site?: string;
 }
 
@@ -64,6 +66,9 @@ export function event(spec: EventSpec): EventRow {
     propKeys: Object.keys(spec.props ?? {}),
     propValues: Object.values(spec.props ?? {}),
     eventId: '',
+    // As ingest stores it: ten-thousandths of the amount, the currency upper case.
+    revenueE4: spec.revenue ? spec.revenue[0] : '0',
+    revenueCurrency: spec.revenue ? spec.revenue[1] : '',
   };
 }
 
@@ -143,6 +148,7 @@ export const fixtureEvents: EventRow[] = [
     geo: de,
     tech: ffLinux,
     props: { value: '49.90', currency: 'eur' },
+    revenue: ['499000', 'EUR'],
   }),
   event({
     at: '2026-03-04T09:02:00Z',
@@ -153,6 +159,7 @@ export const fixtureEvents: EventRow[] = [
     geo: de,
     tech: ffLinux,
     props: { value: '10', currency: 'USD' },
+    revenue: ['100000', 'USD'],
   }),
   // V4 u3: spans Berlin midnight (23:50 on the 5th, 00:20 on the 6th); direct; 1800 s.
   event({

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
+import type { Goal } from '../packages/server/src/goals/types.ts';
 import type { EventRow } from '../packages/server/src/ingest/types.ts';
 import { createClickHouseDialect } from '../packages/server/src/stats/clickhouse-dialect.ts';
 import { ClickHouseRunner } from '../packages/server/src/stats/clickhouse-engine.ts';
@@ -22,6 +23,7 @@ import type { SqlRow } from '../packages/server/src/stats/results.ts';
 import type { SqlParam } from '../packages/server/src/stats/sql-params.ts';
 import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/event-store.ts';
 import { ClickHouseHttp } from '../packages/server/src/store/clickhouse/http-client.ts';
+import { sqlString } from '../packages/server/src/store/clickhouse/sql.ts';
 import { DuckDbEventStore } from '../packages/server/src/store/duckdb/event-store.ts';
 import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import { fixtureEvents, siteA, week } from './stats-fixture-events.ts';
@@ -44,8 +46,24 @@ export interface Fixture extends StatsFixture {
   readonly store: DuckDbEventStore;
 }
 
+/** One exchange rate row as the fx import stores it: units of `currency` per 1 EUR on `day`. */
+export interface FxRow {
+  readonly day: string;
+  readonly currency: string;
+  readonly perEur: number;
+}
+
+/** What a fixture's engine knows besides the events: the site's goals and the exchange rates. */
+export interface FixtureExtras {
+  readonly goals?: readonly Goal[];
+  readonly fx?: readonly FxRow[];
+}
+
 /** Opens the stats engine over a store holding `events` (the fixture's by default). */
-export type OpenFixture = (events?: readonly EventRow[]) => Promise<StatsFixture>;
+export type OpenFixture = (events?: readonly EventRow[], extras?: FixtureExtras) => Promise<StatsFixture>;
+
+const goalSource = (extras: FixtureExtras) => async (siteId: string) =>
+  (extras.goals ?? []).filter((goal) => goal.siteId === siteId);
 
 function counting(dialect: SqlDialect, all: SqlRunner['all']) {
   let statements = 0;
@@ -58,16 +76,30 @@ function counting(dialect: SqlDialect, all: SqlRunner['all']) {
   return { engine, statements: () => statements };
 }
 
-export async function openFixture(events: readonly EventRow[] = fixtureEvents): Promise<Fixture> {
+export async function openFixture(
+  events: readonly EventRow[] = fixtureEvents,
+  extras: FixtureExtras = {},
+): Promise<Fixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zenovay-stats-'));
   const instance = await openDuckDb(dir);
   const store = await DuckDbEventStore.open(instance);
   await store.append(events);
+  if (extras.fx && extras.fx.length > 0) {
+    const connection = await instance.connect();
+    for (const row of extras.fx) {
+      await connection.run('INSERT INTO fx_rates VALUES ($1, $2, $3, $1)', [
+        row.day,
+        row.currency,
+        row.perEur,
+      ]);
+    }
+    connection.closeSync();
+  }
   return {
     backend: 'duckdb',
     // Not coalescing: these tests compare one-by-one answers with batches (stats-coalescing.test.ts
     // covers the coalescing engine).
-    engine: createDuckDbStatsEngine(instance, { coalesce: false }),
+    engine: createDuckDbStatsEngine(instance, { coalesce: false, goals: goalSource(extras) }),
     instance,
     store,
     countingEngine() {
@@ -99,16 +131,29 @@ export function clickHouseFixtures(): {
   let databases = 0;
   return {
     skip,
-    async open(events = fixtureEvents) {
+    async open(events = fixtureEvents, extras: FixtureExtras = {}) {
       server ??= startService('clickhouse');
       const { url } = await server;
       databases += 1;
       const target = { shardUrls: [url], database: `stats_${databases}` };
       await ClickHouseEventStore.open(target).then((store) => store.append(events));
       const http = new ClickHouseHttp(url);
+      if (extras.fx && extras.fx.length > 0) {
+        // The fx import's table (store/clickhouse/schema.ts), filled directly.
+        await http.exec(
+          `CREATE TABLE IF NOT EXISTS ${target.database}.fx_rates (day String, currency String, per_eur Float64, source_version UInt32) ENGINE = ReplacingMergeTree(source_version) ORDER BY (currency, day)`,
+        );
+        const values = extras.fx.map(
+          (row) =>
+            `(${sqlString(row.day)}, ${sqlString(row.currency)}, ${row.perEur}, ${row.day.replaceAll('-', '')})`,
+        );
+        await http.exec(
+          `INSERT INTO ${target.database}.fx_rates (day, currency, per_eur, source_version) VALUES ${values.join(',')}`,
+        );
+      }
       return {
         backend: 'clickhouse',
-        engine: createClickHouseStatsEngine(target, { coalesce: false }),
+        engine: createClickHouseStatsEngine(target, { coalesce: false, goals: goalSource(extras) }),
         countingEngine: () => {
           const runner = new ClickHouseRunner(http);
           return counting(createClickHouseDialect(target.database), (sql, params) => runner.all(sql, params));

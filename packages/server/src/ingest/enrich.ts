@@ -1,7 +1,7 @@
 import type { GeoReader } from '../geo/geo-reader.ts';
 import type { EventRow, ValidEvent } from './types.ts';
 import { referrerHost, urlParts } from './url-parts.ts';
-import { visitorHash } from './visitor-id.ts';
+import { identifiedVisitor, visitorHash } from './visitor-id.ts';
 
 export interface EnrichContext {
   readonly siteId: string;
@@ -27,7 +27,9 @@ export function enrichEvent(event: ValidEvent, context: EnrichContext): EventRow
     referrerHost: referrerHost(event.referrer),
     sessionId: event.sessionId,
     visitorId:
-      event.visitorId ?? visitorHash(context.salt, context.siteId, context.clientIp, event.userAgent),
+      event.userId !== null
+        ? identifiedVisitor(context.siteId, event.userId)
+        : (event.visitorId ?? visitorHash(context.salt, context.siteId, context.clientIp, event.userAgent)),
     deviceType: event.deviceType,
     browser: event.browser,
     os: event.os,
@@ -37,5 +39,7 @@ export function enrichEvent(event: ValidEvent, context: EnrichContext): EventRow
     propKeys: event.propKeys,
     propValues: event.propValues,
     eventId: event.eventId ?? '',
+    revenueE4: event.revenue ? event.revenue.amountE4.toString() : '0',
+    revenueCurrency: event.revenue?.currency ?? '',
   };
 }

@@ -11,6 +11,7 @@ export const eventLimits = {
   userAgentMax: 1_024,
   eventNameMax: 200,
   eventIdMax: 128,
+  userIdMax: 256,
   propertiesMaxKeys: 50,
   propertyKeyMax: 100,
   propertyValueMax: 1_000,

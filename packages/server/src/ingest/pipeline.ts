@@ -58,7 +58,8 @@ export function createEventPipeline(deps: PipelineDeps) {
         throw new ApiError('VALIDATION_ERROR', [...(checked.ok ? [] : checked.fields), ...extraErrors]);
       }
       if (deps.isBot(checked.event.userAgent)) throw new ApiError('BOT_DETECTED');
-      const salt = checked.event.visitorId === null ? await deps.salts.current() : '';
+      const anonymous = checked.event.visitorId === null && checked.event.userId === null;
+      const salt = anonymous ? await deps.salts.current() : '';
       const row = enrichEvent(checked.event, {
         siteId: site.id,
         clientIp,

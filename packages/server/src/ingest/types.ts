@@ -1,3 +1,5 @@
+import type { Revenue } from './revenue.ts';
+
 /** An event that passed validation: what the sender told us, normalised. */
 export interface ValidEvent {
   readonly eventType: 'pageview' | 'custom';
@@ -14,6 +16,10 @@ export interface ValidEvent {
   readonly propKeys: string[];
   readonly propValues: string[];
   readonly eventId: string | null;
+  /** Revenue of the event (revenue.ts), exact. */
+  readonly revenue: Revenue | null;
+  /** The sender's id of a signed-in person: hashed per site into the visitor id, never stored. */
+  readonly userId: string | null;
 }
 
 /** One stored event row; the same shape for every event store. */
@@ -45,6 +51,14 @@ export interface EventRow {
   propValues: string[];
   /** The sender's idempotency key, or '' when none was sent. */
   eventId: string;
+  /**
+   * Revenue amount in ten-thousandths of `revenueCurrency`, as integer text ('0' when none): text,
+   * not a number, because amounts up to 10^12 units need more than 2^53 ten-thousandths, and rows
+   * travel as JSON (the spool). Rows written before revenue existed lack both fields.
+   */
+  revenueE4?: string;
+  /** ISO 4217, upper case; '' when the event carries no revenue. */
+  revenueCurrency?: string;
 }
 
 /** Where a location lookup ends up; empty strings mean unknown. */

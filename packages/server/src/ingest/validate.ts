@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.ts';
 import { eventLimits as L } from './limits.ts';
+import { readRevenue } from './revenue.ts';
 import type { ValidEvent } from './types.ts';
 
 export type ValidationResult = { ok: true; event: ValidEvent } | { ok: false; fields: FieldError[] };
@@ -58,6 +59,8 @@ export function validateEvent(body: Record<string, unknown>): ValidationResult {
   }
 
   const { keys: propKeys, values: propValues } = properties(get('properties'), fail);
+  const revenue = readRevenue(get('revenue'), get('properties'), fail);
+  const userId = optionalText(get('user_id'), 'user_id', 1, L.userIdMax, fail);
 
   if (fields.length > 0) return { ok: false, fields: dedupeFields(fields) };
   return {
@@ -76,6 +79,8 @@ export function validateEvent(body: Record<string, unknown>): ValidationResult {
       propKeys,
       propValues,
       eventId,
+      revenue: revenue ?? null,
+      userId,
     },
   };
 }

@@ -13,3 +13,11 @@ export function visitorHash(salt: string, siteId: string, ip: string, userAgent:
     .digest('base64url')
     .slice(0, 22);
 }
+
+/**
+ * The visitor id of a person the site identified (`user_id`, the tracker's `identify`): the same
+ * on every device and every day, different per site, and not reversible to the site's own id.
+ */
+export function identifiedVisitor(siteId: string, userId: string): string {
+  return `u_${createHash('sha256').update(`${siteId}\u0000${userId}`).digest('base64url').slice(0, 22)}`;
+}

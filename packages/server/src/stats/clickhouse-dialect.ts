@@ -106,6 +106,11 @@ export function createClickHouseDialect(database: string): SqlDialect {
       throw new Error('ClickHouse 18.16 has no CTE subqueries: batches run as separate statements');
     },
     toText: (expr) => `toString(${expr})`,
+    matchingLabels: (cases) =>
+      `arrayJoin(arrayFilter(v -> v != '', [${cases.map(([condition, label]) => `if(${condition}, ${label}, '')`).join(', ')}]))`,
+    utcDay: (tsExpr) => `toString(toDate(toDateTime(intDiv(${tsExpr}, 1000), 'UTC')))`,
+    // The latest import wins per day and currency (ReplacingMergeTree may not have merged yet).
+    fxRates: `(SELECT day, currency, argMax(per_eur, source_version) AS per_eur FROM ${sqlIdentifier(database)}.fx_rates GROUP BY day, currency)`,
   };
   return dialect;
 }

@@ -6,7 +6,7 @@ import type { Site } from '../store/types.ts';
 import { createClickHouseDialect, parameterMarker } from './clickhouse-dialect.ts';
 import { CoalescingStatsEngine } from './coalescing-engine.ts';
 import type { CompiledStatement, PreparedTables } from './compile.ts';
-import { type Plan, type SqlRunner, SqlStatsEngine } from './engine.ts';
+import { type GoalSource, type Plan, type SqlRunner, SqlStatsEngine } from './engine.ts';
 import type { StatsEngine } from './index.ts';
 import { prepareSelects } from './prepare.ts';
 import type { SqlRow } from './results.ts';
@@ -52,15 +52,20 @@ export class ClickHouseStatsEngine extends SqlStatsEngine {
   constructor(
     database: string,
     private readonly http: ClickHouseHttp,
+    goals?: GoalSource,
   ) {
-    super(createClickHouseDialect(database), new ClickHouseRunner(http));
+    super(createClickHouseDialect(database), new ClickHouseRunner(http), goals);
   }
 
   override async queryBatch(
     items: ReadonlyArray<{ query: StatsQuery; nowMs: number }>,
     site: Site,
   ): Promise<StatsResponse[]> {
-    const plans = items.map((item, i) => this.plan(item.query, site, item.nowMs, `[${i}].`));
+    const goals = await this.goalsFor(
+      site,
+      items.map((item) => item.query),
+    );
+    const plans = items.map((item, i) => this.plan(item.query, site, item.nowMs, `[${i}].`, goals));
     const shared = mostSharedRange(plans);
     const sameRange = (plan: Plan) => rangeKey(plan) === shared;
     // Which questions read visits: compiled against placeholder names, so that no literal in the
@@ -151,9 +156,9 @@ function mostSharedRange(plans: readonly Plan[]): string {
  */
 export function createClickHouseStatsEngine(
   target: ClickHouseTarget,
-  options: { coalesce?: boolean; http?: ClickHouseHttp } = {},
+  options: { coalesce?: boolean; http?: ClickHouseHttp; goals?: GoalSource } = {},
 ): StatsEngine {
   const http = options.http ?? new ClickHouseHttp(target.shardUrls[0]!);
-  const engine = new ClickHouseStatsEngine(target.database, http);
+  const engine = new ClickHouseStatsEngine(target.database, http, options.goals);
   return options.coalesce === false ? engine : new CoalescingStatsEngine(engine);
 }

@@ -9,12 +9,16 @@
  * (`prepared`), `ev` and `sess` are materialized CTEs built once for all the batch's questions.
  * User input appears only as bound parameters (SqlParams) or through dialect.stringLiteral.
  */
+import type { Goal } from '../goals/types.ts';
 import type { SqlDialect, TimeBucket } from './dialect.ts';
 import { FieldContext, sourceInputFields } from './fields.ts';
+import { goalsNamed } from './goal-conditions.ts';
+import { defineGoalRevenue, revenueTarget } from './goal-revenue.ts';
 import { type SqlParam, SqlParams } from './sql-params.ts';
 import {
   type Dimension,
   type Filter,
+  goalRevenueMetrics,
   type Metric,
   propDimensionPrefix,
   type ResolvedRange,
@@ -39,6 +43,8 @@ export interface CompileOptions {
   readonly prepared?: PreparedTables;
   /** Bind into these parameters (a batch compiles several questions into one statement). */
   readonly params?: SqlParams;
+  /** The site's goals, when the query names goals (`event:goal`) or asks revenue goal metrics. */
+  readonly goals?: readonly Goal[];
 }
 
 /** Tables (a batch's shared CTEs) holding one site's events in range (`ev` columns) and its visits (`sess` columns). */
@@ -112,10 +118,21 @@ export function joinedVisitsSql(fields: FieldContext, events: string, entryScan:
 
 /** Event-scoped goal conditions, dropped from the filters of conversion-rate denominators. */
 function isGoalLeaf(filter: Filter): boolean {
-  return (
-    'dimension' in filter &&
-    (filter.dimension === 'event:name' || filter.dimension.startsWith(propDimensionPrefix))
-  );
+  return 'dimension' in filter && isGoalDimension(filter.dimension);
+}
+
+/**
+ * The revenue goals a query's top-level `event:goal` filters name (is / contains): the goals whose
+ * currency a query without the `event:goal` dimension reports revenue in.
+ */
+export function filteredRevenueGoals(query: StatsQuery, goals: readonly Goal[]): Goal[] {
+  const named = new Map<string, Goal>();
+  for (const filter of query.filters) {
+    if (!('dimension' in filter) || filter.dimension !== 'event:goal') continue;
+    if (filter.op !== 'is' && filter.op !== 'contains') continue;
+    for (const goal of goalsNamed(goals, filter.op, filter.values)) named.set(goal.id, goal);
+  }
+  return [...named.values()].filter((goal) => goal.currency !== null);
 }
 
 function isVisitFilter(filter: Filter): boolean {
@@ -125,7 +142,9 @@ function isVisitFilter(filter: Filter): boolean {
 }
 
 function isGoalDimension(dimension: Dimension): boolean {
-  return dimension === 'event:name' || dimension.startsWith(propDimensionPrefix);
+  return (
+    dimension === 'event:name' || dimension === 'event:goal' || dimension.startsWith(propDimensionPrefix)
+  );
 }
 
 function dimensionList(count: number, alias = ''): string[] {
@@ -142,26 +161,37 @@ export function compileStatsQuery(
   options: CompileOptions,
 ): CompiledStatement {
   const params = options.params ?? new SqlParams(d);
-  const fields = new FieldContext(d, params, options.timezone, options.range);
+  const goals = options.goals ?? [];
+  const fields = new FieldContext(d, params, options.timezone, options.range, { goals });
   const metrics = new Set<Metric>(query.metrics);
 
   const dims = query.dimensions.map((dim) => fields.dimension(dim));
   const dimCols = dimensionList(dims.length);
+  const goalDimension = query.dimensions.indexOf('event:goal');
+  // With goals as a dimension, events that complete no goal are dropped before they are expanded.
+  const whereFilters: Filter[] = [...query.filters];
+  const goalPrune = goalDimension >= 0 ? fields.anyGoal(goals) : null;
+  const filtered = whereFilters.length > 0 ? fields.filter({ op: 'and', filters: whereFilters }) : null;
   const where =
-    query.filters.length > 0 ? fields.filter({ op: 'and', filters: query.filters }) : d.trueLiteral;
+    filtered && goalPrune ? `(${filtered} AND ${goalPrune})` : (filtered ?? goalPrune ?? d.trueLiteral);
   const perVisit = metrics.has('bounce_rate') || metrics.has('visit_duration');
   const visitMetrics = perVisit ? fields.bounceAndDuration() : null;
 
+  // Sums of the amounts as sent, per currency (no conversion): the revenue map.
   const revenue = metrics.has('revenue');
-  const amount = d.tryToDouble(d.propValue(d.stringLiteral('value')));
-  const currency = `coalesce(nullif(${d.upper(d.propValue(d.stringLiteral('currency')))}, ''), 'XXX')`;
-  if (revenue) {
-    fields.eventColumns.add('prop_keys');
-    fields.eventColumns.add('prop_values');
+  const goalRevenue = goalRevenueMetrics.some((m) => metrics.has(m));
+  if (revenue || goalRevenue) {
+    fields.eventColumns.add('revenue_e4');
+    fields.eventColumns.add('revenue_currency');
   }
+  const target = goalRevenue
+    ? revenueTarget(d, params, goals, goalDimension >= 0, filteredRevenueGoals(query, goals), (some) =>
+        fields.anyGoal(some),
+      )
+    : null;
 
   // Conversion denominators: the same rows without the goal (event name / property) conditions.
-  const conversion = metrics.has('conversion_rate');
+  const conversion = metrics.has('conversion_rate') || metrics.has('revenue_per_visitor');
   const convDims = query.dimensions.flatMap((dim, i) =>
     isGoalDimension(dim) ? [] : [{ expr: dims[i], col: `d${i}` }],
   );
@@ -174,6 +204,7 @@ export function compileStatsQuery(
   const visitOnly =
     fields.needsSessions &&
     !revenue &&
+    !goalRevenue &&
     !conversion &&
     query.dimensions.every(FieldContext.isVisitDimension) &&
     query.filters.every(isVisitFilter);
@@ -231,7 +262,15 @@ export function compileStatsQuery(
       ...(visitMetrics
         ? [`${visitMetrics.bounce} AS is_bounce`, `${visitMetrics.duration} AS duration`]
         : []),
-      ...(revenue ? [`${amount} AS amount`, `${currency} AS currency`] : []),
+      ...(revenue ? ['e.revenue_e4 AS amount', 'e.revenue_currency AS currency'] : []),
+      ...(goalRevenue
+        ? [
+            'e.revenue_e4 AS rev_e4',
+            'e.revenue_currency AS rev_cur',
+            `${d.utcDay('e.ts')} AS rev_day`,
+            ...(target?.currencyOverEvent ? [`${target.currencyOverEvent} AS tcur`] : []),
+          ]
+        : []),
     ];
     define('matched', `SELECT ${matchedCols.join(', ')} FROM ${ev} e${join} WHERE ${where}`);
     if (perVisit) {
@@ -253,8 +292,12 @@ export function compileStatsQuery(
   if (revenue) {
     define(
       'rev',
-      `SELECT ${[...dimCols, `${d.pairList('currency', 'total')} AS revenue`].join(', ')} FROM (SELECT ${[...dimCols, 'currency', 'sum(amount) AS total'].join(', ')} FROM ${ref('matched')} WHERE event_type <> 'pageview' AND amount IS NOT NULL${groupBy([...dimCols, 'currency'])}) r${groupBy(dimCols)}`,
+      `SELECT ${[...dimCols, `${d.pairList('currency', 'total')} AS revenue`].join(', ')} FROM (SELECT ${[...dimCols, 'currency', 'sum(amount) AS total'].join(', ')} FROM ${ref('matched')} WHERE currency <> ''${groupBy([...dimCols, 'currency'])}) r${groupBy(dimCols)}`,
     );
+  }
+  if (goalRevenue && target) {
+    const goalColumn = goalDimension >= 0 ? `d${goalDimension}` : null;
+    defineGoalRevenue(d, ref('matched'), dimCols, goalColumn, target, define, ref);
   }
   const convCols = convDims.map((c) => c.col);
   if (conversion) {
@@ -276,6 +319,11 @@ export function compileStatsQuery(
     visit_duration: a('duration'),
     conversion_rate: `CASE WHEN ${d.qualify('c', 'total_visitors')} > 0 THEN ${a('visitors')} * 100.0 / ${d.qualify('c', 'total_visitors')} END`,
     revenue: d.qualify('r', 'revenue'),
+    // In ten-thousandths of the goal's currency, for ordering; results.ts turns the x_rev_*
+    // columns (below) into exact decimal text.
+    total_revenue: `coalesce(${d.qualify('gr', 'total_e4')}, 0)`,
+    average_revenue: `CASE WHEN ${d.qualify('gr', 'conv_n')} > 0 THEN ${d.qualify('gr', 'total_e4')} / ${d.qualify('gr', 'conv_n')} END`,
+    revenue_per_visitor: `CASE WHEN ${d.qualify('c', 'total_visitors')} > 0 THEN coalesce(${d.qualify('gr', 'total_e4')}, 0) / ${d.qualify('c', 'total_visitors')} END`,
   };
   const metricColumns = query.metrics.map((m) => `m_${m}`);
   const columns: Array<readonly [string, string]> = [
@@ -284,10 +332,19 @@ export function compileStatsQuery(
       dim.startsWith('time:') ? d.timeBucketLabel(a(`d${i}`), dim.slice(5) as TimeBucket) : a(`d${i}`),
     ]),
     ...query.metrics.map((m): readonly [string, string] => [`m_${m}`, metricSql[m]]),
+    ...(goalRevenue && target
+      ? goalRevenueColumns(d, target, goalDimension >= 0 ? a(`d${goalDimension}`) : null, conversion)
+      : []),
   ];
   const joins = [
     ...(revenue ? [{ table: ref('rev'), alias: 'r', keys: dimCols }] : []),
     ...(conversion ? [{ table: ref('conv'), alias: 'c', keys: convCols }] : []),
+    ...(goalRevenue
+      ? [
+          { table: ref('grt'), alias: 'gr', keys: dimCols },
+          { table: ref('gun'), alias: 'gu', keys: dimCols },
+        ]
+      : []),
   ];
 
   const order = orderBy(query, metricColumns);
@@ -295,6 +352,26 @@ export function compileStatsQuery(
   const offset = params.bind(options.offset, 'int');
   const sql = d.finalStatement({ ctes, columns, agg: ref('agg'), joins, orderBy: order, limit, offset });
   return { sql, params: params.values, metricColumns, orderBy: order };
+}
+
+/** The columns results.ts shapes goal revenue from (`x_rev_*`): exact parts of the metrics. */
+function goalRevenueColumns(
+  d: SqlDialect,
+  target: { currencyOfGoalColumn: ((column: string) => string) | null; fixedCurrency: string },
+  goalColumn: string | null,
+  withVisitors: boolean,
+): Array<readonly [string, string]> {
+  const currency =
+    target.currencyOfGoalColumn && goalColumn
+      ? target.currencyOfGoalColumn(goalColumn)
+      : d.stringLiteral(target.fixedCurrency);
+  return [
+    ['x_rev_total', `coalesce(${d.qualify('gr', 'total_e4')}, 0)`],
+    ['x_rev_n', `coalesce(${d.qualify('gr', 'conv_n')}, 0)`],
+    ['x_rev_currency', currency],
+    ['x_rev_unconverted', d.qualify('gu', 'unconverted')],
+    ['x_rev_visitors', withVisitors ? `coalesce(${d.qualify('c', 'total_visitors')}, 0)` : '0'],
+  ];
 }
 
 /** Requested order, then time ascending / first metric descending, then every dimension for stable pages. */

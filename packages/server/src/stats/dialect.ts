@@ -101,4 +101,13 @@ export interface SqlDialect {
   rowsAsJson(selectSql: string, orderBy: string): string;
   /** Text cast of a value. */
   toText(expr: string): string;
+  /**
+   * One output row per case whose condition holds, carrying its label (set-returning, in a SELECT
+   * list); a row matching none disappears. Labels are bound strings.
+   */
+  matchingLabels(cases: ReadonlyArray<readonly [condition: string, label: string]>): string;
+  /** The UTC calendar day (`YYYY-MM-DD` text) of a scanned event's `ts`. */
+  utcDay(tsExpr: string): string;
+  /** Exchange rates (`day`, `currency`, `per_eur`: units per 1 EUR), one row per day and currency. */
+  readonly fxRates: string;
 }

@@ -64,6 +64,10 @@ export const duckDbDialect: SqlDialect = {
   // list(... ORDER BY) because a subquery's ORDER BY does not bind the order an aggregate sees.
   rowsAsJson: (selectSql, orderBy) => `(SELECT to_json(list(p ORDER BY ${orderBy})) FROM (${selectSql}) p)`,
   toText: (expr) => `CAST(${expr} AS VARCHAR)`,
+  matchingLabels: (cases) =>
+    `unnest(list_filter([${cases.map(([condition, label]) => `CASE WHEN ${condition} THEN ${label} END`).join(', ')}]::VARCHAR[], lambda v: v IS NOT NULL))`,
+  utcDay: (tsExpr) => `strftime(${tsExpr}, '%Y-%m-%d')`,
+  fxRates: 'fx_rates',
 };
 
 /** The page with `count(*) OVER ()` as the total, the joins by `ON` (`TRUE` when no keys). */

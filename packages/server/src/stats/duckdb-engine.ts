@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CoalescingStatsEngine } from './coalescing-engine.ts';
 import { duckDbDialect } from './duckdb-dialect.ts';
-import { type RunSql, type SqlRunner, SqlStatsEngine } from './engine.ts';
+import { type GoalSource, type RunSql, type SqlRunner, SqlStatsEngine } from './engine.ts';
 import type { StatsEngine } from './index.ts';
 import type { SqlRow } from './results.ts';
 import type { SqlParam } from './sql-params.ts';
@@ -59,8 +59,12 @@ class DuckDbRunner implements SqlRunner {
  */
 export function createDuckDbStatsEngine(
   instance: DuckDBInstance,
-  options: { connections?: number; coalesce?: boolean } = {},
+  options: { connections?: number; coalesce?: boolean; goals?: GoalSource } = {},
 ): StatsEngine {
-  const engine = new SqlStatsEngine(duckDbDialect, new DuckDbRunner(instance, options.connections ?? 2));
+  const engine = new SqlStatsEngine(
+    duckDbDialect,
+    new DuckDbRunner(instance, options.connections ?? 2),
+    options.goals,
+  );
   return options.coalesce === false ? engine : new CoalescingStatsEngine(engine);
 }

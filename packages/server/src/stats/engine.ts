@@ -2,12 +2,14 @@
  * The dialect-independent engine: validates, resolves the range in the site's zone, compiles,
  * runs the statement (and the previous period's, in parallel), and shapes the answer.
  */
+import type { Goal } from '../goals/types.ts';
 import type { Site } from '../store/types.ts';
 import { type CompiledStatement, compileStatsQuery, type PreparedTables } from './compile.ts';
 import { isValidTimezone, previousPeriod, resolveDateRange, timeLabels } from './date-range.ts';
 import type { SqlDialect } from './dialect.ts';
 import { queryEcho } from './echo.ts';
 import { StatsQueryError } from './errors.ts';
+import { goalQueryErrors, usesGoals } from './goal-validate.ts';
 import type { StatsEngine } from './index.ts';
 import { compilePreparation } from './prepare.ts';
 import { attachComparison, type SqlRow, shapeRows } from './results.ts';
@@ -22,8 +24,12 @@ export interface SqlRunner {
   all: RunSql;
 }
 
+/** The site's goals (the metadata store's), read only for queries that name goals. */
+export type GoalSource = (siteId: string) => Promise<readonly Goal[]>;
+
 export interface Plan {
   readonly query: StatsQuery;
+  readonly goals: readonly Goal[];
   readonly timezone: string;
   readonly range: ResolvedRange;
   readonly previousRange: ResolvedRange | null;
@@ -34,10 +40,16 @@ export class SqlStatsEngine implements StatsEngine {
   constructor(
     protected readonly dialect: SqlDialect,
     protected readonly runner: SqlRunner,
+    private readonly goalSource: GoalSource = async () => [],
   ) {}
 
+  /** The site's goals when any of the queries needs them; one read per batch. */
+  protected async goalsFor(site: Site, queries: readonly StatsQuery[]): Promise<readonly Goal[]> {
+    return queries.some(usesGoals) ? this.goalSource(site.id) : [];
+  }
+
   async query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse> {
-    const plan = this.plan(query, site, nowMs, '');
+    const plan = this.plan(query, site, nowMs, '', await this.goalsFor(site, [query]));
     const main = this.compile(plan, plan.range, query.limit, plan.offset);
     const [rows, previousRows] = await Promise.all([
       this.runner.all(main.sql, main.params),
@@ -63,7 +75,11 @@ export class SqlStatsEngine implements StatsEngine {
     items: ReadonlyArray<{ query: StatsQuery; nowMs: number }>,
     site: Site,
   ): Promise<StatsResponse[]> {
-    const plans = items.map((item, i) => this.plan(item.query, site, item.nowMs, `[${i}].`));
+    const goals = await this.goalsFor(
+      site,
+      items.map((item) => item.query),
+    );
+    const plans = items.map((item, i) => this.plan(item.query, site, item.nowMs, `[${i}].`, goals));
     const rangeKey = (p: Plan) => `${p.range.startMs}/${p.range.endMs}`;
     const perRange = new Map<string, number>();
     for (const plan of plans) perRange.set(rangeKey(plan), (perRange.get(rangeKey(plan)) ?? 0) + 1);
@@ -109,8 +125,14 @@ export class SqlStatsEngine implements StatsEngine {
     );
   }
 
-  protected plan(query: StatsQuery, site: Site, nowMs: number, fieldPrefix: string): Plan {
-    const errors: StatsFieldError[] = validateStatsQuery(query);
+  protected plan(
+    query: StatsQuery,
+    site: Site,
+    nowMs: number,
+    fieldPrefix: string,
+    goals: readonly Goal[],
+  ): Plan {
+    const errors: StatsFieldError[] = [...validateStatsQuery(query), ...goalQueryErrors(query, goals)];
     if (site.id !== query.siteId)
       errors.push({ field: 'site_id', reason: 'does not match the site being queried' });
     const timezone = site.timezone || 'UTC';
@@ -121,6 +143,7 @@ export class SqlStatsEngine implements StatsEngine {
     const range = resolveDateRange(query.dateRange, timezone, nowMs);
     return {
       query,
+      goals,
       timezone,
       range,
       previousRange: query.compare ? previousPeriod(range, timezone) : null,
@@ -140,6 +163,7 @@ export class SqlStatsEngine implements StatsEngine {
       range,
       limit,
       offset,
+      goals: plan.goals,
       ...(batch.prepared ? { prepared: batch.prepared } : {}),
       ...(batch.params ? { params: batch.params } : {}),
     });

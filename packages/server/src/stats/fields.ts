@@ -3,8 +3,10 @@
  * read the visit row (`s.`), computed once per session from its first / last events. A filter on
  * a dimension compares the same expression a breakdown displays, so clicking a row filters by it.
  */
+import type { Goal } from '../goals/types.ts';
 import { offsetSegments } from './date-range.ts';
 import type { SqlDialect } from './dialect.ts';
+import { anyGoalCondition, goalColumns, goalCondition, goalsNamed } from './goal-conditions.ts';
 import { channelSql, type EntryFields, sourceSql } from './sources.ts';
 import type { SqlParams } from './sql-params.ts';
 import {
@@ -106,6 +108,8 @@ export interface FieldOptions {
    * `raw.entry` record: the visits are then built by joinedVisitsSql (compile.ts).
    */
   readonly entryColumns?: boolean;
+  /** The site's goals, for `event:goal` dimensions and filters. */
+  readonly goals?: readonly Goal[];
 }
 
 /** Event columns an aggregate session field reads (entry fields read their own column). */
@@ -203,6 +207,23 @@ export class FieldContext {
     return `(CASE ${whens.join(' ')} ELSE ${this.params.bind(last.offsetMs, 'int')} END)`;
   }
 
+  /** The site's goals (empty when the query names none). */
+  get goals(): readonly Goal[] {
+    return this.options.goals ?? [];
+  }
+
+  /** A goal's condition over the event row, reading the columns it needs. */
+  goalCondition(goal: Goal): string {
+    for (const column of goalColumns) this.eventColumns.add(column);
+    return goalCondition(goal, this.d, this.params);
+  }
+
+  /** True when the event matches any of these goals. */
+  anyGoal(goals: readonly Goal[]): string {
+    for (const column of goalColumns) this.eventColumns.add(column);
+    return anyGoalCondition(goals, this.d, this.params);
+  }
+
   /** Whether a dimension is a property of the visit rather than of each event. */
   static isVisitDimension(dimension: Dimension): boolean {
     return dimension.startsWith('visit:');
@@ -221,6 +242,15 @@ export class FieldContext {
       return `coalesce(${this.d.propValue(key)}, ${this.d.stringLiteral(noneLabel)})`;
     }
     switch (dimension) {
+      case 'event:goal':
+        // One row per goal the event matches (an event may complete several goals).
+        for (const column of goalColumns) this.eventColumns.add(column);
+        return this.d.matchingLabels(
+          this.goals.map((goal) => [
+            goalCondition(goal, this.d, this.params),
+            this.params.bind(goal.name, 'string'),
+          ]),
+        );
       case 'event:page':
         return this.event('pathname');
       case 'event:name':
@@ -282,6 +312,10 @@ export class FieldContext {
       case 'not':
         return `(NOT ${this.filter(filter.filter)})`;
       default: {
+        if (filter.dimension === 'event:goal') {
+          const test = this.anyGoal(goalsNamed(this.goals, filter.op, filter.values));
+          return filter.op === 'is' || filter.op === 'contains' ? test : `(NOT ${test})`;
+        }
         const expr = this.dimension(filter.dimension);
         const values = filter.values.map((v) => this.params.bind(v, 'string'));
         const test =

@@ -10,7 +10,13 @@ import { joinedVisitsSql, type PreparedTables, scanSql, visitsSql } from './comp
 import type { SqlDialect } from './dialect.ts';
 import { FieldContext } from './fields.ts';
 import type { SqlParams } from './sql-params.ts';
-import type { Filter, NamedDimension, ResolvedRange, StatsQuery } from './types.ts';
+import {
+  type Filter,
+  goalRevenueMetrics,
+  type NamedDimension,
+  type ResolvedRange,
+  type StatsQuery,
+} from './types.ts';
 
 export interface Preparation {
   readonly tables: PreparedTables;
@@ -18,10 +24,17 @@ export interface Preparation {
   readonly ctes: readonly string[];
 }
 
-/** Whether any of the queries reads event properties (property dimensions/filters, revenue). */
+/** Whether any of the queries reads event properties (property dimensions/filters, goals). */
 export function needsProps(queries: readonly StatsQuery[]): boolean {
   const text = (q: StatsQuery) => JSON.stringify([q.dimensions, q.filters]);
-  return queries.some((q) => q.metrics.includes('revenue') || text(q).includes('event:props:'));
+  return queries.some((q) => text(q).includes('event:props:') || text(q).includes('event:goal'));
+}
+
+/** Whether any of the queries reads the events' revenue columns. */
+export function needsRevenue(queries: readonly StatsQuery[]): boolean {
+  return queries.some(
+    (q) => q.metrics.includes('revenue') || q.metrics.some((m) => goalRevenueMetrics.includes(m)),
+  );
 }
 
 /** The visit dimensions any of the queries groups or filters by: the visit table holds only those. */
@@ -82,6 +95,7 @@ export function prepareSelects(
     'hostname',
   ]);
   if (withProps) eventColumns.add('prop_keys').add('prop_values');
+  if (needsRevenue(queries)) eventColumns.add('revenue_e4').add('revenue_currency');
   // Joined visits read their first-event fields from a scan of their own (below), so the events
   // CTE need not carry (and materialize) the columns only those read: ~20 ms of CPU less at 560k.
   const entryOnly = new Set(joinedVisits ? fields.entryRecord.values() : []);

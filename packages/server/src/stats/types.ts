@@ -13,6 +13,9 @@ export const metricNames = [
   'events',
   'conversion_rate',
   'revenue',
+  'total_revenue',
+  'average_revenue',
+  'revenue_per_visitor',
 ] as const;
 export type Metric = (typeof metricNames)[number];
 
@@ -22,6 +25,7 @@ export type TimeDimension = (typeof timeDimensions)[number];
 /** Dimensions with a fixed name (property dimensions are `event:props:<key>`). */
 export const namedDimensions = [
   'event:page',
+  'event:goal',
   'event:name',
   'event:hostname',
   'visit:entry_page',
@@ -102,8 +106,34 @@ export interface ResolvedRange {
   readonly endDate: string;
 }
 
-/** `revenue` is a map currency -> sum, because sums in different currencies cannot be added. */
-export type MetricValue = number | null | Readonly<Record<string, number>>;
+/**
+ * A revenue goal's amount in its currency, exact decimal text (`"99.99"`). Amounts that could not
+ * be converted (no exchange rate for their day) are not in `value`: they are listed per source
+ * currency, never counted as 0.
+ */
+export interface RevenueValue {
+  readonly value: string;
+  readonly currency: string;
+  readonly unconverted?: ReadonlyArray<{
+    readonly currency: string;
+    readonly value: string;
+    readonly events: number;
+  }>;
+}
+
+/**
+ * `revenue` is a map currency -> sum of the amounts as sent (no conversion), because sums in
+ * different currencies cannot be added; `total_revenue`, `average_revenue` and
+ * `revenue_per_visitor` are `RevenueValue`s in the goal's currency.
+ */
+export type MetricValue = number | null | Readonly<Record<string, number>> | RevenueValue;
+
+/** The metrics answered in a revenue goal's currency. */
+export const goalRevenueMetrics: readonly Metric[] = [
+  'total_revenue',
+  'average_revenue',
+  'revenue_per_visitor',
+];
 
 export interface StatsComparisonCell {
   readonly dimensions: readonly string[];

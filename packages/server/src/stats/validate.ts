@@ -146,15 +146,16 @@ export function validateStatsQuery(query: StatsQuery): StatsFieldError[] {
   }
 
   if (query.metrics.includes('conversion_rate')) {
-    const byDimension = query.dimensions.includes('event:name');
+    const byDimension = query.dimensions.includes('event:name') || query.dimensions.includes('event:goal');
     const byFilter = query.filters.some(
-      (f) => 'dimension' in f && f.dimension === 'event:name' && f.op === 'is',
+      (f) =>
+        'dimension' in f && (f.dimension === 'event:name' || f.dimension === 'event:goal') && f.op === 'is',
     );
     if (!byDimension && !byFilter) {
       errors.push({
         field: 'metrics',
         reason:
-          'conversion_rate needs the event: add the dimension event:name or a top-level "is" filter on event:name',
+          'conversion_rate needs the conversion: add the dimension event:goal or event:name, or a top-level "is" filter on event:goal or event:name',
       });
     }
   }

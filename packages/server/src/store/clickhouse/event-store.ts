@@ -4,7 +4,7 @@ import type { EventStore } from '../types.ts';
 import { ClickHouseHttp } from './http-client.ts';
 import { type KeyedRow, rowsNotStored, untilNotRunning } from './insert-once.ts';
 import { ensureSchema, eventColumns } from './schema.ts';
-import { sqlInt, sqlString, sqlStringArray } from './sql.ts';
+import { sqlInt, sqlIntText, sqlString, sqlStringArray } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
 
 export type { KeyedRow };
@@ -195,6 +195,8 @@ function valuesTuple({ key, row }: KeyedRow): string {
     sqlString(row.eventId),
     sqlString(key),
     sqlInt(precedenceBase - ts),
+    sqlIntText(row.revenueE4 ?? '0'),
+    sqlString(row.revenueCurrency ?? ''),
   ].join(',')})`;
 }
 
@@ -226,6 +228,8 @@ function rowFromJson(row: Record<string, unknown>): EventRow & { rowKey: string 
     propKeys: row.prop_keys as string[],
     propValues: row.prop_values as string[],
     eventId: s('event_id'),
+    revenueE4: s('revenue_e4'),
+    revenueCurrency: s('revenue_currency'),
     rowKey: s('row_key'),
   };
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseHttp } from './http-client.ts';
-import { sqlIdentifier } from './sql.ts';
+import { sqlIdentifier, sqlString } from './sql.ts';
 
 /** Cluster name in remote_servers (scripts/services/service.sh writes it). */
 export const clusterName = 'zenovay';
@@ -34,6 +34,15 @@ export const eventColumns: ReadonlyArray<readonly [string, string]> = [
   ['event_id', 'String'],
   ['row_key', 'String'],
   ['precedence', 'UInt64'],
+  // Revenue (ingest/revenue.ts): exact ten-thousandths of the currency unit; '' = no revenue.
+  ['revenue_e4', 'Int64'],
+  ['revenue_currency', 'String'],
+];
+
+/** Columns added after the first release, with their defaults: tables made before get them by ALTER. */
+const addedColumns: ReadonlyArray<readonly [string, string]> = [
+  ['revenue_e4', 'Int64 DEFAULT 0'],
+  ['revenue_currency', "String DEFAULT ''"],
 ];
 
 /**
@@ -87,5 +96,24 @@ ENGINE = Distributed(${clusterName}, ${db}, events_local, cityHash64(site_id, ro
 export async function ensureSchema(shards: readonly ClickHouseHttp[], database: string): Promise<void> {
   for (const shard of shards) {
     for (const statement of schemaStatements(database, shards.length)) await shard.exec(statement);
+    const tables = shards.length > 1 ? ['events_local', 'events'] : ['events'];
+    for (const table of tables) await addMissingColumns(shard, database, table);
+  }
+}
+
+/**
+ * Upgrades a table made by an earlier release: each added column is created with its default, so
+ * old rows read as "no revenue". Asked from system.columns first, because `ADD COLUMN IF NOT
+ * EXISTS` is not in 18.16's grammar for every engine (and a Distributed table needs it too).
+ */
+async function addMissingColumns(shard: ClickHouseHttp, database: string, table: string): Promise<void> {
+  const present = await shard.rows<{ name: string }>(
+    `SELECT name FROM system.columns WHERE database = ${sqlString(database)} AND table = ${sqlString(table)}`,
+  );
+  const names = new Set(present.map((row) => row.name));
+  for (const [name, type] of addedColumns) {
+    if (!names.has(name)) {
+      await shard.exec(`ALTER TABLE ${sqlIdentifier(database)}.${table} ADD COLUMN ${name} ${type}`);
+    }
   }
 }

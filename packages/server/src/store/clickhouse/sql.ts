@@ -40,6 +40,12 @@ export function sqlInt(value: number): string {
   return String(value);
 }
 
+/** A 64-bit integer given as decimal text (amounts beyond 2^53); anything else is refused. */
+export function sqlIntText(value: string): string {
+  if (!/^-?\d{1,19}$/.test(value)) throw new Error(`not an integer: ${value}`);
+  return value;
+}
+
 export function sqlStringArray(values: readonly string[]): string {
   return `[${values.map(sqlString).join(',')}]`;
 }

@@ -1,4 +1,5 @@
 import {
+  BIGINT,
   type DuckDBAppender,
   type DuckDBConnection,
   DuckDBDataChunk,
@@ -19,6 +20,8 @@ const columnTypes = [
   ...Array.from({ length: 21 }, () => VARCHAR),
   LIST(VARCHAR),
   LIST(VARCHAR),
+  VARCHAR,
+  BIGINT,
   VARCHAR,
 ];
 
@@ -144,6 +147,8 @@ function toChunk(rows: readonly EventRow[]): DuckDBDataChunk {
       row.propKeys.length === 0 ? noProperties : listValue(row.propKeys),
       row.propValues.length === 0 ? noProperties : listValue(row.propValues),
       row.eventId,
+      BigInt(row.revenueE4 ?? '0'),
+      row.revenueCurrency ?? '',
     ]),
   );
   return chunk;

@@ -129,6 +129,50 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // Revenue per event (ingest/revenue.ts): an exact amount in ten-thousandths of the currency
+    // unit, and its ISO 4217 code ('' = no revenue). Added at the end: the appender writes by position.
+    version: 7,
+    sql: `
+      ALTER TABLE events ADD COLUMN revenue_e4 BIGINT DEFAULT 0;
+      ALTER TABLE events ADD COLUMN revenue_currency VARCHAR DEFAULT '';
+    `,
+  },
+  {
+    // Goals (conversions): definitions only, read by the stats compiler as conditions over events,
+    // so a goal added today reports the past and deleting one deletes no event. Property matches
+    // as parallel lists (key i = value i), like the events' properties. Names are unique per site;
+    // the metadata store checks that (DuckDB's unique indexes refuse some updates of their own rows).
+    version: 8,
+    sql: `
+      CREATE TABLE goals (
+        id VARCHAR PRIMARY KEY,
+        site_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        event_name VARCHAR,
+        page_path VARCHAR,
+        prop_keys VARCHAR[] NOT NULL,
+        prop_values VARCHAR[] NOT NULL,
+        currency VARCHAR,
+        created_at TIMESTAMP NOT NULL
+      );
+    `,
+  },
+  {
+    // Exchange rates (units of currency per 1 EUR, the ECB's reference) for every calendar day an
+    // import covered, weekends and holidays carrying the last published rate (source_day).
+    version: 9,
+    sql: `
+      CREATE TABLE fx_rates (
+        day VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        per_eur DOUBLE NOT NULL,
+        source_day VARCHAR NOT NULL,
+        PRIMARY KEY (day, currency)
+      );
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {
