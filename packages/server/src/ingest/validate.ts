@@ -60,6 +60,7 @@ export function validateEvent(body: Record<string, unknown>): ValidationResult {
 
   const { keys: propKeys, values: propValues } = properties(get('properties'), fail);
   const revenue = readRevenue(get('revenue'), get('properties'), fail);
+  normaliseCurrencyProperty(propKeys, propValues, revenue, get('revenue'));
   const userId = optionalText(get('user_id'), 'user_id', 1, L.userIdMax, fail);
 
   if (fields.length > 0) return { ok: false, fields: dedupeFields(fields) };
@@ -189,6 +190,21 @@ function properties(value: unknown, fail: Fail): { keys: string[]; values: strin
     values.push(wellFormed(stored));
   }
   return { keys, values };
+}
+
+/**
+ * When the revenue came from `properties.currency`, that property is stored as the normalised code
+ * too, so a breakdown by it shows `EUR` once rather than `EUR` and `eur`.
+ */
+function normaliseCurrencyProperty(
+  keys: string[],
+  values: string[],
+  revenue: { currency: string } | null | undefined,
+  topLevel: unknown,
+): void {
+  if (!revenue || (topLevel !== undefined && topLevel !== null)) return;
+  const index = keys.indexOf('currency');
+  if (index >= 0) values[index] = revenue.currency;
 }
 
 /** A field that is missing is not also reported as too short. */

@@ -170,6 +170,10 @@ export function compileStatsQuery(
   const goalDimension = query.dimensions.indexOf('event:goal');
   // With goals as a dimension, events that complete no goal are dropped before they are expanded.
   const whereFilters: Filter[] = [...query.filters];
+  // A pageview is not a conversion: an event-name breakdown of conversion rates lists custom events.
+  if (metrics.has('conversion_rate') && query.dimensions.includes('event:name')) {
+    whereFilters.push({ op: 'is_not', dimension: 'event:name', values: ['pageview'] });
+  }
   const goalPrune = goalDimension >= 0 ? fields.anyGoal(goals) : null;
   const filtered = whereFilters.length > 0 ? fields.filter({ op: 'and', filters: whereFilters }) : null;
   const where =
