@@ -137,7 +137,10 @@ export async function generateEvents(connection: DuckDBConnection, shape: Datase
            WHEN is_custom AND u_goal BETWEEN 0.4 AND 0.6 THEN ['file'] ELSE []::VARCHAR[] END AS prop_keys,
       CASE WHEN is_custom AND u_goal BETWEEN 0.2 AND 0.4 THEN [CAST(10 + sid % 90 AS VARCHAR), CASE WHEN sid % 4 = 0 THEN 'USD' ELSE 'EUR' END]
            WHEN is_custom AND u_goal BETWEEN 0.4 AND 0.6 THEN ['report-' || CAST(sid % 20 AS VARCHAR) || '.pdf'] ELSE []::VARCHAR[] END AS prop_values,
-      '' AS event_id
+      '' AS event_id,
+      -- Purchases carry revenue as ingest stores it (ten-thousandths, currency code).
+      CASE WHEN is_custom AND u_goal BETWEEN 0.2 AND 0.4 THEN CAST(10 + sid % 90 AS BIGINT) * 10000 ELSE 0 END AS revenue_e4,
+      CASE WHEN is_custom AND u_goal BETWEEN 0.2 AND 0.4 THEN (CASE WHEN sid % 4 = 0 THEN 'USD' ELSE 'EUR' END) ELSE '' END AS revenue_currency
     FROM (SELECT * FROM e WHERE ts_ms < ${shape.endMs} ORDER BY sid, k LIMIT ${shape.events})
     ORDER BY ts_ms`;
   await connection.run(sql);

@@ -16,6 +16,7 @@ import { compactClosedDays } from '../../packages/server/src/store/duckdb/event-
 import { migrate } from '../../packages/server/src/store/duckdb/migrations.ts';
 import type { Site } from '../../packages/server/src/store/types.ts';
 import { generateEvents, siteId } from './generate.ts';
+import { benchGoals, fillFxRates, goalsPanelQuery } from './goals.ts';
 
 function parseCount(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text);
@@ -96,7 +97,8 @@ async function main(): Promise<void> {
     timezone: values.timezone,
     createdAt: new Date(0).toISOString(),
   };
-  const engine = createDuckDbStatsEngine(instance);
+  const engine = createDuckDbStatsEngine(instance, { goals: async () => benchGoals(site.id) });
+  await fillFxRates(connection, endMs);
   const queries = overviewQueries(site.id, { kind: 'preset', preset: '30d' });
   const panels = Object.entries(queries);
   const nowMs = endMs - 1;
@@ -124,6 +126,20 @@ async function main(): Promise<void> {
     return { wall, cpuMs };
   };
   const { wall: pageTimes, cpuMs: pageCpu } = await timed(page);
+  // The same page with the Goals panel (every goal, conversions, conversion rate and revenue in
+  // the goal's currency), timed in alternation with the page without it so both see the same load.
+  const withGoals = [...Object.values(queries), goalsPanelQuery(site.id)];
+  const plain: number[] = [];
+  const goalsPage: number[] = [];
+  await engine.queryMany(withGoals, site, nowMs);
+  for (let i = 0; i < runs; i++) {
+    let started = performance.now();
+    await page();
+    plain.push(performance.now() - started);
+    started = performance.now();
+    await engine.queryMany(withGoals, site, nowMs);
+    goalsPage.push(performance.now() - started);
+  }
   const concurrent = await timed(panelRequests);
   const single: Array<[string, number, number]> = [];
   for (const [name, q] of panels) {
@@ -145,6 +161,9 @@ async function main(): Promise<void> {
   console.log(`  ${'whole page (batch)'.padEnd(20)} ${pageLine}   <- one queryMany`);
   console.log(
     `  ${'  its CPU time'.padEnd(20)} ${ms(median(pageCpu))} / ${ms(Math.min(...pageCpu))}   (all threads)`,
+  );
+  console.log(
+    `  ${'page + goals panel'.padEnd(20)} ${ms(median(goalsPage))} / ${ms(Math.min(...goalsPage))}   vs ${ms(median(plain)).trim()} without (alternating runs): ${((median(goalsPage) / median(plain) - 1) * 100).toFixed(0)}% more`,
   );
   console.log(
     `  ${'panels as requests'.padEnd(20)} ${ms(median(concurrent.wall))} / ${ms(Math.min(...concurrent.wall))}   (concurrent query() calls, coalesced)`,

@@ -354,7 +354,18 @@ export function compileStatsQuery(
   const order = orderBy(query, metricColumns);
   const limit = params.bind(options.limit, 'int');
   const offset = params.bind(options.offset, 'int');
-  const sql = d.finalStatement({ ctes, columns, agg: ref('agg'), joins, orderBy: order, limit, offset });
+  // Goal revenue reads the matched events a second time (and its conversions twice): compute once.
+  const materialized = goalRevenue ? new Set(['matched', 'gconv']) : undefined;
+  const sql = d.finalStatement({
+    ctes,
+    columns,
+    agg: ref('agg'),
+    joins,
+    orderBy: order,
+    limit,
+    offset,
+    ...(materialized ? { materialized } : {}),
+  });
   return { sql, params: params.values, metricColumns, orderBy: order };
 }
 

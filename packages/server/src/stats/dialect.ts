@@ -19,6 +19,8 @@ export interface FinalJoin {
 export interface FinalStatement {
   /** Named subqueries (name, SQL), each may read earlier ones by name (see `inlineCtes`). */
   readonly ctes: ReadonlyArray<readonly [name: string, sql: string]>;
+  /** Those of them read more than once and worth computing once (an engine may ignore it). */
+  readonly materialized?: ReadonlySet<string>;
   /** Output columns (alias, expression over `qualify`d columns). */
   readonly columns: ReadonlyArray<readonly [alias: string, expr: string]>;
   /** The aggregated table, read as `a`. */

@@ -82,7 +82,9 @@ function duckDbFinalStatement(s: FinalStatement): string {
       join.keys.length > 0 ? join.keys.map((c) => `a.${c} = ${join.alias}.${c}`).join(' AND ') : 'TRUE';
     from += ` LEFT JOIN ${join.table} ${join.alias} ON ${on}`;
   }
-  const ctes = s.ctes.map(([name, sql]) => `${name} AS (${sql})`);
+  const ctes = s.ctes.map(([name, sql]) =>
+    s.materialized?.has(name) ? duckDbDialect.materializedCte(name, sql) : `${name} AS (${sql})`,
+  );
   return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')} FROM ${from} ORDER BY ${s.orderBy} LIMIT ${s.limit} OFFSET ${s.offset}`;
 }
 
