@@ -169,3 +169,30 @@ test('user_id identifies the person per site, hashed; the raw id is stored nowhe
     ['user_id'],
   );
 });
+
+test("a backend's purchase sent with the browser's visit id counts as the browser's visitor", async () => {
+  const site = await addSite(server, 'hybrid.example');
+  const browser = {
+    url: 'https://hybrid.example/pricing',
+    referrer: 'https://news.example/story',
+    session_id: 'zv:auto-session',
+    device_type: 'desktop',
+    browser: 'Firefox',
+    os: 'Linux',
+    user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  };
+  const pageview = await postEvent(server, site.trackingCode, browser);
+  assert.equal(pageview.status, 202);
+  const visit = String(pageview.body.session_id);
+  assert.match(visit, /^zs_/);
+  server.clock.advance(45 * 60_000); // the payment webhook arrives after the visit went idle
+  const purchase = await postEvent(
+    server,
+    site.trackingCode,
+    custom({ session_id: visit, revenue: { amount: 25, currency: 'EUR' } }),
+  );
+  assert.equal(purchase.status, 202);
+  const rows = await storedRevenue(site);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[1]?.visitor, rows[0]?.visitor);
+});

@@ -6,7 +6,12 @@ import { type EventWriter, QueueFullError } from '../writer/event-writer.ts';
 import { enrichEvent } from './enrich.ts';
 import type { RefusalCounter } from './refusal-counter.ts';
 import type { SaltProvider } from './salt-provider.ts';
-import { ServerSessions, serverAssignedSessionId, type VisitResolver } from './server-session.ts';
+import {
+  ServerSessions,
+  serverAssignedSessionId,
+  serverVisitPrefix,
+  type VisitResolver,
+} from './server-session.ts';
 import { validateEvent } from './validate.ts';
 
 export interface PipelineDeps {
@@ -67,6 +72,9 @@ export function createEventPipeline(deps: PipelineDeps) {
         salt,
         geo: deps.geo,
       });
+      if (anonymous && row.sessionId.startsWith(serverVisitPrefix)) {
+        row.visitorId = sessions.visitorOf?.(site.id, row.sessionId, row.ts) ?? row.visitorId;
+      }
       if (row.sessionId !== serverAssignedSessionId) return await deps.writer.write(row);
       row.sessionId = await sessions.resolve(site.id, row.visitorId, row.ts);
       const outcome = await deps.writer.write(row);

@@ -33,6 +33,10 @@ export class SharedServerSessions implements VisitResolver {
     private readonly log?: Logger,
   ) {}
 
+  visitorOf(siteId: string, sessionId: string, nowMs: number): string | undefined {
+    return this.local.visitorOf(siteId, sessionId, nowMs);
+  }
+
   async resolve(siteId: string, visitorId: string, nowMs: number): Promise<string> {
     const candidate = this.local.openVisit(siteId, visitorId, nowMs) ?? newVisitId();
     let id: string;

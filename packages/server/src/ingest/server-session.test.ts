@@ -53,3 +53,13 @@ test('record adopts a visit decided elsewhere; its last activity never moves bac
   sessions.record('site', 'visitor-a', 'zs_other', t0 + 2 * 60_000);
   assert.equal(sessions.resolve('site', 'visitor-a', t0 + 3 * 60_000), 'zs_other');
 });
+
+test("a visit's visitor is known for a day, per site, for a backend's later events", () => {
+  const sessions = new ServerSessions();
+  const visit = sessions.resolve('site', 'visitor-a', t0);
+  assert.equal(sessions.visitorOf('site', visit, t0 + 40 * 60_000), 'visitor-a');
+  assert.equal(sessions.visitorOf('site', visit, t0 + 24 * 3_600_000), 'visitor-a');
+  assert.equal(sessions.visitorOf('site', visit, t0 + 24 * 3_600_000 + 1), undefined);
+  assert.equal(sessions.visitorOf('other-site', visit, t0), undefined);
+  assert.equal(sessions.visitorOf('site', 'zs_unknown', t0), undefined);
+});

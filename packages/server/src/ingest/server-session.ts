@@ -13,11 +13,23 @@ export const visitTimeoutMs = 30 * 60 * 1000;
 export interface VisitResolver {
   /** The visit id for an event of this visitor at `nowMs`, starting a new visit when needed. */
   resolve(siteId: string, visitorId: string, nowMs: number): string | Promise<string>;
+  /**
+   * The visitor a server-assigned visit (`zs_…`) belongs to, when this node has seen it in the
+   * last day: a backend that sends a purchase with the browser's visit id (the hybrid case) but no
+   * visitor of its own counts as that visitor, not as a second one made from the server's address.
+   */
+  visitorOf?(siteId: string, sessionId: string, nowMs: number): string | undefined;
 }
+
+/** How long a server-assigned visit's visitor is remembered for a backend's later events. */
+export const visitOwnerMemoryMs = 24 * 60 * 60 * 1000;
+
+/** What every server-assigned visit id starts with. */
+export const serverVisitPrefix = 'zs_';
 
 /** A fresh server-assigned visit id. */
 export function newVisitId(): string {
-  return `zs_${randomBytes(12).toString('base64url')}`;
+  return `${serverVisitPrefix}${randomBytes(12).toString('base64url')}`;
 }
 
 interface OpenVisit {
@@ -36,6 +48,8 @@ interface OpenVisit {
  */
 export class ServerSessions implements VisitResolver {
   private readonly open = new Map<string, OpenVisit>();
+  /** Visit id -> its visitor, oldest first, for `visitorOf`. */
+  private readonly owners = new Map<string, { visitorId: string; lastMs: number }>();
 
   constructor(
     private readonly timeoutMs = visitTimeoutMs,
@@ -64,13 +78,30 @@ export class ServerSessions implements VisitResolver {
     visit.lastMs = Math.max(visit.lastMs, nowMs);
     this.open.delete(key);
     this.open.set(key, visit);
+    this.remember(siteId, id, visitorId, visit.lastMs);
     this.dropExpired(nowMs);
     return id;
+  }
+
+  visitorOf(siteId: string, sessionId: string, nowMs: number): string | undefined {
+    const owner = this.owners.get(`${siteId}\u0000${sessionId}`);
+    return owner !== undefined && nowMs - owner.lastMs <= visitOwnerMemoryMs ? owner.visitorId : undefined;
+  }
+
+  private remember(siteId: string, sessionId: string, visitorId: string, lastMs: number): void {
+    const key = `${siteId}\u0000${sessionId}`;
+    this.owners.delete(key);
+    this.owners.set(key, { visitorId, lastMs });
+    for (const [oldKey, owner] of this.owners) {
+      if (lastMs - owner.lastMs <= visitOwnerMemoryMs && this.owners.size <= this.maxOpenVisits) break;
+      this.owners.delete(oldKey);
+    }
   }
 
   /** Restores a visit known from elsewhere (e.g. the store, after a restart). */
   seed(siteId: string, visitorId: string, sessionId: string, lastMs: number): void {
     this.open.set(`${siteId}\u0000${visitorId}`, { id: sessionId, lastMs });
+    this.remember(siteId, sessionId, visitorId, lastMs);
   }
 
   get size(): number {
