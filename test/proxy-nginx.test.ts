@@ -18,9 +18,9 @@ import { send } from './support/http-from.ts';
 import { freePort } from './support/ports.ts';
 import { addSite, startTestServer, type TestServer } from './support/test-server.ts';
 
-// The README's nginx recipe, taken verbatim from README.md, run by real nginx (Debian's package) in
+// The nginx recipe of docs/proxy.md, taken verbatim, run by real nginx (Debian's package) in
 // front of a recording hop and the real service. The test client plays the site's CDN: nginx
-// believes its X-Test-Visitor-IP header (realip module, from 127.0.0.1 only), exactly as the README
+// believes its X-Test-Visitor-IP header (realip module, from 127.0.0.1 only), exactly as the page
 // tells operators behind a CDN to configure it; the recipe then forwards $remote_addr.
 const nginxBinary = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((file) => fs.existsSync(file));
 
@@ -33,12 +33,11 @@ let nginxPort: number;
 let nginx: ChildProcess | undefined;
 let workDir: string;
 
-/** The first ```nginx block of the README's "First-party proxy" section. */
+/** The first ```nginx block of the "First-party proxy" page (docs/proxy.md). */
 function readmeRecipe(): string {
-  const readme = fs.readFileSync(path.resolve('README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## First-party proxy'));
-  const match = /```nginx\n([\s\S]*?)```/.exec(section);
-  assert.ok(match, 'the README has an nginx recipe in its First-party proxy section');
+  const page = fs.readFileSync(path.resolve('docs/proxy.md'), 'utf8');
+  const match = /```nginx\n([\s\S]*?)```/.exec(page);
+  assert.ok(match, 'docs/proxy.md has an nginx recipe');
   return match[1]!;
 }
 
