@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isCalendarDay } from '../dates/calendar-day.ts';
 import { ApiError, type ErrorCode, errorRegistry } from '../errors.ts';
 import {
   type DatePreset,
@@ -19,12 +20,7 @@ function dateRangeFrom(value: unknown): DateRange {
   if (typeof value === 'string' && (datePresets as readonly string[]).includes(value)) {
     return { kind: 'preset', preset: value as DatePreset };
   }
-  if (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    value.every((day) => typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day)) &&
-    value[0] <= value[1]
-  ) {
+  if (Array.isArray(value) && value.length === 2 && value.every(isCalendarDay) && value[0] <= value[1]) {
     return { kind: 'custom', start: value[0] as string, end: value[1] as string };
   }
   throw invalid('date_range', `one of ${datePresets.join(', ')}, or ["YYYY-MM-DD", "YYYY-MM-DD"]`);

@@ -2,6 +2,7 @@
  * Semantic checks of a typed query, shared by the wire parser and by callers that build queries
  * in code. Field names are the Plausible v2 wire names, so a client can point at its mistake.
  */
+import { isCalendarDay } from '../dates/calendar-day.ts';
 import {
   type Dimension,
   type Filter,
@@ -27,12 +28,9 @@ export const limits = {
   maxRangeDays: 3_700,
 } as const;
 
-const datePattern = /^\d{4}-\d{2}-\d{2}$/;
-
+/** A custom range's day: the one calendar check every client-sent day goes through. */
 export function isValidDate(value: string): boolean {
-  if (!datePattern.test(value)) return false;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+  return isCalendarDay(value);
 }
 
 export function isKnownDimension(value: string): value is Dimension {

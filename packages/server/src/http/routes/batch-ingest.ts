@@ -4,6 +4,7 @@ import { apiKeyGuard, decorateApiKey } from '../../auth/api-key-guard.ts';
 import { ApiKeyService, canSeeSite } from '../../auth/key-service.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
+import { hasCalendarDayPrefix } from '../../dates/calendar-day.ts';
 import { ApiError, type FieldError } from '../../errors.ts';
 import type { EventExtras, ProcessEvent } from '../../ingest/pipeline.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../../limits/rate-limiter.ts';
@@ -135,10 +136,11 @@ function readSenderFields(
   const rawTimestamp = Object.hasOwn(body, 'timestamp') ? body.timestamp : undefined;
   let timestampMs: number | undefined;
   if (rawTimestamp !== undefined && rawTimestamp !== null) {
+    // Date.parse rolls 2026-02-30 over to 2 March, so the day is checked first.
     const at =
       typeof rawTimestamp === 'number'
         ? rawTimestamp
-        : typeof rawTimestamp === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(rawTimestamp)
+        : typeof rawTimestamp === 'string' && hasCalendarDayPrefix(rawTimestamp)
           ? Date.parse(rawTimestamp)
           : Number.NaN;
     const hours = Math.round(maxPastMs / 3_600_000);
