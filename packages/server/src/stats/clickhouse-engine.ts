@@ -85,6 +85,8 @@ export class ClickHouseStatsEngine extends SqlStatsEngine {
       sharedPlan.range,
       sharedPlan.timezone,
       plans.filter(sameRange).map((plan) => plan.query),
+      false,
+      goals,
     );
     const events = `(${inlineParameters(selects.eventsSql, prepared.values)})`;
     const tables: PreparedTables = { events, visits: visitsTable, withProps: selects.withProps };

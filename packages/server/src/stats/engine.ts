@@ -99,6 +99,7 @@ export class SqlStatsEngine implements StatsEngine {
       shared.range,
       shared.timezone,
       queries,
+      goals,
     );
     const parts: string[] = [];
     const asJson = (statement: CompiledStatement) => {

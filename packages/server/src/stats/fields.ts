@@ -214,13 +214,13 @@ export class FieldContext {
 
   /** A goal's condition over the event row, reading the columns it needs. */
   goalCondition(goal: Goal): string {
-    for (const column of goalColumns) this.eventColumns.add(column);
+    for (const column of goalColumns([goal])) this.eventColumns.add(column);
     return goalCondition(goal, this.d, this.params);
   }
 
   /** True when the event matches any of these goals. */
   anyGoal(goals: readonly Goal[]): string {
-    for (const column of goalColumns) this.eventColumns.add(column);
+    for (const column of goalColumns(goals)) this.eventColumns.add(column);
     return anyGoalCondition(goals, this.d, this.params);
   }
 
@@ -244,7 +244,7 @@ export class FieldContext {
     switch (dimension) {
       case 'event:goal':
         // One row per goal the event matches (an event may complete several goals).
-        for (const column of goalColumns) this.eventColumns.add(column);
+        for (const column of goalColumns(this.goals)) this.eventColumns.add(column);
         return this.d.matchingLabels(
           this.goals.map((goal) => [
             goalCondition(goal, this.d, this.params),

@@ -9,8 +9,12 @@ import type { Goal } from '../goals/types.ts';
 import type { SqlDialect } from './dialect.ts';
 import type { SqlParams } from './sql-params.ts';
 
-/** The event columns goal conditions read. */
-export const goalColumns = ['event_type', 'event_name', 'pathname', 'prop_keys', 'prop_values'] as const;
+/** The event columns the conditions of these goals read (properties only when a goal matches some). */
+export function goalColumns(goals: readonly Goal[]): string[] {
+  const columns = ['event_type', 'event_name', 'pathname'];
+  if (goals.some((goal) => goal.properties.length > 0)) columns.push('prop_keys', 'prop_values');
+  return columns;
+}
 
 export function goalCondition(goal: Goal, d: SqlDialect, params: SqlParams): string {
   if (goal.kind === 'page') {

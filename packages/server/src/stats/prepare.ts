@@ -6,6 +6,7 @@
  * (Measured on the 10M bench dataset: temporary tables cost ~50 ms of CPU more for a typical
  * site, mostly writing their string columns, and the events table was scanned twice.)
  */
+import type { Goal } from '../goals/types.ts';
 import { joinedVisitsSql, type PreparedTables, scanSql, visitsSql } from './compile.ts';
 import type { SqlDialect } from './dialect.ts';
 import { FieldContext } from './fields.ts';
@@ -24,10 +25,13 @@ export interface Preparation {
   readonly ctes: readonly string[];
 }
 
-/** Whether any of the queries reads event properties (property dimensions/filters, goals). */
-export function needsProps(queries: readonly StatsQuery[]): boolean {
+/** Whether any of the queries reads event properties (property dimensions/filters, goals matching properties). */
+export function needsProps(queries: readonly StatsQuery[], goals: readonly Goal[]): boolean {
   const text = (q: StatsQuery) => JSON.stringify([q.dimensions, q.filters]);
-  return queries.some((q) => text(q).includes('event:props:') || text(q).includes('event:goal'));
+  const goalProps = goals.some((goal) => goal.properties.length > 0);
+  return queries.some(
+    (q) => text(q).includes('event:props:') || (goalProps && text(q).includes('event:goal')),
+  );
 }
 
 /** Whether any of the queries reads the events' revenue columns. */
@@ -76,8 +80,9 @@ export function prepareSelects(
   queries: readonly StatsQuery[],
   /** Build the visits with joinedVisitsSql (needs `d.eventRow` and CTEs). */
   joinedVisits = false,
+  goals: readonly Goal[] = [],
 ): PreparedSelects {
-  const withProps = needsProps(queries);
+  const withProps = needsProps(queries, goals);
 
   // One scan of the events table (the dominant cost of a page): the events CTE also carries the
   // columns the visits are built from.
@@ -124,8 +129,9 @@ export function compilePreparation(
   range: ResolvedRange,
   timezone: string,
   queries: readonly StatsQuery[],
+  goals: readonly Goal[] = [],
 ): Preparation {
-  const selects = prepareSelects(d, params, siteId, range, timezone, queries, d.eventRow === true);
+  const selects = prepareSelects(d, params, siteId, range, timezone, queries, d.eventRow === true, goals);
   const tables: PreparedTables = {
     events: 'zv_batch_events',
     visits: 'zv_batch_visits',
