@@ -49,7 +49,8 @@ export const errorRegistry = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than this server accepts.' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    message: 'Send the body as application/json or text/plain containing JSON.',
+    message:
+      'Send the body as application/json or text/plain containing JSON, encoded as UTF-8 (no other charset is accepted).',
   },
   RATE_LIMIT_EXCEEDED: {
     status: 429,
