@@ -4,6 +4,7 @@ import { resolveDateRange } from '../stats/date-range.ts';
 import type { ResolvedRange } from '../stats/types.ts';
 import { type EventReader, type ExportedEvent, exportedColumns } from '../store/event-reader.ts';
 import type { Site } from '../store/types.ts';
+import { spreadsheetSafe } from './spreadsheet-cell.ts';
 
 export const exportFormats = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -66,12 +67,15 @@ async function* exportChunks(
       if (format === 'ndjson') {
         yield `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
       } else {
-        const cells = records.map((record) => exportColumns.map((column) => csvCell(record[column])));
-        yield stringify(cells, { header: !headerSent, columns: [...exportColumns] });
+        if (!headerSent) yield csvHeader;
         headerSent = true;
+        const cells = records.map((record) => exportColumns.map((column) => csvCell(record[column])));
+        // Every value quoted, not only those with a comma: a spreadsheet set to split on `;` or
+        // tab (many locales) must not cut a cell in two and start a new one at a `=`.
+        yield stringify(cells, { quoted: true });
       }
     }
-    if (format === 'csv' && !headerSent) yield stringify([], { header: true, columns: [...exportColumns] });
+    if (format === 'csv' && !headerSent) yield csvHeader;
   } finally {
     // Also runs when the consumer goes away early: the stream is destroyed, the generator returned,
     // and the reader releases its connection or response.
@@ -89,8 +93,11 @@ function exportRecord(row: ExportedEvent): Record<(typeof exportColumns)[number]
   return record as Record<(typeof exportColumns)[number], unknown>;
 }
 
+/** Our own column names: plain words, so the header line stays unquoted as it always was. */
+const csvHeader = stringify([[...exportColumns]]);
+
+/** Text as stored (objects as JSON), made safe to open in a spreadsheet; NDJSON never goes here. */
 function csvCell(value: unknown): string {
-  if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '';
-  return JSON.stringify(value);
+  return spreadsheetSafe(typeof value === 'string' ? value : JSON.stringify(value));
 }

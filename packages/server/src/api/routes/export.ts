@@ -38,7 +38,8 @@ export function registerExportRoute(app: FastifyInstance, context: ApiRouteConte
         querystring: exportQuery,
         response: {
           200: {
-            description: 'One event per row/line; columns: ts, event_type, event_name, …, props, event_id',
+            description:
+              "One event per row/line; columns: ts, event_type, event_name, …, props, event_id. In CSV every value is quoted and one starting with =, +, -, @, tab, CR or LF gets a leading ' so spreadsheets show it as text (NDJSON is exact).",
             headers: { 'X-Export-Rows': { type: 'integer', description: 'Rows in the file' } },
             content: {
               'text/csv': { schema: { type: 'string' } },
