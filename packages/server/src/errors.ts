@@ -45,6 +45,10 @@ export const errorRegistry = {
   },
   UNKNOWN_TRACKING_CODE: { status: 404, message: 'No site has this tracking code.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this path.' },
+  CONFLICT: {
+    status: 409,
+    message: 'This conflicts with something that already exists (such as a name in use); see "fields".',
+  },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed on this path.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than this server accepts.' },
   UNSUPPORTED_MEDIA_TYPE: {

@@ -5,7 +5,9 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDashboard } from './dashboard/index.ts';
 import { loginAttemptRules } from './dashboard/wiring.ts';
+import type { FxRateStore } from './fx/types.ts';
 import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
+import { GoalService } from './goals/goal-service.ts';
 import { buildApp } from './http/app.ts';
 import { createBotFilter } from './ingest/bot-filter.ts';
 import { createEventPipeline } from './ingest/pipeline.ts';
@@ -50,6 +52,10 @@ export interface Runtime {
   readonly accounts: AccountService;
   /** First-party proxy keys, checked in memory on the ingest path (`zenovay proxy-keys`). */
   readonly proxyKeys: ProxyKeyRegistry;
+  /** Site goals (REST API, dashboard and `zenovay goals` through the admin socket). */
+  readonly goals: GoalService;
+  /** Exchange rates the stats convert revenue with (`zenovay fx import` through the admin socket). */
+  readonly fx: FxRateStore;
   /** Deletes data older than `ZENOVAY_RETENTION_DAYS` (hourly, and now by `pass()`); null when 0. */
   readonly retention: RetentionJob | null;
   stop(): Promise<void>;
@@ -71,6 +77,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const { metadata, events } = stores;
   const geo = options.geo ?? (await openDbIpGeoReader());
   const directory = new SiteDirectory(metadata);
+  const goals = new GoalService(stores.goals, metadata, clock);
   const proxyKeys = await ProxyKeyRegistry.open(metadata, clock);
   proxyKeys.startRefreshing(30_000, (error) => log.warn('proxy key reload failed', { error: String(error) }));
   await directory.refresh();
@@ -149,6 +156,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     directory,
     flushRefusals: () => refusals.flush(),
     proxyKeys,
+    goals,
   });
   // Counts loaded before the first request; saved by `stop` after the last one.
   const apiMonthlyQuota = await stores.monthlyQuota(config.apiMonthlyLimit, clock.now());
@@ -170,6 +178,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     events: stores.reader,
     stats: stores.stats,
     dashboard: dashboard.deps,
+    goals,
   });
 
   let stopping: Promise<void> | null = null;
@@ -202,6 +211,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     events: stores.reader,
     accounts: dashboard.deps.accounts,
     proxyKeys,
+    goals,
+    fx: stores.fx,
     retention,
     stop,
   };

@@ -5,6 +5,7 @@ import { ApiKeyService } from '../auth/key-service.ts';
 import type { MonthlyQuota } from '../auth/monthly-quota.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { GoalService } from '../goals/goal-service.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
@@ -18,6 +19,7 @@ import { registerLiveRoute } from './live-route.ts';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerExportRoute } from './routes/export.ts';
+import { registerGoalRoutes } from './routes/goals.ts';
 import { registerStatsQueryRoute } from './routes/stats-query.ts';
 import { registerUsageRoute } from './routes/usage.ts';
 import { registerVisitorsRoute } from './routes/visitors.ts';
@@ -41,6 +43,8 @@ export interface ExternalApiDeps {
   readonly apiLimiter?: RateLimiter;
   /** Per-key requests per calendar month (UTC), `config.apiMonthlyLimit`: stored or in Redis (scale/stores.ts). */
   readonly apiMonthlyQuota: MonthlyQuota;
+  /** Site goals (`/websites/{id}/goals`): the service the dashboard and the CLI use too. */
+  readonly goals: GoalService;
 }
 
 /** The authenticated REST API under `/api/external/v1`, plus the public live counter. */
@@ -85,6 +89,7 @@ export function registerExternalApi(app: FastifyInstance, deps: ExternalApiDeps)
         registerUsageRoute(authenticated, context);
         registerStatsQueryRoute(authenticated, context);
         registerExportRoute(authenticated, context);
+        registerGoalRoutes(authenticated, context, deps.goals);
       });
     },
     { prefix: apiPrefix },

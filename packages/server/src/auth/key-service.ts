@@ -2,7 +2,8 @@ import type { Clock } from '../clock.ts';
 import type { ApiKeyRecord, ApiPermission, MetadataStore } from '../store/types.ts';
 import { generateApiKey, hashApiKey, isWellFormedApiKey } from './api-key.ts';
 
-export const apiPermissions: readonly ApiPermission[] = ['read', 'ingest'];
+/** `write` changes site settings over the REST API (goals); `read` alone never does. */
+export const apiPermissions: readonly ApiPermission[] = ['read', 'ingest', 'write'];
 
 /** A label for lists, not a document. */
 const maxNameLength = 100;
@@ -76,7 +77,7 @@ export class ApiKeyService {
   }
 }
 
-/** Accepts `read`, `ingest` or both, in any order and case; refuses anything else or nothing. */
+/** Accepts `read`, `ingest`, `write` or several, in any order and case; refuses anything else or nothing. */
 export function parsePermissions(raw: readonly string[]): ApiPermission[] {
   const wanted = raw.flatMap((item) => item.split(',')).map((item) => item.trim().toLowerCase());
   const unknown = wanted.filter((item) => item !== '' && !(apiPermissions as string[]).includes(item));

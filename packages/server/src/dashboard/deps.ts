@@ -2,7 +2,8 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { ApiKeyService } from '../auth/key-service.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { RateLimiter } from '../limits/rate-limiter.ts';
+import type { GoalService } from '../goals/goal-service.ts';
+import type { SignInAttempts } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
@@ -26,6 +27,8 @@ export interface DashboardDeps {
   readonly apiKeys: ApiKeyService;
   /** The running server's proxy keys: the registry the ingest path checks, updated in place. */
   readonly proxyKeys: ProxyKeyRegistry;
+  /** Site goals: the one service behind the REST API, the dashboard and the CLI. */
+  readonly goals: GoalService;
   /** The one stats engine (the REST API's too): every number the dashboard shows comes from it. */
   readonly stats: StatsEngine;
   /** Raw-event reads (property keys of a drill-down), wherever events live. */
@@ -34,8 +37,8 @@ export interface DashboardDeps {
   readonly liveVisitors: (siteId: string) => Promise<number>;
   /** Writes buffered refusal counters so the filtered-traffic panel is current. */
   readonly flushRefusals: () => Promise<void>;
-  /** Counts sign-in attempts per address and per email. */
-  readonly loginLimiter: RateLimiter;
+  /** Counts failed sign-ins per (email, address), per address and per email. */
+  readonly signInAttempts: SignInAttempts;
   /** The built dashboard (`packages/dashboard/dist`). */
   readonly staticDir: string;
 }

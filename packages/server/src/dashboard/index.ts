@@ -2,6 +2,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from './auth-routes.ts';
 import type { DashboardDeps } from './deps.ts';
+import { registerGoalRoutes } from './goal-routes.ts';
 import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
 import { createSessionTools, installSessionGuard } from './session-guard.ts';
 import { registerSiteRoutes } from './site-routes.ts';
@@ -24,6 +25,7 @@ export function registerDashboard(
       registerAuthRoutes(scope, deps, tools);
       registerSiteRoutes(scope, deps);
       registerProxyKeyRoutes(scope, deps);
+      registerGoalRoutes(scope, deps);
       registerStatsRoutes(scope, deps);
     },
     { prefix: '/api/dashboard' },

@@ -7,7 +7,8 @@ import { LiveCounter } from '../api/live-counter.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
+import type { GoalService } from '../goals/goal-service.ts';
+import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
@@ -25,10 +26,16 @@ export const defaultDashboardDir = path.resolve(
 );
 
 /**
- * Sign-in attempts: 10 per 15 minutes per address and per email. Enough for a person who mistypes,
- * far too few for guessing; every attempt counts, so a successful one does not reset the count.
+ * Failed sign-ins per 15 minutes: 10 per (email, address) — enough for a person who mistypes, far
+ * too few for guessing; 30 per address across emails; 50 per email from addresses that have failed
+ * on it themselves. A right password from an address without failures is never refused.
  */
-export const loginAttemptRules = [{ limit: 10, windowMs: 15 * 60_000 }];
+export const signInLimits: SignInLimits = {
+  perPair: 10,
+  perAddress: 30,
+  perEmail: 50,
+  windowMs: 15 * 60_000,
+};
 
 export interface OpenDashboardInput {
   readonly config: Config;
@@ -44,7 +51,9 @@ export interface OpenDashboardInput {
   readonly flushRefusals: () => Promise<void>;
   /** The runtime's registry (never a second one: its in-memory map is what ingest checks). */
   readonly proxyKeys: ProxyKeyRegistry;
-  readonly loginLimiter?: RateLimiter;
+  /** The runtime's goal service (shared with the REST API and the admin socket). */
+  readonly goals: GoalService;
+  readonly signInAttempts?: SignInAttempts;
   readonly staticDir?: string;
   /** The stats engine to share with the REST API; by default one over `duckdb`. */
   readonly stats?: StatsEngine;
@@ -75,11 +84,12 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     metadata: input.metadata,
     apiKeys,
     proxyKeys: input.proxyKeys,
+    goals: input.goals,
     stats: input.stats ?? createDuckDbStatsEngine(input.duckdb),
     events: input.events,
     liveVisitors: (siteId: string) => live.count(siteId),
     flushRefusals: input.flushRefusals,
-    loginLimiter: input.loginLimiter ?? new MemoryRateLimiter(loginAttemptRules),
+    signInAttempts: input.signInAttempts ?? new MemorySignInAttempts(signInLimits),
     staticDir: input.staticDir ?? defaultDashboardDir,
     duckdb: input.duckdb,
   };

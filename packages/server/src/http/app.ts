@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type DashboardDeps, registerDashboard } from '../dashboard/index.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { GoalService } from '../goals/goal-service.ts';
 import type { ProcessEvent } from '../ingest/pipeline.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
@@ -46,6 +47,8 @@ export interface AppDeps {
   readonly apiLimiter?: RateLimiter;
   /** REST API per-key monthly quota (scale/stores.ts); batch ingest does not spend it. */
   readonly apiMonthlyQuota: MonthlyQuota;
+  /** Site goals for the REST API (the dashboard gets the same service in `dashboard`). */
+  readonly goals: GoalService;
   /** Batch ingest per-key limiter; defaults to in-memory, `config.batchIngestLimits`. */
   readonly batchLimiter?: RateLimiter;
   /** The web dashboard at `/` and `/api/dashboard`; omitted, the server runs without it. */

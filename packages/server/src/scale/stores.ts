@@ -10,15 +10,20 @@ import { RedisIdempotencyWindow } from '../limits/redis-idempotency.ts';
 import { RedisMonthlyQuota } from '../limits/redis-monthly-quota.ts';
 import { RedisRateLimiter } from '../limits/redis-rate-limiter.ts';
 import { RedisVisitStore } from '../limits/redis-visits.ts';
+import type { FxRateStore } from '../fx/types.ts';
+import type { GoalStore } from '../goals/types.ts';
 import type { Logger } from '../log.ts';
 import { DiskSpool } from '../spool/disk-spool.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import { ClickHouseEventReader } from '../store/clickhouse/event-reader.ts';
 import { ClickHouseEventStore } from '../store/clickhouse/event-store.ts';
+import { ClickHouseFxStore } from '../store/clickhouse/fx-store.ts';
 import { ClickHouseRetention } from '../store/clickhouse/retention.ts';
 import { parseClickHouseUrl } from '../store/clickhouse/target.ts';
 import { DuckDbEventReader } from '../store/duckdb/event-reader.ts';
 import { DuckDbEventStore } from '../store/duckdb/event-store.ts';
+import { DuckDbFxStore } from '../store/duckdb/fx-store.ts';
+import { DuckDbGoalStore } from '../store/duckdb/goal-store.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
 import type { EventReader } from '../store/event-reader.ts';
@@ -41,6 +46,10 @@ export interface Stores {
   readonly stats: StatsEngine;
   /** Dashboard users, sessions and site memberships. */
   readonly accounts: AccountStore;
+  /** Goals of each site, beside the sites (DuckDB file or PostgreSQL); the stats engine reads them. */
+  readonly goals: GoalStore;
+  /** Exchange rates where the stats convert revenue: the DuckDB file or every ClickHouse shard. */
+  readonly fx: FxRateStore;
   /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`, `login`): shared by all nodes with Redis. */
   limiter(rules: readonly RateRule[], namespace: string): RateLimiter;
   /**
@@ -71,13 +80,17 @@ export async function openStores(
     const metadata = await DuckDbMetadataStore.open(deps.duckdb);
     const events = await DuckDbEventStore.open(deps.duckdb);
     const accounts = await DuckDbAccountStore.open(deps.duckdb);
+    const goals = await DuckDbGoalStore.open(deps.duckdb);
+    const fx = await DuckDbFxStore.open(deps.duckdb);
     return {
       mode: 'embedded',
       metadata,
       events,
       reader: new DuckDbEventReader(deps.duckdb),
-      stats: createDuckDbStatsEngine(deps.duckdb),
+      stats: createDuckDbStatsEngine(deps.duckdb, { goals: (siteId) => goals.listGoals(siteId) }),
       accounts,
+      goals,
+      fx,
       limiter: (rules) => new MemoryRateLimiter(rules),
       monthlyQuota: (limit, nowMs) => storedQuota(metadata, limit, nowMs, deps.log),
       idempotency: null,
@@ -85,6 +98,8 @@ export async function openStores(
       spool: null,
       clickhouseRetention: null,
       close: async () => {
+        fx.close();
+        goals.close();
         accounts.close();
         events.close();
         metadata.close();
@@ -113,13 +128,16 @@ export async function openStores(
     await metadata.close();
     throw error;
   }
+  const goals = metadata.goalStore();
   return {
     mode: 'scale-out',
     metadata,
     events: spool,
     reader: new ClickHouseEventReader(target),
-    stats: createClickHouseStatsEngine(target),
+    stats: createClickHouseStatsEngine(target, { goals: (siteId) => goals.listGoals(siteId) }),
     accounts: metadata.accountStore(),
+    goals,
+    fx: new ClickHouseFxStore(target),
     limiter: (rules, namespace) =>
       redis === null ? new MemoryRateLimiter(rules) : new RedisRateLimiter(redis, rules, namespace, deps.log),
     monthlyQuota: async (limit, nowMs) =>
@@ -161,6 +179,8 @@ export interface AdminStores {
   readonly metadata: MetadataStore;
   readonly accounts: AccountStore;
   readonly reader: EventReader;
+  readonly goals: GoalStore;
+  readonly fx: FxRateStore;
   close(): Promise<void>;
 }
 
@@ -175,11 +195,17 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     const instance = await openDuckDb(config.dataDir);
     const metadata = await DuckDbMetadataStore.open(instance);
     const accounts = await DuckDbAccountStore.open(instance);
+    const goals = await DuckDbGoalStore.open(instance);
+    const fx = await DuckDbFxStore.open(instance);
     return {
       metadata,
       accounts,
       reader: new DuckDbEventReader(instance),
+      goals,
+      fx,
       close: async () => {
+        fx.close();
+        goals.close();
         accounts.close();
         metadata.close();
         instance.closeSync();
@@ -196,6 +222,8 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     metadata,
     accounts: metadata.accountStore(),
     reader: new ClickHouseEventReader(target),
+    goals: metadata.goalStore(),
+    fx: new ClickHouseFxStore(target),
     close: () => metadata.close(),
   };
 }

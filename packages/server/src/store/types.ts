@@ -72,7 +72,7 @@ export interface ApiKeyMonthlyCount {
   readonly count: number;
 }
 
-export type ApiPermission = 'read' | 'ingest';
+export type ApiPermission = 'read' | 'ingest' | 'write';
 
 /** A stored API key. The key itself is never stored: only its SHA-256 (hex). */
 export interface ApiKeyRecord {

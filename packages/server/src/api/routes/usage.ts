@@ -40,7 +40,7 @@ const usageSchema = {
         prefix: { type: 'string' },
         name: { type: 'string' },
         site_id: { type: ['string', 'null'] },
-        permissions: { type: 'array', items: { type: 'string', enum: ['read', 'ingest'] } },
+        permissions: { type: 'array', items: { type: 'string', enum: ['read', 'ingest', 'write'] } },
       },
     },
     rate_limit: {

@@ -83,6 +83,8 @@ export function schemaStatements(database: string, shards: number): string[] {
 PARTITION BY toYYYYMM(ts)
 ORDER BY (site_id, toDate(ts), row_key)`,
   ];
+  // Exchange rates on every shard, never Distributed: the stats join them on each shard's own rows.
+  statements.push(fxRatesTable(database));
   if (shards > 1) {
     statements.push(
       `CREATE TABLE IF NOT EXISTS ${db}.events AS ${db}.events_local
@@ -90,6 +92,21 @@ ENGINE = Distributed(${clusterName}, ${db}, events_local, cityHash64(site_id, ro
     );
   }
   return statements;
+}
+
+/**
+ * Units of currency per 1 EUR for each calendar day (store/clickhouse/fx-store.ts). Of a day's
+ * copies the latest-published wins (`source_version` = YYYYMMDD of the ECB's date), at merge time
+ * or by `argMax` when read, so a carried weekend rate never replaces a published one.
+ */
+export function fxRatesTable(database: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${sqlIdentifier(database)}.fx_rates (
+  day String,
+  currency String,
+  per_eur Float64,
+  source_version UInt32
+) ENGINE = ReplacingMergeTree(source_version)
+ORDER BY (currency, day)`;
 }
 
 /** Creates what is missing on every shard; safe to run from every node at every start. */

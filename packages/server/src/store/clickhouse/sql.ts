@@ -40,6 +40,12 @@ export function sqlInt(value: number): string {
   return String(value);
 }
 
+/** A finite floating-point literal (JavaScript's shortest round-trip form, e.g. 163.45 or 1e-7). */
+export function sqlFloat(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  return String(value);
+}
+
 /** A 64-bit integer given as decimal text (amounts beyond 2^53); anything else is refused. */
 export function sqlIntText(value: string): string {
   if (!/^-?\d{1,19}$/.test(value)) throw new Error(`not an integer: ${value}`);

@@ -10,6 +10,7 @@ import type {
   Site,
 } from '../types.ts';
 import { PostgresAccountStore } from './account-store.ts';
+import { PostgresGoalStore } from './goal-store.ts';
 import { migratePostgres } from './migrate.ts';
 
 /** Formats a timestamptz column as the interface's ISO 8601 UTC string with milliseconds. */
@@ -218,6 +219,11 @@ export class PostgresMetadataStore implements MetadataStore {
   /** The dashboard's accounts on the same database and pool (closed with this store). */
   accountStore(): PostgresAccountStore {
     return new PostgresAccountStore(this.pool);
+  }
+
+  /** Goals on the same database and pool (closed with this store); a site's go with it (cascade). */
+  goalStore(): PostgresGoalStore {
+    return new PostgresGoalStore(this.pool);
   }
 
   close(): Promise<void> {
