@@ -20,8 +20,9 @@ function dateRangeFrom(value: unknown): DateRange {
   if (typeof value === 'string' && (datePresets as readonly string[]).includes(value)) {
     return { kind: 'preset', preset: value as DatePreset };
   }
-  if (Array.isArray(value) && value.length === 2 && value.every(isCalendarDay) && value[0] <= value[1]) {
-    return { kind: 'custom', start: value[0] as string, end: value[1] as string };
+  if (Array.isArray(value) && value.length === 2 && value.every(isCalendarDay)) {
+    const [start, end] = value as [string, string];
+    if (start <= end) return { kind: 'custom', start, end };
   }
   throw invalid('date_range', `one of ${datePresets.join(', ')}, or ["YYYY-MM-DD", "YYYY-MM-DD"]`);
 }
