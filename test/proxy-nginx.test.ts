@@ -99,7 +99,7 @@ http {
     # The site's CDN (the test client) reports the visitor.
     set_real_ip_from 127.0.0.1;
     real_ip_header X-Test-Visitor-IP;
-    # README recipe, as printed:
+    # docs/proxy.md recipe, as printed:
 ${recipeFor('/zv', recorder.url, key)}
     # The same recipe with another site's key, and with the key line removed:
 ${recipeFor('/wrongkey', recorder.url, otherKey)}

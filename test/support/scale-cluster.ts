@@ -6,7 +6,7 @@ import path from 'node:path';
 import { freePort } from './ports.ts';
 
 /**
- * nginx as the load balancer in front of ingest nodes: the README's "Running at scale" upstream,
+ * nginx as the load balancer in front of ingest nodes: the upstream of docs/scale-out.md,
  * round robin, passing the client address on in X-Forwarded-For.
  */
 export async function startNginxBalancer(

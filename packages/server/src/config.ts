@@ -43,7 +43,7 @@ export interface Config {
    */
   readonly retentionDays: number;
   readonly logLevel: LogLevel;
-  /** Scale-out (see README "Running at scale"): all null runs the embedded default. */
+  /** Scale-out (see docs/scale-out.md): all null runs the embedded default. */
   readonly scale: ScaleConfig;
 }
 

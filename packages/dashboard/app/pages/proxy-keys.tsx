@@ -62,7 +62,7 @@ export function ProxyKeysSection(props: { site: SiteInfo }) {
   );
 }
 
-/** The recipes as tabs, each with a copy button (the README's "First-party proxy" section). */
+/** The recipes as tabs, each with a copy button (docs/proxy.md). */
 function ProxyRecipes(props: { snippets: Snippet[] }) {
   const [chosen, setChosen] = useState(props.snippets[0]!.id);
   const snippet = props.snippets.find((s) => s.id === chosen) ?? props.snippets[0]!;

@@ -7,7 +7,7 @@ export const proxyPath = '/zv';
 export const proxyKeyPlaceholder = 'zvp_REPLACE_WITH_YOUR_PROXY_KEY';
 
 /**
- * The README's first-party proxy recipes (tracker tag, nginx, Caddy, Node), filled in with this
+ * The first-party proxy recipes of docs/proxy.md (tracker tag, nginx, Caddy, Node), filled in with this
  * server's address, the site's tracking code and, right after creation, the new key.
  */
 export function proxySnippets(origin: string, trackingCode: string, key: string): Snippet[] {

@@ -26,7 +26,7 @@ export async function runProxyKeysCommand(
       out(
         [
           'Proxy key created. Copy it now: it is shown only once and cannot be recovered.',
-          'Configure your proxy to send it as the X-Zenovay-Proxy-Key header (see README).',
+          'Configure your proxy to send it as the X-Zenovay-Proxy-Key header (see docs/proxy.md).',
           '',
           `  ${created.key}`,
           '',

@@ -40,7 +40,7 @@ const dayMs = 86_400_000;
 /**
  * The monthly quota shared by all nodes through Redis.
  *
- * Policy when Redis is unreachable, as for the per-minute limits (README "Running at scale"): fail
+ * Policy when Redis is unreachable, as for the per-minute limits (docs/scale-out.md): fail
  * open to this node's memory. The node goes on from the last count it saw in Redis, adding what it
  * allows itself; those requests are added to Redis with the key's next request once Redis answers,
  * so an outage does not hand out a fresh quota. Each node may overshoot by what the others allowed

@@ -84,7 +84,7 @@ export function visitsSql(fields: FieldContext, from: string): string {
  * unique to each event; FieldContext built with `entryColumns`): `events` is the materialized
  * events table, `entryScan` a scan of the same events with `event_row` and the entry fields' columns.
  * Same rows, cheaper for large sites (560k events, 190k visits: the whole page's CPU went from
- * ~0.70 to ~0.62 s, see README "Speed"):
+ * ~0.70 to ~0.62 s, see docs/performance.md):
  * - the first event's fields come from joining back the row `arg_min(event_row, ts)` picks,
  *   instead of an arg-min of a record of nine strings (which serialises every candidate record);
  * - source and channel (a long CASE with regular expressions) are computed once per distinct
