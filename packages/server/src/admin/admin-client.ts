@@ -9,6 +9,8 @@ import {
   adminSocketPath,
   type CreatedKeyInfo,
 } from './admin-ops.ts';
+import { socketFxOps } from './fx-ops.ts';
+import { socketGoalOps } from './goal-ops.ts';
 import { socketProxyKeyOps } from './proxy-key-ops.ts';
 
 /** Admin operations sent to the running server over its Unix socket. */
@@ -50,6 +52,8 @@ export function socketAdminOps(dataDir: string): AdminOps {
       call<AccountDeletionPlan>(socketPath, 'GET', `/users/deletion-plan?${new URLSearchParams({ email })}`),
     deleteUser: (email) => call<AccountDeletionPlan>(socketPath, 'POST', '/users/delete', { email }),
     proxyKeys: socketProxyKeyOps((method, path, body) => call(socketPath, method, path, body)),
+    goals: socketGoalOps((method, path, body) => call(socketPath, method, path, body)),
+    fx: socketFxOps((method, path, body) => call(socketPath, method, path, body)),
     close: async () => undefined,
   };
 }

@@ -3,6 +3,8 @@ import type { AccountDeletionPlan } from '../accounts/account-deletion.ts';
 import type { User } from '../accounts/types.ts';
 import type { ExportFormat } from '../api/event-export.ts';
 import type { ApiKeyRecord, RefusalCount, Site } from '../store/types.ts';
+import type { FxOps } from './fx-ops.ts';
+import type { GoalOps } from './goal-ops.ts';
 import type { ProxyKeyOps } from './proxy-key-ops.ts';
 
 /** A key as the CLI shows it: everything but the hash (which nobody outside the store needs). */
@@ -44,6 +46,9 @@ export interface AdminOps {
   deleteUser(email: string): Promise<AccountDeletionPlan>;
   /** First-party proxy keys (`zenovay proxy-keys`). */
   readonly proxyKeys: ProxyKeyOps;
+  /** Site goals (`zenovay goals`) and exchange rates (`zenovay fx import`). */
+  readonly goals: GoalOps;
+  readonly fx: FxOps;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import type { Runtime } from '../runtime.ts';
 import { InvalidDomainError } from '../sites/site-service.ts';
 import { AdminInputError, adminSocketPath } from './admin-ops.ts';
+import { answerGoalAndFxAdmin } from './goal-fx-admin.ts';
 import { keyAndExportOps } from './key-ops.ts';
 import { answerProxyKeyAdmin, registryProxyKeyOps } from './proxy-key-ops.ts';
 
@@ -116,7 +117,8 @@ async function handle(
     default: {
       const proxyKeys = registryProxyKeyOps(runtime.proxyKeys);
       const answer = await answerProxyKeyAdmin(proxyKeys, route, url, () => readBody(request));
-      return answer ?? [404, { error: 'not found' }];
+      const more = answer ?? (await answerGoalAndFxAdmin(runtime, route, url, () => readBody(request)));
+      return more ?? [404, { error: 'not found' }];
     }
   }
 }

@@ -3,11 +3,14 @@ import { addUserForAdmin, userDeletionOps } from '../accounts/user-admin.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { GoalService } from '../goals/goal-service.ts';
 import { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import { openAdminStores } from '../scale/stores.ts';
 import { siteRemover } from '../sites/site-removal.ts';
 import { SiteService } from '../sites/site-service.ts';
 import type { AdminOps } from './admin-ops.ts';
+import { storeFxOps } from './fx-ops.ts';
+import { serviceGoalOps } from './goal-ops.ts';
 import { keyAndExportOps } from './key-ops.ts';
 import { registryProxyKeyOps } from './proxy-key-ops.ts';
 
@@ -37,6 +40,8 @@ export async function directAdminOps(config: Config): Promise<AdminOps> {
     addUser: (input) => addUserForAdmin(accounts, input),
     ...userDeletionOps(accounts),
     proxyKeys: registryProxyKeyOps(proxyKeys),
+    goals: serviceGoalOps(new GoalService(stores.goals, metadata, systemClock)),
+    fx: storeFxOps(stores.fx),
     close: () => stores.close(),
   };
 }

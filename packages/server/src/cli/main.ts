@@ -8,6 +8,8 @@ import { type Config, loadConfig } from '../config.ts';
 import { isLockConflict } from '../store/duckdb/open.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
 import { type ExportIo, runExportCommand } from './export-command.ts';
+import { fxUsage, runFxCommand } from './fx-command.ts';
+import { goalsCliOptions, goalsUsage, runGoalsCommand } from './goals-command.ts';
 import { runKeysCommand } from './keys-command.ts';
 import { proxyKeysUsage, runProxyKeysCommand } from './proxy-keys-command.ts';
 
@@ -16,11 +18,13 @@ const usage = `Usage: zenovay <command> [options]
   sites add <domain> [--name NAME] [--timezone TZ]   create a site, print its id and tracking code
   sites list                                         list sites
   stats filtered [--site ID] [--days N]              refused events per site, day and reason
-  keys create [--site ID] [--scope read,ingest] [--name NAME]
+  keys create [--site ID] [--scope read,ingest,write] [--name NAME]
                                                      create an API key (shown once; default scope read)
   keys list                                          list API keys (prefix, scope, state)
   keys revoke <prefix>                               revoke a key at once
 ${proxyKeysUsage}
+${goalsUsage}
+${fxUsage}
   users add <email> [--password-stdin]               create a dashboard account (prints a generated
                                                      password unless one is piped on stdin)
   users delete <email> [--yes]                       delete an account, its sessions and the sites only it
@@ -54,6 +58,7 @@ export async function runCli(
       out: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
+      ...goalsCliOptions,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -97,6 +102,14 @@ export async function runCli(
     }
     if (group === 'proxy-keys') {
       const code = await runProxyKeysCommand(ops.proxyKeys, command, rest, values, out);
+      if (code !== undefined) return code;
+    }
+    if (group === 'goals') {
+      const code = await runGoalsCommand(ops.goals, command, rest, values, out);
+      if (code !== undefined) return code;
+    }
+    if (group === 'fx') {
+      const code = await runFxCommand(ops.fx, command, rest, values, out);
       if (code !== undefined) return code;
     }
     if (group === 'export') return await runExportCommand(ops, values, io);

@@ -40,7 +40,9 @@ export function parseEcbRates(text: string): EcbRates {
   if (body.startsWith('<')) return parseXml(body);
   if (/^Date\s*,/.test(body)) return parseCsv(body);
   if (body.startsWith('PK')) {
-    throw new EcbFormatError('this is a zip archive: unzip it first (eurofxref-hist.zip holds eurofxref-hist.csv)');
+    throw new EcbFormatError(
+      'this is a zip archive: unzip it first (eurofxref-hist.zip holds eurofxref-hist.csv)',
+    );
   }
   throw new EcbFormatError(
     'not an ECB reference-rate file: expected eurofxref-hist.csv / eurofxref.csv (first line "Date,USD,JPY,…") or eurofxref-daily.xml / eurofxref-hist.xml (<Cube time="…"><Cube currency="…" rate="…"/>)',
@@ -65,7 +67,9 @@ class Collector {
     }
     const perEur = Number(value);
     if (!/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value) || !(perEur > 0) || !Number.isFinite(perEur)) {
-      throw new EcbFormatError(`${where}: the ${currency} rate "${value.slice(0, 40)}" is not a positive number`);
+      throw new EcbFormatError(
+        `${where}: the ${currency} rate "${value.slice(0, 40)}" is not a positive number`,
+      );
     }
     this.byKey.set(`${day} ${currency}`, { day, currency, perEur });
   }
@@ -91,10 +95,12 @@ function parseCsv(body: string): EcbRates {
       const value = cells[column]!;
       // The trailing comma of every line makes an empty last column with an empty header.
       if (code === '') {
-        if (value.trim() !== '') throw new EcbFormatError(`line ${i + 1}: a value in a column with no currency`);
+        if (value.trim() !== '')
+          throw new EcbFormatError(`line ${i + 1}: a value in a column with no currency`);
         continue;
       }
-      if (!/^[A-Za-z]{3}$/.test(code)) throw new EcbFormatError(`line 1: "${code.slice(0, 20)}" is not a currency code`);
+      if (!/^[A-Za-z]{3}$/.test(code))
+        throw new EcbFormatError(`line 1: "${code.slice(0, 20)}" is not a currency code`);
       collector.add(day, code, value, `line ${i + 1}`);
     }
   }

@@ -36,8 +36,8 @@ export function fillDays(published: readonly PublishedRate[]): FilledRates {
   for (const rate of published) {
     const ms = toMs(rate.day);
     fileLastMs = Math.max(fileLastMs, ms);
-    let days = byCurrency.get(rate.currency);
-    if (!days) byCurrency.set(rate.currency, (days = new Map()));
+    const days = byCurrency.get(rate.currency) ?? new Map<number, number>();
+    byCurrency.set(rate.currency, days);
     days.set(ms, rate.perEur);
   }
   const endMs = fileLastMs + carryDays * dayMs;
@@ -56,7 +56,8 @@ export function fillDays(published: readonly PublishedRate[]): FilledRates {
     }
   }
   const coveredDays = [...covered].sort((a, b) => a - b);
-  for (const ms of coveredDays) rows.push({ day: toDay(ms), currency: 'EUR', perEur: 1, sourceDay: toDay(ms) });
+  for (const ms of coveredDays)
+    rows.push({ day: toDay(ms), currency: 'EUR', perEur: 1, sourceDay: toDay(ms) });
   return {
     rows,
     firstDay: toDay(coveredDays[0]!),

@@ -5,6 +5,16 @@ import type { Site } from '../store/types.ts';
 import { readGoalInput, readGoalName } from './goal-input.ts';
 import { type Goal, type GoalStore, maxGoalsPerSite } from './types.ts';
 
+/**
+ * NOT_FOUND, saying (to the CLI only: REST and dashboard answer a bare 404) whether the site or the
+ * goal is missing.
+ */
+export class GoalNotFoundError extends ApiError {
+  constructor(readonly missing: 'site' | 'goal') {
+    super('NOT_FOUND');
+  }
+}
+
 /** Where the service checks that a site exists (the metadata store). */
 export interface SiteLister {
   listSites(): Promise<Site[]>;
@@ -58,21 +68,23 @@ export class GoalService {
     if (name === null) throw new ApiError('VALIDATION_ERROR', fields);
     await this.requireSite(siteId);
     const outcome = await this.store.renameGoal(siteId, goalId, name);
-    if (outcome === 'not_found') throw new ApiError('NOT_FOUND');
+    if (outcome === 'not_found') throw new GoalNotFoundError('goal');
     if (outcome === 'conflict') throw nameTaken(name);
     const goal = (await this.store.listGoals(siteId)).find((item) => item.id === goalId);
-    if (!goal) throw new ApiError('NOT_FOUND'); // deleted between the rename and the read
+    if (!goal) throw new GoalNotFoundError('goal'); // deleted between the rename and the read
     return goal;
   }
 
   /** Deletes the definition only: the events it counted stay, and so do other goals over them. */
   async delete(siteId: string, goalId: string): Promise<void> {
     await this.requireSite(siteId);
-    if (!(await this.store.deleteGoal(siteId, goalId))) throw new ApiError('NOT_FOUND');
+    if (!(await this.store.deleteGoal(siteId, goalId))) throw new GoalNotFoundError('goal');
   }
 
   private async requireSite(siteId: string): Promise<void> {
-    if (!(await this.sites.listSites()).some((site) => site.id === siteId)) throw new ApiError('NOT_FOUND');
+    if (!(await this.sites.listSites()).some((site) => site.id === siteId)) {
+      throw new GoalNotFoundError('site');
+    }
   }
 }
 

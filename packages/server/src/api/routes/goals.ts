@@ -89,7 +89,10 @@ export function registerGoalRoutes(app: FastifyInstance, context: ApiRouteContex
     },
     async (request) => {
       const site = await writableSite(request);
-      return success(goalJson(await goals.rename(site.id, request.params.goalId, request.body)), context.clock);
+      return success(
+        goalJson(await goals.rename(site.id, request.params.goalId, request.body)),
+        context.clock,
+      );
     },
   );
 
@@ -101,7 +104,11 @@ export function registerGoalRoutes(app: FastifyInstance, context: ApiRouteContex
         tags,
         params: goalIdParams,
         response: goalResponses(
-          { type: 'object', required: ['deleted'], properties: { deleted: { type: 'boolean', enum: [true] } } },
+          {
+            type: 'object',
+            required: ['deleted'],
+            properties: { deleted: { type: 'boolean', enum: [true] } },
+          },
           'Deleted',
         ),
       },

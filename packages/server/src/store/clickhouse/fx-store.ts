@@ -33,7 +33,9 @@ export class ClickHouseFxStore implements FxRateStore {
             (row) =>
               `(${sqlString(row.day)},${sqlString(row.currency)},${sqlFloat(row.perEur)},${sqlInt(sourceVersion(row.sourceDay))})`,
           );
-        await shard.exec(`INSERT INTO ${table} (day, currency, per_eur, source_version) VALUES ${values.join(',')}`);
+        await shard.exec(
+          `INSERT INTO ${table} (day, currency, per_eur, source_version) VALUES ${values.join(',')}`,
+        );
       }
     }
     return { written: rows.length };

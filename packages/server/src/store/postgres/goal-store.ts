@@ -67,7 +67,10 @@ export class PostgresGoalStore implements GoalStore {
   }
 
   async deleteGoal(siteId: string, goalId: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM goals WHERE site_id = $1 AND id = $2', [siteId, goalId]);
+    const result = await this.pool.query('DELETE FROM goals WHERE site_id = $1 AND id = $2', [
+      siteId,
+      goalId,
+    ]);
     return (result.rowCount ?? 0) > 0;
   }
 }
