@@ -150,7 +150,7 @@ test('sessions expire after 14 days (injected clock) and on sign-out', async () 
   assert.equal(replay.status, 401, 'a signed-out token is dead');
 });
 
-test('sign-in attempts are limited per address and per email', async () => {
+test('sign-in failures are limited per address; a clean address still gets in', async () => {
   await server.runtime.accounts.createUser('limited@example.com', password);
   const attacker = new Client(server, { 'x-forwarded-for': '198.51.100.7' });
   await attacker.call('GET', '/session');
@@ -165,9 +165,10 @@ test('sign-in attempts are limited per address and per email', async () => {
   assert.equal(blocked.status, 429, 'even the right password waits');
   assert.equal(blocked.body.error.code, 'LOGIN_RATE_LIMITED');
   assert.ok(Number(blocked.headers.get('retry-after')) > 0);
-  // The same email from another address is limited too (per-email count).
+  // The right password from another address, one without failures, is not refused
+  // (the full policy is tested in dashboard-sign-in-attack.test.ts).
   const elsewhere = new Client(server, { 'x-forwarded-for': '198.51.100.8' });
-  assert.equal((await elsewhere.signIn('limited@example.com')).status, 429);
+  assert.equal((await elsewhere.signIn('limited@example.com')).status, 200);
   // The owner, from a fresh address, is not affected.
   assert.equal(
     (await new Client(server, { 'x-forwarded-for': '198.51.100.9' }).signIn('owner@example.com')).status,

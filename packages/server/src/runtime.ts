@@ -4,7 +4,7 @@ import type { AccountService } from './accounts/account-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDashboard } from './dashboard/index.ts';
-import { loginAttemptRules } from './dashboard/wiring.ts';
+import { signInLimits } from './dashboard/wiring.ts';
 import type { FxRateStore } from './fx/types.ts';
 import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
 import { GoalService } from './goals/goal-service.ts';
@@ -151,8 +151,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     accountStore: stores.accounts,
     events: stores.reader,
     stats: stores.stats,
-    // Shared by every node with Redis: 10 attempts per address means 10 in total.
-    loginLimiter: stores.limiter(loginAttemptRules, 'login'),
+    // Shared by every node with Redis: 10 failures per (email, address) means 10 in total.
+    signInAttempts: stores.signInAttempts(signInLimits),
     directory,
     flushRefusals: () => refusals.flush(),
     proxyKeys,

@@ -4,6 +4,7 @@ import { AccountInputError, SetupAlreadyDoneError } from '../accounts/account-se
 import type { User } from '../accounts/types.ts';
 import { ApiError } from '../errors.ts';
 import { rateLimitKey } from '../http/client-ip.ts';
+import { signInKeys } from '../limits/sign-in-attempts.ts';
 import { bodyObject, invalid, stringField } from './body.ts';
 import { parseCookies, sessionCookie } from './cookies.ts';
 import type { DashboardDeps } from './deps.ts';
@@ -43,8 +44,9 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: DashboardDeps, 
     const body = bodyObject(request.body);
     const email = stringField(body, 'email', 254);
     const password = stringField(body, 'password', 1000);
-    await spendLoginAttempt(request, email);
-    const user = await deps.accounts.authenticate(email, password);
+    const user = await limitedPasswordCheck(request, email, () =>
+      deps.accounts.authenticate(email, password),
+    );
     if (!user) throw new ApiError('LOGIN_FAILED');
     return signIn(request, reply, user);
   });
@@ -59,15 +61,17 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: DashboardDeps, 
 
   /**
    * "Delete my account": the current password again (a borrowed, signed-in browser is not enough;
-   * attempts count against the sign-in limit), then the sites only this account owns go with
+   * wrong ones count against the sign-in limits), then the sites only this account owns go with
    * their events and keys, shared sites only lose this member, and every session ends.
    */
   scope.delete('/account', async (request, reply) => {
     const body = bodyObject(request.body);
     const password = stringField(body, 'password', 1000);
     const user = request.zvUser!;
-    await spendLoginAttempt(request, user.email);
-    if (!(await deps.accounts.passwordMatches(user.id, password))) throw new ApiError('PASSWORD_INCORRECT');
+    const matches = await limitedPasswordCheck(request, user.email, () =>
+      deps.accounts.passwordMatches(user.id, password),
+    );
+    if (!matches) throw new ApiError('PASSWORD_INCORRECT');
     let plan: Awaited<ReturnType<typeof deps.accounts.deleteAccount>>;
     try {
       plan = await deps.accounts.deleteAccount(user.id);
@@ -97,20 +101,22 @@ export function registerAuthRoutes(scope: FastifyInstance, deps: DashboardDeps, 
     return { user: userJson(user), csrf_token: tools.csrfTokenFor(request, reply) };
   }
 
-  /** Every attempt counts, per address and per email, so neither guessing style gets far. */
-  async function spendLoginAttempt(request: FastifyRequest, email: string): Promise<void> {
-    const nowMs = deps.clock.now();
-    const keys = [
-      `login-ip:${rateLimitKey(tools.clientIp(request))}`,
-      `login-email:${email.trim().toLowerCase()}`,
-    ];
-    for (const key of keys) {
-      const decision = await deps.loginLimiter.consume(key, nowMs);
-      if (!decision.allowed) {
-        const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
-        throw new ApiError('LOGIN_RATE_LIMITED', undefined, { 'Retry-After': retryAfter });
-      }
+  /**
+   * Runs a password check under the sign-in limits (limits/sign-in-attempts.ts). Refused with
+   * Retry-After before the password is looked at when this address has failed too often; a wrong
+   * password stays counted, a right one is given back and clears this address's failures for
+   * the email, so a stranger's guesses never keep the owner out.
+   */
+  async function limitedPasswordCheck<T>(request: FastifyRequest, email: string, check: () => Promise<T>) {
+    const keys = signInKeys(email, rateLimitKey(tools.clientIp(request)));
+    const decision = await deps.signInAttempts.begin(keys, deps.clock.now());
+    if (!decision.allowed) {
+      const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+      throw new ApiError('LOGIN_RATE_LIMITED', undefined, { 'Retry-After': retryAfter });
     }
+    const result = await check();
+    if (result) await deps.signInAttempts.succeeded(keys, deps.clock.now());
+    return result;
   }
 }
 

@@ -5,13 +5,15 @@ import { DuckDbAccountStore } from '../accounts/duckdb-account-store.ts';
 import type { AccountStore } from '../accounts/types.ts';
 import { type MonthlyQuota, StoredMonthlyQuota } from '../auth/monthly-quota.ts';
 import type { Config, RateRule } from '../config.ts';
+import type { FxRateStore } from '../fx/types.ts';
+import type { GoalStore } from '../goals/types.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { RedisIdempotencyWindow } from '../limits/redis-idempotency.ts';
 import { RedisMonthlyQuota } from '../limits/redis-monthly-quota.ts';
 import { RedisRateLimiter } from '../limits/redis-rate-limiter.ts';
+import { RedisSignInAttempts } from '../limits/redis-sign-in-attempts.ts';
 import { RedisVisitStore } from '../limits/redis-visits.ts';
-import type { FxRateStore } from '../fx/types.ts';
-import type { GoalStore } from '../goals/types.ts';
+import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import { DiskSpool } from '../spool/disk-spool.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
@@ -50,8 +52,10 @@ export interface Stores {
   readonly goals: GoalStore;
   /** Exchange rates where the stats convert revenue: the DuckDB file or every ClickHouse shard. */
   readonly fx: FxRateStore;
-  /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`, `login`): shared by all nodes with Redis. */
+  /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`): shared by all nodes with Redis. */
   limiter(rules: readonly RateRule[], namespace: string): RateLimiter;
+  /** Failed sign-in counts: shared by all nodes with Redis. */
+  signInAttempts(limits: SignInLimits): SignInAttempts;
   /**
    * The REST API's per-key monthly quota: in Redis when configured (shared by all nodes), else
    * counted in memory and added to the metadata store every few seconds (survives restarts).
@@ -92,6 +96,7 @@ export async function openStores(
       goals,
       fx,
       limiter: (rules) => new MemoryRateLimiter(rules),
+      signInAttempts: (limits) => new MemorySignInAttempts(limits),
       monthlyQuota: (limit, nowMs) => storedQuota(metadata, limit, nowMs, deps.log),
       idempotency: null,
       visits: null,
@@ -140,6 +145,8 @@ export async function openStores(
     fx: new ClickHouseFxStore(target),
     limiter: (rules, namespace) =>
       redis === null ? new MemoryRateLimiter(rules) : new RedisRateLimiter(redis, rules, namespace, deps.log),
+    signInAttempts: (limits) =>
+      redis === null ? new MemorySignInAttempts(limits) : new RedisSignInAttempts(redis, limits, deps.log),
     monthlyQuota: async (limit, nowMs) =>
       redis === null
         ? storedQuota(metadata, limit, nowMs, deps.log)
