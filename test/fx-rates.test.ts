@@ -80,11 +80,14 @@ describe('ECB reference-rate files', () => {
       ["<Cube><Cube currency='USD' rate='1.1'/></Cube>", /a rate outside any <Cube time/],
     ];
     for (const [text, message] of refusals) {
-      assert.throws(() => parseEcbRates(text), (error: unknown) => {
-        assert.ok(error instanceof EcbFormatError, String(error));
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseEcbRates(text),
+        (error: unknown) => {
+          assert.ok(error instanceof EcbFormatError, String(error));
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     }
   });
 });

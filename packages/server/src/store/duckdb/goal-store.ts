@@ -1,8 +1,22 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { listValue } from '@duckdb/node-api';
+import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import type { Goal, GoalStore } from '../../goals/types.ts';
 import { goalFromRow } from '../goal-row.ts';
 import { SerialQueue } from './serial.ts';
+
+/** The property lists' type, given because an empty list has no item type to infer. */
+const insertTypes = [
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  LIST(VARCHAR),
+  LIST(VARCHAR),
+  VARCHAR,
+  VARCHAR,
+];
 
 /**
  * Goals in the embedded DuckDB file. Names are unique per site, checked here inside a transaction
@@ -36,7 +50,7 @@ export class DuckDbGoalStore implements GoalStore {
       await this.connection.run(
         `INSERT INTO goals (id, site_id, name, kind, event_name, page_path, prop_keys, prop_values,
                             currency, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS VARCHAR[]), CAST($8 AS VARCHAR[]), $9, CAST($10 AS TIMESTAMP))`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST($10 AS TIMESTAMP))`,
         [
           goal.id,
           goal.siteId,
@@ -49,6 +63,7 @@ export class DuckDbGoalStore implements GoalStore {
           goal.currency,
           goal.createdAt.replace('Z', ''),
         ],
+        insertTypes,
       );
       return true;
     });
