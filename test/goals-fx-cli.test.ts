@@ -121,6 +121,9 @@ test('goals and fx import on the data directory when no server runs', async () =
   try {
     const site = JSON.parse((await cli(dataDir, 'sites', 'add', 'shop.example', '--json')).text);
     await goalSession(dataDir, site.id, /^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // A key that may change goals over the REST API.
+    const key = await cliJson(dataDir, 'keys', 'create', '--site', site.id, '--scope', 'read,write');
+    assert.deepEqual(key.permissions, ['read', 'write']);
 
     assert.deepEqual(
       await cliJson(dataDir, 'fx', 'import', path.join(fixtures, 'eurofxref-hist.csv')),
