@@ -65,7 +65,14 @@ describe('ClickHouse event store (one server)', { skip: missingService('clickhou
   test('rows come back as written; replays and sender retries are seen once', async () => {
     const rows = [
       eventRow({ ts: t0 + 1, eventId: 'evt-a', propKeys: ['plan', "it's"], propValues: ['pro', 'a\\b'] }),
-      eventRow({ ts: t0 + 2, pathname: '/pricing', query: '?q=1' }),
+      // Revenue round-trips exactly, beyond 2^53 ten-thousandths too.
+      eventRow({
+        ts: t0 + 2,
+        pathname: '/pricing',
+        query: '?q=1',
+        revenueE4: '9999999999999999',
+        revenueCurrency: 'JPY',
+      }),
       eventRow({ ts: t0 + 3, pathname: '/pricing', query: '?q=1', sessionId: 'zs_abc' }),
     ];
     await store.append(rows);

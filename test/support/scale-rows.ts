@@ -31,6 +31,8 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     propKeys: [],
     propValues: [],
     eventId: '',
+    revenueE4: '0',
+    revenueCurrency: '',
     ...overrides,
   };
 }
