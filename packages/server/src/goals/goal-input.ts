@@ -6,16 +6,13 @@ import type { FieldError } from '../errors.ts';
 import { isCurrencyCode } from '../ingest/currencies.ts';
 import { pagePatternProblem } from './page-pattern.ts';
 import { hasControlCharacter } from './text-checks.ts';
-import { type GoalPropertyMatch, maxGoalProperties } from './types.ts';
+import { type Goal, type GoalPropertyMatch, maxGoalProperties } from './types.ts';
 
-export interface GoalDefinition {
-  readonly name: string;
-  readonly kind: 'event' | 'page';
-  readonly eventName: string | null;
-  readonly pagePath: string | null;
-  readonly properties: readonly GoalPropertyMatch[];
-  readonly currency: string | null;
-}
+/** A goal as defined by a person: everything but its id, site and creation time. */
+export type GoalDefinition = Pick<
+  Goal,
+  'name' | 'kind' | 'eventName' | 'pagePath' | 'properties' | 'currency'
+>;
 
 export type GoalInputResult = { ok: true; goal: GoalDefinition } | { ok: false; fields: FieldError[] };
 
