@@ -73,6 +73,9 @@ test("the spec's custom purchase event is accepted and stored field by field", a
     prop_keys: ['order_id', 'value', 'currency'],
     prop_values: ['ORD-12345', '99.99', 'USD'],
     event_id: 'order-ORD-12345',
+    // The contract's properties.value + currency become exact revenue: 99.99 USD in ten-thousandths.
+    revenue_e4: 999900n,
+    revenue_currency: 'USD',
   });
 });
 
