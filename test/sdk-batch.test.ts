@@ -62,7 +62,9 @@ test('batches: per-event results reach each caller; clientIp and timestamp are u
   assert.equal(row?.country, 'GB');
   assert.equal(row?.session_id, 'browser-session-42');
   assert.equal(row?.ts, hourAgo.toISOString().replace('Z', '000Z'));
-  const stored = JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}` : value));
+  const stored = JSON.stringify(row, (_key, value: unknown) =>
+    typeof value === 'bigint' ? `${value}` : value,
+  );
   assert.ok(!stored.includes('81.2.69.142'), stored);
 });
 
