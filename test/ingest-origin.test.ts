@@ -48,7 +48,8 @@ test('ORIGIN_NOT_ALLOWED: an Origin of another domain gets 403, lookalikes inclu
   ]) {
     const response = await postEvent(server, site.trackingCode, event, { origin });
     assertRefusal(response, 'ORIGIN_NOT_ALLOWED');
-    assert.equal(response.headers.get('access-control-allow-origin'), null, origin);
+    // Readable by that page, so its console shows the code rather than a CORS failure.
+    assert.equal(response.headers.get('access-control-allow-origin'), '*', origin);
   }
   assert.deepEqual(await storedEvents(server, site.id), []);
 });
@@ -58,37 +59,41 @@ test('the site domain and its subdomains pass and get the CORS headers; no Origi
   for (const origin of origins) {
     const response = await postEvent(server, site.trackingCode, event, { origin });
     assert.equal(response.status, 202, origin);
-    assert.equal(response.headers.get('access-control-allow-origin'), origin);
-    assert.match(response.headers.get('vary') ?? '', /Origin/);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
   }
   const serverCall = await postEvent(server, site.trackingCode, event);
   assert.equal(serverCall.status, 202, 'a server (no Origin header) is not refused');
-  assert.equal(serverCall.headers.get('access-control-allow-origin'), null);
   assert.equal((await storedEvents(server, site.id)).length, origins.length + 1);
 });
 
 test('CORS preflight: an allowed origin gets 204 with the CORS headers', async () => {
   const response = await preflight(site.trackingCode, 'https://www.example.com');
   assert.equal(response.status, 204);
-  assert.equal(response.headers.get('access-control-allow-origin'), 'https://www.example.com');
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
   assert.match(response.headers.get('access-control-allow-methods') ?? '', /\bPOST\b/);
   assert.match(response.headers.get('access-control-allow-headers') ?? '', /content-type/i);
 });
 
-test('CORS preflight: another domain or an unknown code is refused without CORS headers', async () => {
-  const foreign = await preflight(site.trackingCode, 'https://evil.example');
-  assert.equal(foreign.status, 403);
-  assert.equal(foreign.headers.get('access-control-allow-origin'), null);
-  assertRefusal({ status: foreign.status, body: await foreign.json() }, 'ORIGIN_NOT_ALLOWED');
-
-  const unknown = await preflight('ZV_doesNotExist000000000', 'https://example.com');
-  assertRefusal({ status: unknown.status, body: await unknown.json() }, 'UNKNOWN_TRACKING_CODE');
+test('CORS preflight: another domain or an unknown code passes too; the POST itself is refused', async () => {
+  // Refusing the preflight would hide the reason behind a CORS failure again.
+  for (const [code, origin] of [
+    [site.trackingCode, 'https://evil.example'],
+    ['ZV_doesNotExist000000000', 'https://example.com'],
+  ] as const) {
+    const response = await preflight(code, origin);
+    assert.equal(response.status, 204, `${code} from ${origin}`);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  }
+  assertRefusal(
+    await postEvent(server, site.trackingCode, event, { origin: 'https://evil.example' }),
+    'ORIGIN_NOT_ALLOWED',
+  );
 });
 
 test('a refusal to an allowed origin still carries the CORS header, so the browser can read it', async () => {
   const response = await postEvent(server, site.trackingCode, '{}', { origin: 'https://www.example.com' });
   assertRefusal(response, 'VALIDATION_ERROR');
-  assert.equal(response.headers.get('access-control-allow-origin'), 'https://www.example.com');
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
 });
 
 test('METHOD_NOT_ALLOWED: other methods on the ingest path name the allowed ones', async () => {

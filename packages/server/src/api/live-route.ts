@@ -13,20 +13,11 @@ export interface LiveRouteDeps {
 
 /**
  * `GET /e/live/{trackingCode}` → `{"liveCount":n,"timestamp":…}`. Public like the tracking code
- * itself (a count reveals nobody), readable from any origin so a site can show it in a widget.
+ * itself (a count reveals nobody), readable from any origin so a site can show it in a widget
+ * (the CORS headers and preflight of the whole `/e/` prefix: http/cors.ts).
  */
 export function registerLiveRoute(app: FastifyInstance, deps: LiveRouteDeps): void {
-  app.options('/e/live/:trackingCode', async (_request, reply) =>
-    reply
-      .code(204)
-      .header('Access-Control-Allow-Origin', '*')
-      .header('Access-Control-Allow-Methods', 'GET, OPTIONS')
-      .header('Access-Control-Max-Age', '86400')
-      .send(),
-  );
-
   app.get<{ Params: { trackingCode: string } }>('/e/live/:trackingCode', async (request, reply) => {
-    reply.header('Access-Control-Allow-Origin', '*');
     const site = deps.sites.byTrackingCode(request.params.trackingCode);
     if (!site) return sendApiError(reply, new ApiError('UNKNOWN_TRACKING_CODE'));
     const liveCount = await deps.counter.count(site.id);

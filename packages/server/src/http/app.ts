@@ -19,6 +19,7 @@ import type { EventReader } from '../store/event-reader.ts';
 import type { MetadataStore } from '../store/types.ts';
 import { registerJsonBodyParser } from './body-parser.ts';
 import { createClientIpResolver } from './client-ip.ts';
+import { installPublicCors } from './cors.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { answerClientError, answerFrameworkError } from './framework-errors.ts';
 import { decorateRequests } from './request-context.ts';
@@ -76,6 +77,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   decorateRequests(app);
   installRequestIds(app);
+  installPublicCors(app);
   registerJsonBodyParser(app, deps.config.maxBodyBytes);
   installErrorHandlers(app, deps.log, (request, code) => {
     if (request.zvSite) deps.countRefusal(request.zvSite.id, code);

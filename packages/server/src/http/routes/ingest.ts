@@ -28,6 +28,7 @@ interface IngestParams {
 /**
  * `POST /e/{trackingCode}`: the public ingest endpoint shared by the browser tracker and servers.
  * Site, origin and rate limit are checked before the body is read, so refused traffic costs little.
+ * CORS headers and the preflight answer are the whole `/e/` prefix's, in http/cors.ts.
  */
 export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps): void {
   const admit = async (request: FastifyRequest<{ Params: IngestParams }>, reply: FastifyReply) => {
@@ -42,25 +43,10 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps
       deps.countRefusal(site.id, 'ORIGIN_NOT_ALLOWED');
       return sendApiError(reply, new ApiError('ORIGIN_NOT_ALLOWED'));
     }
-    if (origin !== undefined) {
-      reply.header('Access-Control-Allow-Origin', origin);
-      reply.header('Vary', 'Origin');
-    }
     // Already set when a valid first-party proxy key named the visitor (proxy/proxy-gate.ts).
     request.zvClientIp ||= deps.clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for']);
     return undefined;
   };
-
-  app.options<{ Params: IngestParams }>('/e/:trackingCode', async (request, reply) => {
-    await admit(request, reply);
-    if (reply.sent) return reply;
-    return reply
-      .code(204)
-      .header('Access-Control-Allow-Methods', 'POST, OPTIONS')
-      .header('Access-Control-Allow-Headers', 'Content-Type')
-      .header('Access-Control-Max-Age', '86400')
-      .send();
-  });
 
   // A GET pixel or a PUT is a sender's mistake worth naming, rather than "nothing at this path".
   app.route({
