@@ -16,7 +16,9 @@ test('z.js stays within 1.5 KB minified and gzipped', async () => {
 
 test('z.js is one self-contained classic script', async () => {
   const { code } = await buildTracker();
-  assert.match(code, /^\(\(\)=>\{/);
+  // Our own arrow IIFE, with no wrapper around it: nothing leaks into the page's globals.
+  assert.match(code, /^\(\([a-zA-Z_$,]+\)=>\{/);
+  assert.match(code, /\}\)\(window,document,navigator,location\);\s*$/);
   assert.doesNotMatch(code, /\bimport\b|\bexport\b|\brequire\(/);
   // Nothing that writes to the browser: no cookie, no storage writes.
   assert.doesNotMatch(code, /document\.cookie|setItem|sessionStorage/);

@@ -24,7 +24,9 @@ export async function buildTracker(): Promise<TrackerBundle> {
     bundle: true,
     write: false,
     minify: true,
-    format: 'iife',
+    // The source is one arrow IIFE with no imports or exports: as "esm" it is emitted as it is,
+    // without the wrapper "iife" adds around it (7 B after gzip).
+    format: 'esm',
     // Browsers from 2020 on (optional chaining, nullish coalescing) run it untranspiled.
     target: 'es2020',
     legalComments: 'none',

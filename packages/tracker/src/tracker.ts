@@ -8,7 +8,11 @@
  * (packages/server/src/ingest/server-session.ts), then reports the visit id in its reply. DNT and
  * GPC are honoured, localhost is skipped, and `localStorage.zenovay_ignore = "true"` opts a
  * browser out. Failures never reach the page: nothing thrown, no console output outside
- * data-debug mode.
+ * data-debug mode. `identify` keeps its id in memory for this page only, for the same reason.
+ *
+ * Budget notes (measured with test/tracker-size.test.ts): goal, revenue and identify cost about
+ * 90 B; they were paid for by sending plain-digit event ids, building the device fields once,
+ * the pageview's screen size in `page`, and no esbuild wrapper around our own IIFE.
  */
 
 type Props = Record<string, unknown>;
@@ -30,26 +34,23 @@ declare global {
   }
 }
 
-/** User-agent tokens in the spelling reports use; other tokens are used as they are. */
-const reportNames: Record<string, string> = {
-  Edg: 'Edge',
-  OPR: 'Opera',
-  FxiOS: 'Firefox',
-  CriOS: 'Chrome',
-  iPhone: 'iOS',
-  iPad: 'iOS',
-  Mac: 'macOS',
-};
-/** The token a user-agent pattern found: its first group if it has one, else the whole match. */
-const reportName = (match: RegExpMatchArray | null) => {
-  const token = match ? match[1] || match[0] : 'Other';
-  return reportNames[token] || token;
-};
-
 ((w: Window, d: Document, nav: Navigator, loc: Location) => {
   const script = d.currentScript as HTMLScriptElement | null;
   if (!script || w.zenovay?.z) return;
   const options = script.dataset;
+  /** User-agent tokens in the spelling reports use; other tokens are used as they are. */
+  const reportNames: Record<string, string> = {
+    Edg: 'Edge',
+    OPR: 'Opera',
+    FxiOS: 'Firefox',
+    CriOS: 'Chrome',
+    iPhone: 'iOS',
+    iPad: 'iOS',
+    Mac: 'macOS',
+  };
+  /** The token a user-agent pattern found: its first group if it has one, else the whole match. */
+  const reportName = (match: RegExpMatchArray | null, token = match ? match[1] || match[0] : 'Other') =>
+    reportNames[token] || token;
   const on = (name: string) => options[name] === 'true';
   const log = (...args: unknown[]) => on('debug') && console.log('[zenovay]', ...args);
   const code = options.trackingCode;
@@ -70,18 +71,25 @@ const reportName = (match: RegExpMatchArray | null) => {
 
   const ua = nav.userAgent;
   const uaData = nav.userAgentData;
-  const device =
-    uaData?.mobile || /Mobi|iPhone/.test(ua)
-      ? 'mobile'
-      : /iPad|Tablet|Android/.test(ua) || (/Mac/.test(ua) && nav.maxTouchPoints > 1)
-        ? 'tablet'
-        : 'desktop';
-  // The last of these tokens names the browser (Edge and Opera also say Chrome); Safari is the one
-  // left when none is there, as every one of them also says Safari.
-  const browser = reportName(ua.match(/.*(Edg|OPR|Firefox|FxiOS|CriOS|Chrome)\/|Safari/));
-  // userAgentData is there on https pages of Chromium browsers. In the user agent, Android also
-  // says Linux and iOS also says Mac: the pattern finds the leftmost, which is the right one.
-  const os = uaData?.platform || reportName(ua.match(/Android|Windows|iPhone|iPad|Mac|Linux/));
+  /** What every event of this page says about its browser (the contract requires these fields). */
+  const client = {
+    // Reserved: the server assigns the visit (see the file comment).
+    session_id: 'zv:auto-session',
+    device_type:
+      uaData?.mobile || /Mobi|iPhone/.test(ua)
+        ? 'mobile'
+        : /iPad|Tablet|Android/.test(ua) || (/Mac/.test(ua) && nav.maxTouchPoints > 1)
+          ? 'tablet'
+          : 'desktop',
+    // The last of these tokens names the browser (Edge and Opera also say Chrome); Safari is the one
+    // left when none is there, as every one of them also says Safari.
+    browser: reportName(ua.match(/.*(Edg|OPR|Firefox|FxiOS|CriOS|Chrome)\/|Safari/)),
+    // userAgentData is there on https pages of Chromium browsers. In the user agent, Android also
+    // says Linux (before it) and iOS also says Mac (after it): the last of Android, Windows,
+    // iPhone and iPad wins, and Mac or Linux only count without them.
+    os: uaData?.platform || reportName(ua.match(/.*(Android|Windows|iPhone|iPad)|Mac|Linux/)),
+    user_agent: ua,
+  };
 
   /** The visit id the server reported; null until its first reply. */
   let sessionId: string | null = null;
@@ -97,32 +105,36 @@ const reportName = (match: RegExpMatchArray | null) => {
       ? loc.href.replace(/\/?(\?[^#]*)?#\/?(.*)/, '/$2$1').replace(/(\?.*)\?/, '$1&')
       : loc.href.replace(/#.*/, '');
 
-  const send = (name: string, properties: Props = {}) => {
-    if (skip) return log('skipped', skip);
-    const pageview = name === 'pageview';
-    if (pageview) properties.screen_size = `${screen.width}x${screen.height}`;
+  /** Set by `identify`: every later event of this page carries it (memory only, see the file comment). */
+  let userId: string | undefined;
+
+  /** Sends one event; revenue goes with it when a currency is given. */
+  const track = (name: unknown, properties?: Props, amount?: unknown, currency?: unknown) => {
+    // A falsy name is a caller's slip: logged (in debug mode) like a skip reason.
+    if (skip || !name) return log('skipped', skip || name);
     const event = {
-      event_type: pageview ? name : 'custom',
-      event_name: name,
+      event_type: name === 'pageview' ? name : 'custom',
+      event_name: `${name}`,
       url: pageUrl(),
       referrer: d.referrer,
-      // Reserved: the server assigns the visit (see the file comment).
-      session_id: 'zv:auto-session',
-      device_type: device,
-      browser,
-      os,
-      user_agent: ua,
-      // A resend of this event is stored once.
-      event_id: Date.now().toString(36) + Math.random().toString(36).slice(2),
-      properties,
+      ...client,
+      // A resend of this event is stored once. Time and 52 random bits in plain digits (cheaper in
+      // gzip than base 36): unique enough within the server's dedupe window.
+      event_id: `${Date.now()}${Math.random()}`,
+      // With revenue, `value` and `currency` travel in `revenue` only. JSON.stringify leaves out
+      // whatever is undefined here.
+      properties: currency ? { ...properties, value: undefined, currency: undefined } : properties,
+      revenue: currency ? { amount, currency } : undefined,
+      user_id: userId,
     };
     log('send', event);
     // A string body goes as text/plain: a "simple" request, so no CORS preflight.
     fetch(endpoint, { method: 'POST', body: JSON.stringify(event), keepalive: true })
       .then((response) => response.json())
       .then((reply) => {
-        sessionId = reply.session_id || sessionId;
-        if (sessionId) for (const callback of waiting.splice(0)) callback(sessionId);
+        // biome-ignore lint/suspicious/noAssignInExpressions: 2 B smaller than two statements.
+        if ((sessionId = reply.session_id || sessionId))
+          for (const callback of waiting.splice(0)) callback(sessionId);
       })
       .catch(log);
   };
@@ -130,40 +142,49 @@ const reportName = (match: RegExpMatchArray | null) => {
   let lastPageUrl = '';
   const page = () => {
     lastPageUrl = pageUrl();
-    send('pageview');
+    track('pageview', { screen_size: `${screen.width}x${screen.height}` });
   };
   // popstate also fires on hash changes, so it covers hash routing too.
   const autoPage = () => pageUrl() !== lastPageUrl && page();
-  const track = (name: unknown, props?: unknown) =>
-    name ? send(`${name}`, props as Props) : log('skipped', name);
 
-  const api: ZenovayCommand = (command, a, b) => {
-    if (command === 'track') return track(a, b);
-    if (command === 'page') return page();
-    if (command === 'session') {
-      const id = skip ? null : sessionId;
-      // Before the first reply the callback waits for it; when nothing is sent it gets null.
-      if (typeof a === 'function') id || skip ? a(id) : waiting.push(a as SessionCallback);
-      return id;
-    }
-    log('skipped', command);
-  };
+  // One expression, not an if chain: 12 B smaller after gzip. `a`, `b`, `c` mean what each
+  // command's arguments mean (docs/sdks-revenue.md).
+  // biome-ignore lint/suspicious/noExplicitAny: the commands read their arguments loosely by design.
+  const api: ZenovayCommand = (command, a?: any, b?: any, c?: any) =>
+    command === 'track'
+      ? track(a, b)
+      : command === 'page'
+        ? page()
+        : command === 'goal'
+          ? // goal(name, {value, currency, ...props}): revenue only with a currency.
+            track(a, b, b?.value, b?.currency)
+          : command === 'revenue'
+            ? // revenue(amount, currency, {order_id, …})
+              track('purchase', c, a, b)
+            : command === 'identify'
+              ? // identify(id) until the page unloads; identify() or identify(null) forgets it.
+                // biome-ignore lint/suspicious/noAssignInExpressions: the command is one expression.
+                (userId = a ? `${a}` : undefined)
+              : command === 'session'
+                ? // While tracking is off nothing is sent, so the id stays null.
+                  // biome-ignore lint/complexity/noCommaOperator: session acts, then answers the id.
+                  (a?.call && (sessionId || skip ? a(sessionId) : waiting.push(a)), sessionId)
+                : log('skipped', command);
 
-  d.addEventListener(
+  addEventListener(
     'click',
-    (click) => {
-      const target = click.target as Element;
-      const tagged = target.closest?.('[data-zenovay-event]');
+    ({ target }) => {
+      const tagged = (target as HTMLElement).closest?.<HTMLElement>('[data-zenovay-event]');
       if (tagged) {
         const props: Props = {};
         // data-zenovay-prop-plan-name="pro" -> { plan_name: "pro" }
         for (const { name, value } of tagged.attributes) {
           if (name.startsWith('data-zenovay-prop-')) props[name.slice(18).replace(/-/g, '_')] = value;
         }
-        track(tagged.getAttribute('data-zenovay-event'), props);
+        track(tagged.dataset.zenovayEvent, props);
       }
       // mailto:, tel: and javascript: links have no host.
-      const link = target.closest?.('a');
+      const link = (target as Element).closest?.('a');
       const kind =
         link?.host &&
         (link.host !== loc.host
@@ -176,6 +197,11 @@ const reportName = (match: RegExpMatchArray | null) => {
     true,
   );
 
+  // Calls queued before load run first, so a queued identify applies to the automatic pageview.
+  for (const args of w.zenovay?.q || []) api(...(args as Parameters<ZenovayCommand>));
+  api.z = 1;
+  w.zenovay = api;
+
   if (options.auto !== 'false') {
     for (const method of ['pushState', 'replaceState'] as const) {
       const original = history[method];
@@ -187,9 +213,4 @@ const reportName = (match: RegExpMatchArray | null) => {
     addEventListener('popstate', autoPage);
     page();
   }
-
-  const queued = w.zenovay?.q || [];
-  api.z = 1;
-  w.zenovay = api;
-  for (const args of queued) api.apply(w, args as Parameters<ZenovayCommand>);
 })(window, document, navigator, location);
