@@ -73,7 +73,7 @@ describe('parseStatsQuery', () => {
 
   it('names each offending field', async () => {
     const cases: Array<[unknown, string]> = [
-      [[], ''],
+      [[], 'body'],
       [{ ...valid, extra: 1 }, 'extra'],
       [{ site_id: siteA.id, date_range: '7d' }, 'metrics'],
       [{ ...valid, metrics: ['visitors', 'nope'] }, 'metrics[1]'],

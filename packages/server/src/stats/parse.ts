@@ -1,8 +1,11 @@
 /**
  * Reads a Plausible Stats API v2 request body into the typed query model, collecting every
- * problem as `{field, reason}` instead of stopping at the first.
+ * problem as `{field, reason}` instead of stopping at the first: shape problems found here and
+ * the semantic ones of `validateStatsQuery` (unknown metric, bad range…) come back together.
+ * This is the one validator of the body; the REST route's JSON schema only documents it.
  */
 import type { Site } from '../store/types.ts';
+import { unknownPaginationFields, unknownTopLevelFields } from './query-fields.ts';
 import {
   type DatePreset,
   type DateRange,
@@ -13,6 +16,7 @@ import {
   type FilterOperator,
   filterOperators,
   type Metric,
+  metricNames,
   type OrderBy,
   type StatsFieldError,
   type StatsQuery,
@@ -24,18 +28,18 @@ export type SiteLookup = (siteId: string) => Site | null | undefined | Promise<S
 
 export type ParseResult =
   | { readonly ok: true; readonly query: StatsQuery; readonly site: Site }
-  | { readonly ok: false; readonly errors: readonly StatsFieldError[] };
+  | {
+      readonly ok: false;
+      readonly errors: readonly StatsFieldError[];
+      /** The query was valid but no site has its `site_id` (the REST API answers 404). */
+      readonly unknownSite?: true;
+    };
 
-const topLevelKeys = new Set([
-  'site_id',
-  'date_range',
-  'metrics',
-  'dimensions',
-  'filters',
-  'order_by',
-  'pagination',
-  'include',
-]);
+/** A list of names as parsed: the strings kept, and where each stood in the sent list. */
+interface NameList {
+  readonly values: string[];
+  readonly positions: number[];
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -112,13 +116,27 @@ function parseFilter(value: unknown, path: string, depth: number, errors: StatsF
   return { op: op as FilterOperator, dimension: dimension as FilterDimension, values: values.map(String) };
 }
 
-function parseStringList(value: unknown, field: string, errors: StatsFieldError[]): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    errors.push({ field, reason: 'a list of strings' });
-    return [];
+/** Each item that is not a string is named by its index; the strings go on to the semantic checks. */
+function parseNameList(value: unknown, field: string, what: string, errors: StatsFieldError[]): NameList {
+  const list: NameList = { values: [], positions: [] };
+  if (value === undefined) return list;
+  if (!Array.isArray(value)) {
+    errors.push({
+      field,
+      reason: `a list of ${what}, e.g. ${field === 'metrics' ? '["visitors"]' : '["event:page"]'}`,
+    });
+    return list;
   }
-  return value as string[];
+  value.forEach((item, i) => {
+    if (typeof item === 'string') {
+      list.values.push(item);
+      list.positions.push(i);
+    } else {
+      const hint = field === 'metrics' ? `; use one of ${metricNames.join(', ')}` : '';
+      errors.push({ field: `${field}[${i}]`, reason: `a ${what.replace(/s$/, '')} name (a string)${hint}` });
+    }
+  });
+  return list;
 }
 
 function parseOrderBy(value: unknown, errors: StatsFieldError[]): OrderBy[] {
@@ -145,13 +163,20 @@ function parsePagination(value: unknown, errors: StatsFieldError[]): { limit: nu
     errors.push({ field: 'pagination', reason: 'an object {limit, offset}' });
     return { limit: limits.maxLimit, offset: 0 };
   }
+  errors.push(...unknownPaginationFields(value));
   const limit = value.limit ?? limits.maxLimit;
   const offset = value.offset ?? 0;
-  if (typeof limit !== 'number' || typeof offset !== 'number') {
-    errors.push({ field: 'pagination', reason: 'limit and offset are integers' });
-    return { limit: limits.maxLimit, offset: 0 };
+  if (typeof limit !== 'number') {
+    errors.push({ field: 'pagination.limit', reason: `an integer from 1 to ${limits.maxLimit}` });
   }
-  return { limit, offset };
+  if (typeof offset !== 'number') {
+    errors.push({ field: 'pagination.offset', reason: 'a non-negative integer' });
+  }
+  // A part that could not be read takes its default, so the other checks still run.
+  return {
+    limit: typeof limit === 'number' ? limit : limits.maxLimit,
+    offset: typeof offset === 'number' ? offset : 0,
+  };
 }
 
 function parseInclude(value: unknown, errors: StatsFieldError[]): 'previous_period' | null {
@@ -181,14 +206,12 @@ function parseInclude(value: unknown, errors: StatsFieldError[]): 'previous_peri
 /** Parses and validates a request body; the site must exist (`siteLookup`). */
 export async function parseStatsQuery(json: unknown, siteLookup: SiteLookup): Promise<ParseResult> {
   if (!isObject(json))
-    return { ok: false, errors: [{ field: '', reason: 'the query must be a JSON object' }] };
-  const errors: StatsFieldError[] = [];
-  for (const key of Object.keys(json)) {
-    if (!topLevelKeys.has(key)) errors.push({ field: key, reason: 'unknown field' });
-  }
+    return { ok: false, errors: [{ field: 'body', reason: 'the query must be a JSON object' }] };
+  const errors: StatsFieldError[] = unknownTopLevelFields(json);
   const siteId = json.site_id;
-  if (typeof siteId !== 'string' || siteId === '')
+  if (siteId === undefined || siteId === '')
     errors.push({ field: 'site_id', reason: 'required: the site id' });
+  else if (typeof siteId !== 'string') errors.push({ field: 'site_id', reason: 'a string: the site id' });
   if (json.metrics === undefined) errors.push({ field: 'metrics', reason: 'required' });
   if (json.date_range === undefined) errors.push({ field: 'date_range', reason: 'required' });
   const filtersInput = json.filters ?? [];
@@ -197,14 +220,16 @@ export async function parseStatsQuery(json: unknown, siteLookup: SiteLookup): Pr
     .map((f, i) => parseFilter(f, `filters[${i}]`, 1, errors))
     .filter((f): f is Filter => f !== null);
   const pagination = parsePagination(json.pagination, errors);
+  const metrics = parseNameList(json.metrics, 'metrics', 'metrics', errors);
+  const dimensions = parseNameList(json.dimensions, 'dimensions', 'dimensions', errors);
   const query: StatsQuery = {
     siteId: typeof siteId === 'string' ? siteId : '',
     dateRange:
       json.date_range === undefined
         ? { kind: 'preset', preset: '30d' }
         : parseDateRange(json.date_range, errors),
-    metrics: parseStringList(json.metrics, 'metrics', errors) as Metric[],
-    dimensions: parseStringList(json.dimensions, 'dimensions', errors) as Dimension[],
+    metrics: metrics.values as Metric[],
+    dimensions: dimensions.values as Dimension[],
     filters,
     orderBy: parseOrderBy(json.order_by, errors),
     limit: pagination.limit,
@@ -212,11 +237,34 @@ export async function parseStatsQuery(json: unknown, siteLookup: SiteLookup): Pr
     offset: pagination.offset,
     compare: parseInclude(json.include, errors),
   };
+  // The semantic checks run on what could be read, so a request learns all its problems at once;
+  // their findings about a part the shape checks already refused would only repeat them.
+  const semantic = validateStatsQuery(query)
+    .map((error) => atSentPosition(error, { metrics, dimensions }))
+    .filter((error) => !errors.some((shape) => overlaps(shape.field, error.field)));
+  errors.push(...semantic);
   if (errors.length > 0) return { ok: false, errors };
-  const semantic = validateStatsQuery(query);
-  if (semantic.length > 0) return { ok: false, errors: semantic };
   const site = await siteLookup(query.siteId);
-  if (!site) return { ok: false, errors: [{ field: 'site_id', reason: 'no site has this id' }] };
+  if (!site)
+    return { ok: false, errors: [{ field: 'site_id', reason: 'no site has this id' }], unknownSite: true };
   // A lookup may accept other names for a site (its domain); the query names it by id from here on.
   return { ok: true, query: { ...query, siteId: site.id }, site };
+}
+
+/** `metrics[1]` of the strings kept is `metrics[2]` of the list sent when item 0 was not a string. */
+function atSentPosition(
+  error: StatsFieldError,
+  lists: { readonly metrics: NameList; readonly dimensions: NameList },
+): StatsFieldError {
+  const match = /^(metrics|dimensions)\[(\d+)\]$/.exec(error.field);
+  if (!match) return error;
+  const list = lists[match[1] as 'metrics' | 'dimensions'];
+  return { ...error, field: `${match[1]}[${list.positions[Number(match[2])]}]` };
+}
+
+/** One field is the other or contains it (`metrics` and `metrics[2]`, `pagination` and `pagination.limit`). */
+function overlaps(a: string, b: string): boolean {
+  const within = (inner: string, outer: string) =>
+    inner === outer || inner.startsWith(`${outer}[`) || inner.startsWith(`${outer}.`);
+  return within(a, b) || within(b, a);
 }

@@ -8,9 +8,11 @@ import { isoDate, responses } from '../schemas.ts';
 import { visibleSites } from '../site-access.ts';
 
 /**
- * The Plausible Stats API v2 request. Deliberately shallow: it documents the shape and stops
- * wrong types early, while `parseStatsQuery` does the exact checks (and reports unknown fields,
- * which is why `additionalProperties` is left open here rather than silently stripped).
+ * The Plausible Stats API v2 request, for the OpenAPI document only: the route does not let Ajv
+ * validate with it (see `documentOnly`). `parseStatsQuery` is the one validator, so a request
+ * learns every problem at once, in the envelope's field list, in our words: Ajv stops at the
+ * first error, words it as "must be equal to one of the allowed values", and would coerce
+ * `"10"` into 10 or strip fields before they could be named.
  */
 const statsQueryBody = {
   type: 'object',
@@ -71,11 +73,15 @@ const statsResponse = {
   },
 } as const;
 
+/** Accepts any body as it is: the schema above documents, `parseStatsQuery` validates. */
+const documentOnly = () => () => true;
+
 /** `POST /stats/query`: Plausible v2 queries, answered by the stats engine. */
 export function registerStatsQueryRoute(app: FastifyInstance, context: ApiRouteContext): void {
-  app.post<{ Body: Record<string, unknown> }>(
+  app.post<{ Body: unknown }>(
     '/stats/query',
     {
+      validatorCompiler: documentOnly,
       schema: {
         summary: 'Run a query in the shape of Plausible’s Stats API v2',
         tags: ['stats'],
@@ -86,16 +92,11 @@ export function registerStatsQueryRoute(app: FastifyInstance, context: ApiRouteC
     async (request) => {
       const key = request.zvApiKey!;
       const sites = await visibleSites(context.metadata, key);
-      const body = { ...request.body, site_id: siteIdFor(String(request.body.site_id), sites) };
+      const body = withSiteId(request.body, sites);
       const parsed = await parseStatsQuery(body, (id) => sites.find((site) => site.id === id));
       if (!parsed.ok) {
         // A site the key cannot see answers like one that does not exist: 404, as elsewhere.
-        if (
-          parsed.errors.some((error) => error.field === 'site_id') &&
-          !sites.some((s) => s.id === body.site_id)
-        ) {
-          throw new ApiError('NOT_FOUND');
-        }
+        if (parsed.unknownSite) throw new ApiError('NOT_FOUND');
         throw new ApiError('VALIDATION_ERROR', [...parsed.errors]);
       }
       try {
@@ -109,6 +110,13 @@ export function registerStatsQueryRoute(app: FastifyInstance, context: ApiRouteC
       }
     },
   );
+}
+
+/** The body with a site named by its domain renamed to its id; anything else goes on unchanged. */
+function withSiteId(body: unknown, sites: readonly Site[]): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const given = (body as { site_id?: unknown }).site_id;
+  return typeof given === 'string' ? { ...body, site_id: siteIdFor(given, sites) } : body;
 }
 
 /** Plausible clients name the site by domain: accept that when exactly one visible site has it. */
