@@ -1,12 +1,14 @@
 import { defaultBackoff } from './backoff.js';
 import { publicIngestLimits } from './budget.js';
 import { Delivery } from './delivery.js';
+import { checkEvent } from './event-checks.js';
 import { TrackPromise } from './track-promise.js';
 import type { Transport } from './transport.js';
 import { createBatchTransport } from './transport-batch.js';
 import { createSingleTransport } from './transport-single.js';
 import type {
   ClientOptions,
+  FieldError,
   ServerDefaults,
   ShutdownResult,
   Timing,
@@ -80,15 +82,22 @@ export function createClient(options: ClientOptions): ZenovayClient {
         message,
         eventId: result.eventId,
         attempts,
+        ...(result.fields ? { fields: result.fields } : {}),
       });
     },
   });
   let closing: Promise<ShutdownResult> | null = null;
 
-  const refuse = (eventId: string, code: string, message: string): Promise<TrackResult> => {
+  const refuse = (
+    eventId: string,
+    code: string,
+    message: string,
+    fields?: readonly FieldError[],
+  ): Promise<TrackResult> => {
     log?.(`event ${eventId} refused: ${code} ${message}`);
-    report(options.onError, { code, status: 0, message, eventId, attempts: 0 });
-    return Promise.resolve({ ok: false, status: 0, code, eventId });
+    const extra = fields ? { fields } : {};
+    report(options.onError, { code, status: 0, message, eventId, attempts: 0, ...extra });
+    return Promise.resolve({ ok: false, status: 0, code, eventId, ...extra });
   };
 
   const track = (
@@ -104,6 +113,13 @@ export function createClient(options: ClientOptions): ZenovayClient {
       if (delivery.size >= maxQueueSize) {
         return refuse(eventId, 'QUEUE_FULL', `${maxQueueSize} events are already pending`);
       }
+      const revenue = type === 'custom' ? opts.revenue : undefined;
+      const properties = type === 'custom' ? (opts.properties ?? noProperties) : undefined;
+      const invalid = checkEvent(revenue, properties, opts.userId);
+      if (invalid.length > 0) {
+        const message = `invalid event: ${invalid.map((item) => `${item.field} ${item.reason}`).join('; ')}`;
+        return refuse(eventId, 'VALIDATION_ERROR', message, invalid);
+      }
       if (!batched && (opts.clientIp !== undefined || opts.timestamp !== undefined)) {
         log?.('clientIp and timestamp need an apiKey (batch transport); the public endpoint ignores them');
       }
@@ -117,7 +133,9 @@ export function createClient(options: ClientOptions): ZenovayClient {
         referrer: type === 'pageview' ? (opts.referrer ?? '') : opts.referrer,
         session_id: opts.sessionId,
         visitor_id: opts.visitorId,
-        properties: type === 'custom' ? (opts.properties ?? noProperties) : undefined,
+        properties,
+        revenue: revenue ?? undefined,
+        user_id: opts.userId ?? undefined,
         client_ip: batched ? opts.clientIp : undefined,
         timestamp: batched && opts.timestamp !== undefined ? toIso(opts.timestamp) : undefined,
       });

@@ -6,7 +6,7 @@ import { FlushTracker } from './flush-tracker.js';
 import { MinHeap } from './heap.js';
 import type { Outcome, SendResult } from './outcome.js';
 import type { Transport } from './transport.js';
-import type { Timing, TrackResult } from './types.js';
+import type { FieldError, Timing, TrackResult } from './types.js';
 
 export interface DeliveryOptions {
   readonly transport: Transport;
@@ -254,8 +254,8 @@ export class Delivery {
           batch.attempts,
         );
       } else if (outcome.type === 'refused') {
-        const { status, code, message } = outcome;
-        this.settle(block, members[i]!, false, status, false, code, message, batch.attempts);
+        const { status, code, message, fields } = outcome;
+        this.settle(block, members[i]!, false, status, false, code, message, batch.attempts, fields);
       } else retry ??= outcome;
     }
     if (retry === null) return;
@@ -293,12 +293,13 @@ export class Delivery {
     code: string | undefined,
     message: string,
     attempts: number,
+    fields?: readonly FieldError[],
   ): void {
-    if (!block.settle(index, ok, status, duplicate, code)) return;
+    if (!block.settle(index, ok, status, duplicate, code, fields)) return;
     this.pendingCount--;
     if (!ok) {
       const result = { ok, status, code: code ?? 'UNKNOWN', eventId: eventIdOf(block, index) };
-      this.options.onFailure(result, attempts, message);
+      this.options.onFailure(fields ? { ...result, fields } : result, attempts, message);
     }
     block.takeListener(index)?.settled();
     // After the caller's promise: a flush never finishes before the events it waited for.

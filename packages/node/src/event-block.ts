@@ -1,4 +1,4 @@
-import type { TrackResult } from './types.js';
+import type { FieldError, TrackResult } from './types.js';
 
 /** Told when its event settles: the `TrackPromise` of a caller who is waiting for the result. */
 export interface SettleListener {
@@ -28,6 +28,8 @@ export class EventBlock {
   readonly states: Int32Array;
   /** Failure codes (for results asked for after settling), only once an event failed. */
   codes: Array<string | undefined> | null = null;
+  /** The server's offending fields of refused events, only once one was refused with a list. */
+  fields: Array<readonly FieldError[] | undefined> | null = null;
   /** Callers awaiting a result, only once someone awaits one. */
   listeners: Array<SettleListener | undefined> | null = null;
 
@@ -55,12 +57,23 @@ export class EventBlock {
   }
 
   /** Marks event `index` settled; false if it already was. */
-  settle(index: number, ok: boolean, status: number, duplicate: boolean, code: string | undefined): boolean {
+  settle(
+    index: number,
+    ok: boolean,
+    status: number,
+    duplicate: boolean,
+    code: string | undefined,
+    fields?: readonly FieldError[],
+  ): boolean {
     if (this.states[index] !== 0) return false;
     this.states[index] = encodeState(ok, status, duplicate);
     if (code !== undefined && !ok) {
       this.codes ??= [];
       this.codes[index] = code;
+    }
+    if (fields !== undefined && !ok) {
+      this.fields ??= [];
+      this.fields[index] = fields;
     }
     return true;
   }
@@ -71,7 +84,9 @@ export class EventBlock {
     if (state === 0) return null;
     const status = state >>> 3;
     if ((state & 2) !== 0) return { ok: true, status, duplicate: (state & 4) !== 0, eventId };
-    return { ok: false, status, code: this.codes?.[index] ?? 'UNKNOWN', eventId };
+    const code = this.codes?.[index] ?? 'UNKNOWN';
+    const fields = this.fields?.[index];
+    return fields ? { ok: false, status, code, eventId, fields } : { ok: false, status, code, eventId };
   }
 
   listen(index: number, listener: SettleListener): void {

@@ -8,6 +8,8 @@ export { parseRetryAfter } from './retry-after.js';
 export type {
   ClientErrorCode,
   ClientOptions,
+  FieldError,
+  Revenue,
   ServerDefaults,
   ShutdownResult,
   Timing,

@@ -2,7 +2,7 @@ import { batchBytes, type EventBlock, renderBatch } from './event-block.js';
 
 import { fetchPoster } from './http.js';
 import { nodeHttpPoster } from './node-http.js';
-import { classifyAnswer, type Outcome, type SendResult } from './outcome.js';
+import { classifyAnswer, type Outcome, readFields, type SendResult } from './outcome.js';
 import type { Transport } from './transport.js';
 
 export interface BatchTransportOptions {
@@ -81,6 +81,7 @@ function perEvent(item: unknown, httpStatus: number): Outcome {
     duplicate?: unknown;
     status?: unknown;
     message?: unknown;
+    fields?: unknown;
   };
   const status = typeof result.status === 'number' ? result.status : httpStatus;
   if (result.ok === true) return { type: 'stored', status, duplicate: result.duplicate === true };
@@ -89,5 +90,8 @@ function perEvent(item: unknown, httpStatus: number): Outcome {
   if (retryableEventCodes.has(code) || code === 'BAD_RESPONSE') {
     return { type: 'retry', status, code, message, retryAfterMs: null };
   }
-  return { type: 'refused', status, code, message };
+  const fields = readFields(result.fields);
+  return fields
+    ? { type: 'refused', status, code, message, fields }
+    : { type: 'refused', status, code, message };
 }

@@ -13,6 +13,26 @@ export interface TrackResult {
   readonly duplicate?: boolean;
   /** The event's idempotency key: yours, or the UUIDv7 the client gave it. */
   readonly eventId: string;
+  /**
+   * With `VALIDATION_ERROR`: every offending field and why, exactly as the server lists them
+   * (`[{field: 'revenue.amount', reason: 'must not be negative'}]`), or as the client found them
+   * before sending (then `status` is 0 and nothing was sent).
+   */
+  readonly fields?: readonly FieldError[];
+}
+
+/** One offending field of a refused event, as the server's `error.fields` names it. */
+export interface FieldError {
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** Money attached to an event: exact, in its own currency (converted when stats are read). */
+export interface Revenue {
+  /** ≥ 0, at most 4 decimals, below 10^12. A decimal string (`"19.99"`) is read exactly. */
+  amount: number | string;
+  /** ISO 4217 code, any case (`"EUR"`, `"usd"`). */
+  currency: string;
 }
 
 /** Codes the client itself produces, besides the server's own codes. */
@@ -33,6 +53,8 @@ export interface ZenovayError {
   readonly eventId: string;
   /** How many times it was sent. */
   readonly attempts: number;
+  /** With `VALIDATION_ERROR`: the offending fields (see `TrackResult.fields`). */
+  readonly fields?: readonly FieldError[];
 }
 
 /** The device fields the ingest contract requires; a server has no browser to fill them in. */
@@ -105,6 +127,19 @@ export interface TrackEventOptions {
   visitorId?: string;
   referrer?: string;
   properties?: Record<string, string | number | boolean>;
+  /**
+   * Revenue of this event (a purchase, a paid goal). Checked before sending like the server
+   * checks it: an invalid one resolves to `VALIDATION_ERROR` naming `revenue.amount` /
+   * `revenue.currency`, and nothing is sent. The contract's `properties: {value, currency}` is
+   * revenue too (checked the same way, as `properties.value` / `properties.currency`).
+   */
+  revenue?: Revenue;
+  /**
+   * Your id for the person (1–256 characters), like the tracker's `identify`: the server turns it
+   * into this site's visitor id (hashed per site; the raw id is never stored), so the person's
+   * events count as one visitor across devices and sessions.
+   */
+  userId?: string;
   /** Idempotency key; a second event with the same id is stored once. Default: a new UUIDv7. */
   eventId?: string;
   /** The end user's agent, when you forward a real request; default `defaults.user_agent`. */
@@ -115,7 +150,7 @@ export interface TrackEventOptions {
   timestamp?: Date | string | number;
 }
 
-export type TrackPageviewOptions = Omit<TrackEventOptions, 'properties'>;
+export type TrackPageviewOptions = Omit<TrackEventOptions, 'properties' | 'revenue'>;
 
 export interface ShutdownResult {
   /** Events that were still pending when the timeout struck (each resolved `SHUTDOWN_TIMEOUT`). */
