@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
 import { runUsersCommand } from '../accounts/users-command.ts';
-import { adminSocketAlive, socketAdminOps } from '../admin/admin-client.ts';
-import type { AdminOps } from '../admin/admin-ops.ts';
-import { directAdminOps } from '../admin/direct-ops.ts';
+import { openAdmin } from '../admin/open-admin.ts';
 import { utcDay } from '../clock.ts';
-import { type Config, loadConfig } from '../config.ts';
-import { isLockConflict } from '../store/duckdb/open.ts';
+import { loadConfig } from '../config.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
 import { type ExportIo, runExportCommand } from './export-command.ts';
 import { fxUsage, runFxCommand } from './fx-command.ts';
@@ -32,9 +29,15 @@ ${fxUsage}
   export --site ID --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|ndjson] [--out FILE]
                                                      stream raw events (days in the site's time zone)
 
-Options: --json  print JSON instead of text
+Options: --json          print JSON instead of text
+         --data-dir DIR  the server's data directory (overrides ZENOVAY_DATA_DIR)
 Environment: ZENOVAY_DATA_DIR (default ./data); with DATABASE_URL and ZENOVAY_CLICKHOUSE_URL set
-  (scale-out) sites, keys and users live in PostgreSQL and exports read ClickHouse`;
+  (scale-out) sites, keys and users live in PostgreSQL and exports read ClickHouse
+The CLI goes through the server running on the data directory (its admin socket), else opens the
+database there itself; only commands that add something create a database that does not exist.`;
+
+/** Commands that may start a new, empty database: each adds something that needs no site first. */
+const creatingCommands = new Set(['sites add', 'users add', 'keys create', 'fx import']);
 
 export async function runCli(
   argv: string[],
@@ -58,6 +61,7 @@ export async function runCli(
       out: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
       ...goalsCliOptions,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,8 +71,12 @@ export async function runCli(
     out(usage);
     return group ? 0 : 2;
   }
-  const config = loadConfig(env);
-  const ops = await openOps(config);
+  const dataDir = values['data-dir'];
+  const config = loadConfig(dataDir === undefined ? env : { ...env, ZENOVAY_DATA_DIR: dataDir });
+  const opened = await openAdmin(config, creatingCommands.has(`${group} ${command}`));
+  const { ops } = opened;
+  // On stderr, so `--json` output stays one parseable document.
+  if (opened.createdDatabase) io.stderr.write(`Created a new database in ${opened.createdDatabase}\n`);
   try {
     if (group === 'sites' && command === 'add' && rest[0]) {
       const site = await ops.addSite({ domain: rest[0], name: values.name, timezone: values.timezone });
@@ -84,7 +92,9 @@ export async function runCli(
       if (values.json) out(JSON.stringify(sites.map(siteJson)));
       else
         out(
-          sites.length === 0 ? 'No sites yet: zenovay sites add example.com' : sites.map(siteLine).join('\n'),
+          sites.length === 0
+            ? `No sites yet in ${opened.where}: zenovay sites add example.com`
+            : sites.map(siteLine).join('\n'),
         );
       return 0;
     }
@@ -122,23 +132,6 @@ export async function runCli(
     return 2;
   } finally {
     await ops.close();
-  }
-}
-
-/**
- * Through the running server when there is one (it owns the DuckDB file), else the configured
- * stores themselves (the DuckDB file, or PostgreSQL and ClickHouse in scale-out).
- */
-async function openOps(config: Config): Promise<AdminOps> {
-  const { dataDir } = config;
-  if (await adminSocketAlive(dataDir)) return socketAdminOps(dataDir);
-  try {
-    return await directAdminOps(config);
-  } catch (error) {
-    if (isLockConflict(error)) {
-      throw new Error(`another process holds ${dataDir}; is a server running without its admin socket?`);
-    }
-    throw error;
   }
 }
 
