@@ -37,4 +37,5 @@ if (types.status !== 0) process.exit(types.status ?? 1);
 for (const file of fs.readdirSync(path.join(outDir, 'esm'))) {
   if (file.endsWith('.d.ts')) fs.copyFileSync(path.join(outDir, 'esm', file), path.join(outDir, 'cjs', file));
 }
-console.log(`built ${path.relative(process.cwd(), outDir) || '.'}`);
+// On stderr: `npm pack --json` runs this (prepare) and its stdout must stay JSON.
+console.error(`built ${path.relative(process.cwd(), outDir) || '.'}`);
