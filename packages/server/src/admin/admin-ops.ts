@@ -52,15 +52,7 @@ export interface AdminOps {
   close(): Promise<void>;
 }
 
-/** A request the person must fix (unknown site, bad date…); the message says how. */
-export class AdminInputError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+export { AdminInputError } from './admin-input-error.ts';
 
 export function adminSocketPath(dataDir: string): string {
   return `${dataDir.replace(/\/$/, '')}/admin.sock`;

@@ -1,7 +1,7 @@
 import { EcbFormatError } from '../fx/ecb-rates.ts';
 import { type FxImportSummary, importEcbRates } from '../fx/fx-import.ts';
 import type { FxRateStore } from '../fx/types.ts';
-import { AdminInputError } from './admin-ops.ts';
+import { AdminInputError } from './admin-input-error.ts';
 
 /** `zenovay fx import FILE`: the CLI reads the file and hands over its text. */
 export interface FxOps {

@@ -2,7 +2,7 @@ import type { FieldError } from '../errors.ts';
 import { ApiError } from '../errors.ts';
 import { GoalNotFoundError, type GoalService } from '../goals/goal-service.ts';
 import type { Goal } from '../goals/types.ts';
-import { AdminInputError } from './admin-ops.ts';
+import { AdminInputError } from './admin-input-error.ts';
 
 /** `zenovay goals …`, the same whether the server runs (socket) or not (direct). */
 export interface GoalOps {

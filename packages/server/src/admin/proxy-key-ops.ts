@@ -1,6 +1,6 @@
 import { ProxyKeyInputError, type ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { ProxyKeyRecord } from '../store/types.ts';
-import { AdminInputError } from './admin-ops.ts';
+import { AdminInputError } from './admin-input-error.ts';
 
 /** A proxy key as the CLI shows it: everything but the hash. */
 export type ProxyKeyInfo = Omit<ProxyKeyRecord, 'keyHash'>;

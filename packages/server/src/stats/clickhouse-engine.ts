@@ -7,10 +7,10 @@ import { createClickHouseDialect, parameterMarker } from './clickhouse-dialect.t
 import { CoalescingStatsEngine } from './coalescing-engine.ts';
 import type { CompiledStatement, PreparedTables } from './compile.ts';
 import { type GoalSource, type Plan, type SqlRunner, SqlStatsEngine } from './engine.ts';
-import type { StatsEngine } from './index.ts';
 import { prepareSelects } from './prepare.ts';
 import type { SqlRow } from './results.ts';
 import { type SqlParam, SqlParams } from './sql-params.ts';
+import type { StatsEngine } from './stats-engine.ts';
 import type { StatsQuery, StatsResponse } from './types.ts';
 import { limits } from './validate.ts';
 

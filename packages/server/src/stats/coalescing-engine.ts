@@ -11,7 +11,7 @@
  */
 import type { Site } from '../store/types.ts';
 import type { SqlStatsEngine } from './engine.ts';
-import type { StatsEngine } from './index.ts';
+import type { StatsEngine } from './stats-engine.ts';
 import type { StatsQuery, StatsResponse } from './types.ts';
 
 interface Waiting {

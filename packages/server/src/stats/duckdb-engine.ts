@@ -2,9 +2,9 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CoalescingStatsEngine } from './coalescing-engine.ts';
 import { duckDbDialect } from './duckdb-dialect.ts';
 import { type GoalSource, type RunSql, type SqlRunner, SqlStatsEngine } from './engine.ts';
-import type { StatsEngine } from './index.ts';
 import type { SqlRow } from './results.ts';
 import type { SqlParam } from './sql-params.ts';
+import type { StatsEngine } from './stats-engine.ts';
 
 /**
  * A few read connections, handed out one statement at a time: a DuckDB connection runs one

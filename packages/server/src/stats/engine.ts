@@ -10,10 +10,10 @@ import type { SqlDialect } from './dialect.ts';
 import { queryEcho } from './echo.ts';
 import { StatsQueryError } from './errors.ts';
 import { goalQueryErrors, usesGoals } from './goal-validate.ts';
-import type { StatsEngine } from './index.ts';
 import { compilePreparation } from './prepare.ts';
 import { attachComparison, type SqlRow, shapeRows } from './results.ts';
 import { type SqlParam, SqlParams } from './sql-params.ts';
+import type { StatsEngine } from './stats-engine.ts';
 import type { ResolvedRange, StatsFieldError, StatsQuery, StatsResponse, TimeDimension } from './types.ts';
 import { limits, validateStatsQuery } from './validate.ts';
 
