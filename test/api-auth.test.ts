@@ -148,6 +148,7 @@ describe('REST API authentication and scope', () => {
 
   test('the key is never stored: only its SHA-256 and an 11-character prefix', async () => {
     const key = await createKey(server);
+    await server.runtime.eventsLoaded();
     const connection = await server.runtime.duckdb.connect();
     try {
       const rows = (await connection.runAndReadAll('SELECT * FROM api_keys')).getRowObjectsJS();

@@ -144,6 +144,7 @@ test('client_ip decides location and visitor hash, and is stored nowhere', async
   assert.notEqual(rows.get('c')?.visitor_id, rows.get('d')?.visitor_id);
 
   // Every table, every column: neither address appears anywhere.
+  await server.runtime.eventsLoaded();
   const connection = await server.runtime.duckdb.connect();
   try {
     const tables = (

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { formatMetric } from '../packages/dashboard/app/dashboard/format.ts';
+import { freshStats } from '../packages/server/src/event-log/fresh-reads.ts';
 import {
   createDuckDbStatsEngine,
   type StatsEngine,
@@ -33,7 +34,8 @@ let apiKey: string;
 
 before(async () => {
   server = await startTestServer({ config: dashboardTestConfig });
-  engine = createDuckDbStatsEngine(server.runtime.duckdb);
+  // Reads the file directly, so each read first waits for the log to be loaded (as the server's own engine does).
+  engine = freshStats(createDuckDbStatsEngine(server.runtime.duckdb), () => server.runtime.eventsLoaded());
   browser = await launchChromium();
   watched = await openPage(browser, server.url);
   page = watched.page;

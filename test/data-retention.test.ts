@@ -164,6 +164,7 @@ describe('retention beside compaction', () => {
       for (let i = 0; i < 20; i++)
         await eventAt(server, site, `2026-02-01T10:${String(i).padStart(2, '0')}:00Z`, `/p${i}`);
       const dayStart = Date.parse('2026-02-01T00:00:00Z');
+      await server.runtime.eventsLoaded();
       const queue = new SerialQueue();
       const [compacting, deleting] = await Promise.all([
         server.runtime.duckdb.connect(),

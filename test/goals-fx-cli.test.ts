@@ -159,6 +159,7 @@ test('goals and fx import through the running server’s admin socket', async ()
       await cliJson(server.dataDir, 'fx', 'import', path.join(fixtures, 'eurofxref-hist.csv')),
       histSummary,
     );
+    await server.runtime.eventsLoaded();
     const connection = await server.runtime.duckdb.connect();
     const reader = await connection.runAndReadAll(
       `SELECT per_eur, source_day FROM fx_rates WHERE day = '2026-03-08' AND currency = 'GBP'`,

@@ -28,7 +28,6 @@ describe('goals and exchange rates in scale-out', { skip: missingService('postgr
       clickhouseUrl: `${clickhouse.url}/?database=zenovay_goals`,
       databaseUrl: postgres.url,
       redisUrl: null,
-      spoolCapBytes: 50_000_000,
     };
     env = { ZENOVAY_CLICKHOUSE_URL: scale.clickhouseUrl, DATABASE_URL: scale.databaseUrl };
     nodes.push(await startTestServer({ config: { scale } }));

@@ -35,6 +35,7 @@ const custom = (extra: Record<string, unknown>) => ({
 
 /** The stored revenue columns and properties of a site's events, oldest first. */
 async function storedRevenue(site: Site) {
+  await server.runtime.eventsLoaded();
   const connection = await server.runtime.duckdb.connect();
   try {
     const reader = await connection.runAndReadAll(
@@ -153,6 +154,7 @@ test('user_id identifies the person per site, hashed; the raw id is stored nowhe
   assert.match(a?.visitor ?? '', /^u_[A-Za-z0-9_-]{22}$/);
   assert.equal(a?.visitor, b?.visitor);
   assert.notEqual(a?.visitor, c?.visitor);
+  await server.runtime.eventsLoaded();
   const connection = await server.runtime.duckdb.connect();
   const found = await connection.runAndReadAll(
     `SELECT count(*) AS n FROM events WHERE list_contains(prop_values, 'customer-8841@example.org')

@@ -12,6 +12,7 @@ import {
 const pageview = { ...serverDefaults, url: 'https://example.com/', referrer: '' };
 
 async function saltDays(server: Awaited<ReturnType<typeof startTestServer>>): Promise<string[]> {
+  await server.runtime.eventsLoaded();
   const connection = await server.runtime.duckdb.connect();
   try {
     const reader = await connection.runAndReadAll('SELECT day FROM salts ORDER BY day');

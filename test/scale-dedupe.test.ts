@@ -1,15 +1,15 @@
 /**
  * Reads on ClickHouse use no FINAL, so every event must be stored once: a batch sent again after
  * its first insert landed unseen (the answer lost on the way back, or a crash between the insert
- * and the segment's delete) must add nothing. Real ClickHouse, real spool; background merges are
+ * and the segment's delete) must add nothing. Real ClickHouse, real append log; background merges are
  * stopped, so a copy would stay visible instead of being folded by ReplacingMergeTree.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { AppendLog } from '../packages/server/src/event-log/append-log.ts';
+import { listSegments, readSegment } from '../packages/server/src/event-log/segment-files.ts';
 import { createLogger } from '../packages/server/src/log.ts';
-import { DiskSpool } from '../packages/server/src/spool/disk-spool.ts';
-import { listSegments, readSegment } from '../packages/server/src/spool/segment-files.ts';
 import { createClickHouseStatsEngine } from '../packages/server/src/stats/index.ts';
 import { ClickHouseEventReader } from '../packages/server/src/store/clickhouse/event-reader.ts';
 import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/event-store.ts';
@@ -44,7 +44,7 @@ describe('a batch sent again is stored once', { skip: missingService('clickhouse
     await service?.destroy();
   });
 
-  /** Rows of one site on one day, a third with an event id (keys `e:…`), the rest keyed by the spool. */
+  /** Rows of one site on one day, a third with an event id (keys `e:…`), the rest keyed by the log. */
   const rowsFor = (siteId: string, count: number) =>
     Array.from({ length: count }, (_, i) =>
       eventRow({ siteId, ts: t0 + i * 1_000, visitorId: `v${i % 7}`, eventId: i % 3 === 0 ? `e${i}` : '' }),
@@ -114,21 +114,21 @@ describe('a batch sent again is stored once', { skip: missingService('clickhouse
     assert.deepEqual(await counted(siteId), { pageviews: 5_000, events: 5_000 });
   });
 
-  test('an insert whose answer is lost: the spool retries, the rows are stored and counted once', async () => {
+  test("an insert whose answer is lost: the log's loader retries, the rows are stored and counted once", async () => {
     const siteId = `lost-answer-${++sites}`;
     let inserts = 0;
     const proxy = await startFaultProxy(service.url, ({ body }) => {
       if (!body.startsWith('INSERT')) return { kind: 'forward' };
       inserts += 1;
-      // ClickHouse stores the first insert; the spool never hears that it did.
+      // ClickHouse stores the first insert; the loader never hears that it did.
       return inserts === 1 ? { kind: 'forward-then-destroy' } : { kind: 'forward' };
     });
     proxies.push(proxy);
     const throughProxy = await ClickHouseEventStore.open(target(proxy.url));
     const dir = tempDataDir('zenovay-dedupe-');
-    const spool = DiskSpool.open({ dir, sink: throughProxy, log, capBytes: 10_000_000, retryMs: 50 });
+    const spool = await AppendLog.open({ dir, sink: throughProxy, log, capBytes: 10_000_000, retryMs: 50 });
     await spool.append(rowsFor(siteId, 60));
-    await spool.shipped(30_000);
+    await spool.loaded(30_000);
     await spool.close();
     assert.equal(proxy.stats.destroyedAfterForward, 1, 'the first insert landed and its answer was lost');
     assert.equal(inserts, 1, 'the retry found every row stored and sent none again');
@@ -145,7 +145,7 @@ describe('a batch sent again is stored once', { skip: missingService('clickhouse
         body.startsWith('INSERT') ? { kind: 'status', status: 503 } : { kind: 'forward' },
       );
       proxies.push(refusing);
-      const first = DiskSpool.open({
+      const first = await AppendLog.open({
         dir,
         sink: await ClickHouseEventStore.open(target(refusing.url)),
         log,
@@ -159,8 +159,8 @@ describe('a batch sent again is stored once', { skip: missingService('clickhouse
       // The crash happened after ClickHouse had taken the segment's insert (or part of it).
       const segmentRows = readSegment(segment.file);
       await store.appendKeyed(segmentRows.slice(0, Math.round(segmentRows.length * landed)));
-      const second = DiskSpool.open({ dir, sink: store, log, capBytes: 10_000_000, retryMs: 50 });
-      await second.shipped(30_000);
+      const second = await AppendLog.open({ dir, sink: store, log, capBytes: 10_000_000, retryMs: 50 });
+      await second.loaded(30_000);
       await second.close();
       assert.deepEqual(listSegments(dir), []);
       assert.equal(await storedRows(siteId), 40, `landed ${landed * 100}% before the crash`);

@@ -22,7 +22,7 @@ const event = (n: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** Two nodes of the full scale-out mode (PostgreSQL, Redis, spool + ClickHouse) in this process. */
+/** Two nodes of the full scale-out mode (PostgreSQL, Redis, append log + ClickHouse) in this process. */
 describe('scale-out: two nodes share metadata, limits, idempotency and events', {
   skip: missingService('redis', 'postgres', 'clickhouse'),
 }, () => {
@@ -43,7 +43,6 @@ describe('scale-out: two nodes share metadata, limits, idempotency and events', 
       clickhouseUrl: `${ch!.url}/?database=zenovay_nodes`,
       databaseUrl: postgres!.url,
       redisUrl: redis!.url,
-      spoolCapBytes: 50_000_000,
     };
     scaleConfig = scale;
     const first = await startTestServer({ clock: new ManualClock(t0), config: { scale } });
@@ -86,13 +85,14 @@ describe('scale-out: two nodes share metadata, limits, idempotency and events', 
     assert.equal(stored.filter((row) => row.eventId === 'order-77').length, 1);
   });
 
-  test('ClickHouse down: a node starts, accepts into its spool up to the cap, then 503 + Retry-After', async () => {
+  test('ClickHouse down: a node starts, accepts into its log up to the cap, then 503 + Retry-After', async () => {
     const ch = services[2]!;
     await ch.stop();
     const small = await startTestServer({
       clock: new ManualClock(t0 + 60_000),
       config: {
-        scale: { ...scaleConfig, spoolCapBytes: 8_000 },
+        scale: scaleConfig,
+        logCapBytes: 8_000,
         ingestLimits: [{ limit: 1_000, windowMs: 10_000 }],
       },
     });
@@ -115,7 +115,7 @@ describe('scale-out: two nodes share metadata, limits, idempotency and events', 
     assert.deepEqual(refusal && { ...refusal, retryAfter: refusal.retryAfter !== null }, {
       status: 503,
       retryAfter: true,
-      code: 'STORE_UNAVAILABLE',
+      code: 'LOG_FULL',
     });
     await ch.restart();
     let stored: unknown[] = [];

@@ -262,7 +262,6 @@ describe('scale-out: every node reads the shared stores', {
       clickhouseUrl: `${ch.url}/?database=zenovay_shared`,
       databaseUrl: postgres.url,
       redisUrl: redis.url,
-      spoolCapBytes: 50_000_000,
     };
     env = {
       ZENOVAY_CLICKHOUSE_URL: scale.clickhouseUrl,

@@ -92,7 +92,6 @@ describe('two scale-out runtimes share a key’s monthly quota', {
       clickhouseUrl: `${clickhouse.url}/?database=zenovay_quota`,
       databaseUrl: postgres.url.replace(/\/postgres$/, '/zenovay_quota'),
       redisUrl: redis.url,
-      spoolCapBytes: 50_000_000,
     };
     const clock = new ManualClock(march);
     for (let i = 0; i < 2; i++) {

@@ -221,7 +221,6 @@ describe('retention job of a scale-out node', { skip: missingService('clickhouse
       clickhouseUrl: `${ch.url}/?database=${target.database}`,
       databaseUrl: postgres.url,
       redisUrl: null,
-      spoolCapBytes: 50_000_000,
     };
     server = await startTestServer({
       clock: new ManualClock(Date.parse('2026-01-01T00:00:00Z')),

@@ -30,7 +30,6 @@ describe('stats API in scale-out mode', { skip: missingService('clickhouse', 'po
       clickhouseUrl: `${ch.url}/?database=zenovay_stats`,
       databaseUrl: postgres.url,
       redisUrl: null,
-      spoolCapBytes: 50_000_000,
     };
     server = await startTestServer({ clock: new ManualClock(t0), config: { scale } });
     site = await addSite(server, 'stats.example');

@@ -49,6 +49,8 @@ export async function runFaultProfile(
   const results = await Promise.all(pending);
   await proxy.close();
 
+  await server.runtime.eventsLoaded();
+
   const connection = await server.runtime.duckdb.connect();
   try {
     const reader = await connection.runAndReadAll('SELECT event_id FROM events WHERE site_id = $1', [

@@ -111,6 +111,7 @@ export async function readTestResponse(response: Response): Promise<TestResponse
 
 /** Every stored event row of a site, read from the running server's DuckDB. */
 export async function storedEvents(server: TestServer, siteId: string): Promise<Record<string, unknown>[]> {
+  await server.runtime.eventsLoaded();
   const connection = await server.runtime.duckdb.connect();
   try {
     const reader = await connection.runAndReadAll(

@@ -25,6 +25,11 @@ export interface Config {
   readonly writerMaxBatch: number;
   /** How long an `event_id` is remembered for deduplication. */
   readonly dedupeWindowMs: number;
+  /**
+   * Most bytes of accepted events the append log holds before they are loaded into the store
+   * (`ZENOVAY_LOG_CAP_MB`); beyond it ingest answers 503 `LOG_FULL` + Retry-After.
+   */
+  readonly logCapBytes: number;
   /** How often refusal counters are written to the store. */
   readonly refusalFlushIntervalMs: number;
   /** REST API (`/api/external/v1`): requests per key per minute, separate from the ingest limits. */
@@ -48,14 +53,12 @@ export interface Config {
 }
 
 export interface ScaleConfig {
-  /** `ZENOVAY_CLICKHOUSE_URL`: events in ClickHouse, through a local spool. Comma-separated shards. */
+  /** `ZENOVAY_CLICKHOUSE_URL`: events in ClickHouse, loaded from the append log. Comma-separated shards. */
   readonly clickhouseUrl: string | null;
   /** `DATABASE_URL`: sites, keys, salts and refusal counters in PostgreSQL. */
   readonly databaseUrl: string | null;
   /** `REDIS_URL`: rate limits and the idempotency window shared by all nodes. */
   readonly redisUrl: string | null;
-  /** Most bytes of accepted events the spool holds while ClickHouse is unreachable. */
-  readonly spoolCapBytes: number;
 }
 
 export interface RateRule {
@@ -84,6 +87,7 @@ export const defaultConfig: Config = Object.freeze({
   writerMaxQueue: 20_000,
   writerMaxBatch: 5_000,
   dedupeWindowMs: 48 * HOUR_MS,
+  logCapBytes: 1_073_741_824,
   refusalFlushIntervalMs: 5_000,
   apiRateLimitPerMinute: 60,
   apiMonthlyLimit: 100_000,
@@ -99,7 +103,6 @@ export const defaultConfig: Config = Object.freeze({
     clickhouseUrl: null,
     databaseUrl: null,
     redisUrl: null,
-    spoolCapBytes: 1_073_741_824,
   }),
 });
 
@@ -130,6 +133,15 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     writerMaxQueue: intFrom(env, 'ZENOVAY_WRITER_MAX_QUEUE', defaultConfig.writerMaxQueue, 1, 10_000_000),
     writerMaxBatch: intFrom(env, 'ZENOVAY_WRITER_MAX_BATCH', defaultConfig.writerMaxBatch, 1, 1_000_000),
     dedupeWindowMs: intFrom(env, 'ZENOVAY_DEDUPE_WINDOW_HOURS', 48, 48, 24 * 365) * HOUR_MS,
+    // ZENOVAY_SPOOL_CAP_MB: its name when only scale-out had a log (the "spool").
+    logCapBytes:
+      intFrom(
+        env,
+        env.ZENOVAY_LOG_CAP_MB ? 'ZENOVAY_LOG_CAP_MB' : 'ZENOVAY_SPOOL_CAP_MB',
+        1_024,
+        1,
+        1_048_576,
+      ) * 1_048_576,
     refusalFlushIntervalMs: defaultConfig.refusalFlushIntervalMs,
     apiRateLimitPerMinute: intFrom(env, 'ZENOVAY_API_RATE_LIMIT', 60, 1, 1e9),
     apiMonthlyLimit: intFrom(env, 'ZENOVAY_API_MONTHLY_LIMIT', 100_000, 1, 1e12),
@@ -176,8 +188,7 @@ function scaleFrom(env: Env): ScaleConfig {
       'scale-out needs ZENOVAY_CLICKHOUSE_URL and DATABASE_URL together (and REDIS_URL for several nodes); set none of them for the embedded mode',
     );
   }
-  const spoolCapBytes = intFrom(env, 'ZENOVAY_SPOOL_CAP_MB', 1_024, 1, 1_048_576) * 1_048_576;
-  return Object.freeze({ clickhouseUrl, databaseUrl, redisUrl, spoolCapBytes });
+  return Object.freeze({ clickhouseUrl, databaseUrl, redisUrl });
 }
 
 function logLevelFrom(raw: string | undefined): LogLevel {

@@ -61,6 +61,11 @@ export const errorRegistry = {
     message: 'Too many requests from this address or API key; retry after the time in Retry-After.',
   },
   SERVER_BUSY: { status: 503, message: 'The server is busy; retry after the time in Retry-After.' },
+  LOG_FULL: {
+    status: 503,
+    message:
+      'The server holds as many accepted events as it may before they are stored (its store is behind, or its disk is full); this one was not accepted: retry after the time in Retry-After.',
+  },
   STORE_UNAVAILABLE: {
     status: 503,
     message: 'The event could not be stored; retry after the time in Retry-After.',

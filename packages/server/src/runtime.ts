@@ -44,6 +44,11 @@ export interface Runtime {
   readonly metadata: MetadataStore;
   readonly refusals: RefusalCounter;
   readonly writer: EventWriter;
+  /**
+   * Resolves once every event acknowledged so far is loaded from the append log into the store
+   * (rejects after `timeoutMs`): for readers that go to the store directly, such as tests.
+   */
+  eventsLoaded(timeoutMs?: number): Promise<void>;
   /** The embedded database; for read-side code (stats) and tests. */
   readonly duckdb: DuckDBInstance;
   /** Raw-event reads (live, export, visits): DuckDB or ClickHouse, as configured. */
@@ -207,6 +212,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     metadata,
     refusals,
     writer,
+    eventsLoaded: (timeoutMs = 10_000) => events.loaded(timeoutMs),
     duckdb: instance,
     events: stores.reader,
     accounts: dashboard.deps.accounts,

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { ApiError, type FieldError } from '../errors.ts';
+import { LogFullError } from '../event-log/append-log.ts';
 import type { GeoReader } from '../geo/geo-reader.ts';
 import type { Site } from '../store/types.ts';
 import { type EventWriter, QueueFullError } from '../writer/event-writer.ts';
@@ -93,5 +94,6 @@ function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const retryAfter = { 'Retry-After': String(busyRetryAfterSeconds) };
   if (error instanceof QueueFullError) return new ApiError('SERVER_BUSY', undefined, retryAfter);
+  if (error instanceof LogFullError) return new ApiError('LOG_FULL', undefined, retryAfter);
   return new ApiError('STORE_UNAVAILABLE', undefined, retryAfter);
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Redis } from 'ioredis';
@@ -5,6 +6,8 @@ import { DuckDbAccountStore } from '../accounts/duckdb-account-store.ts';
 import type { AccountStore } from '../accounts/types.ts';
 import { type MonthlyQuota, StoredMonthlyQuota } from '../auth/monthly-quota.ts';
 import type { Config, RateRule } from '../config.ts';
+import { AppendLog } from '../event-log/append-log.ts';
+import { freshReader, freshReadWaitMs, freshStats } from '../event-log/fresh-reads.ts';
 import type { FxRateStore } from '../fx/types.ts';
 import type { GoalStore } from '../goals/types.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
@@ -15,7 +18,6 @@ import { RedisSignInAttempts } from '../limits/redis-sign-in-attempts.ts';
 import { RedisVisitStore } from '../limits/redis-visits.ts';
 import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
-import { DiskSpool } from '../spool/disk-spool.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import { ClickHouseEventReader } from '../store/clickhouse/event-reader.ts';
 import { ClickHouseEventStore } from '../store/clickhouse/event-store.ts';
@@ -30,7 +32,7 @@ import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
 import type { EventReader } from '../store/event-reader.ts';
 import { PostgresMetadataStore } from '../store/postgres/metadata-store.ts';
-import type { EventStore, MetadataStore } from '../store/types.ts';
+import type { MetadataStore } from '../store/types.ts';
 import { connectRedis } from './redis-connection.ts';
 
 /**
@@ -41,7 +43,8 @@ import { connectRedis } from './redis-connection.ts';
 export interface Stores {
   readonly mode: 'embedded' | 'scale-out';
   readonly metadata: MetadataStore;
-  readonly events: EventStore;
+  /** The append log: the one thing the request path writes (loaded into DuckDB or ClickHouse). */
+  readonly events: AppendLog;
   /** Raw-event reads outside the stats engine (live, export, visits, usage, property keys). */
   readonly reader: EventReader;
   /** The stats engine over the events (REST API and dashboard share it): DuckDB or ClickHouse SQL. */
@@ -65,8 +68,6 @@ export interface Stores {
   readonly idempotency: RedisIdempotencyWindow | null;
   /** Server-assigned (`zv:auto-session`) visits shared by all nodes, when Redis is configured. */
   readonly visits: RedisVisitStore | null;
-  /** The spool in front of ClickHouse, when configured. */
-  readonly spool: DiskSpool | null;
   /**
    * Deletes expired events from ClickHouse (store/clickhouse/retention.ts); null when embedded,
    * where the runtime runs DuckDB's retention beside the compaction, on its queue.
@@ -79,10 +80,14 @@ export async function openStores(
   config: Config,
   deps: { duckdb: DuckDBInstance; log: Logger },
 ): Promise<Stores> {
-  const { clickhouseUrl, databaseUrl, redisUrl, spoolCapBytes } = config.scale;
+  const { clickhouseUrl, databaseUrl, redisUrl } = config.scale;
+  const openLog = (sink: DuckDbEventStore | ClickHouseEventStore) =>
+    AppendLog.open({ dir: logDir(config.dataDir), sink, log: deps.log, capBytes: config.logCapBytes });
   if (clickhouseUrl === null || databaseUrl === null) {
     const metadata = await DuckDbMetadataStore.open(deps.duckdb);
-    const events = await DuckDbEventStore.open(deps.duckdb);
+    const store = await DuckDbEventStore.open(deps.duckdb);
+    const events = await openLog(store);
+    const fresh = () => events.caughtUp(freshReadWaitMs);
     const accounts = await DuckDbAccountStore.open(deps.duckdb);
     const goals = await DuckDbGoalStore.open(deps.duckdb);
     const fx = await DuckDbFxStore.open(deps.duckdb);
@@ -90,8 +95,11 @@ export async function openStores(
       mode: 'embedded',
       metadata,
       events,
-      reader: new DuckDbEventReader(deps.duckdb),
-      stats: createDuckDbStatsEngine(deps.duckdb, { goals: (siteId) => goals.listGoals(siteId) }),
+      reader: freshReader(new DuckDbEventReader(deps.duckdb), fresh),
+      stats: freshStats(
+        createDuckDbStatsEngine(deps.duckdb, { goals: (siteId) => goals.listGoals(siteId) }),
+        fresh,
+      ),
       accounts,
       goals,
       fx,
@@ -100,13 +108,14 @@ export async function openStores(
       monthlyQuota: (limit, nowMs) => storedQuota(metadata, limit, nowMs, deps.log),
       idempotency: null,
       visits: null,
-      spool: null,
       clickhouseRetention: null,
       close: async () => {
+        // The store is local and up: load everything, so the file alone is complete after a stop.
+        await events.close(shutdownDrainMs);
         fx.close();
         goals.close();
         accounts.close();
-        events.close();
+        store.close();
         metadata.close();
       },
     };
@@ -114,22 +123,18 @@ export async function openStores(
   const target = parseClickHouseUrl(clickhouseUrl);
   const clickhouse = await ClickHouseEventStore.open(target, {
     onUnreachable: (error) =>
-      deps.log.warn('ClickHouse unreachable at start; accepting into the spool', { error: error.message }),
+      deps.log.warn('ClickHouse unreachable at start; accepting into the log', { error: error.message }),
   });
   const metadata = await PostgresMetadataStore.open(databaseUrl, {
     deleteSiteEvents: (siteId) => clickhouse.deleteSiteEvents(siteId),
   });
-  const spool = DiskSpool.open({
-    dir: path.join(config.dataDir, 'spool'),
-    sink: clickhouse,
-    log: deps.log,
-    capBytes: spoolCapBytes,
-  });
+  const events = await openLog(clickhouse);
+  const fresh = () => events.caughtUp(freshReadWaitMs);
   let redis: Redis | null = null;
   try {
     redis = redisUrl === null ? null : await connectRedis(redisUrl);
   } catch (error) {
-    await spool.close();
+    await events.close();
     await metadata.close();
     throw error;
   }
@@ -137,9 +142,12 @@ export async function openStores(
   return {
     mode: 'scale-out',
     metadata,
-    events: spool,
-    reader: new ClickHouseEventReader(target),
-    stats: createClickHouseStatsEngine(target, { goals: (siteId) => goals.listGoals(siteId) }),
+    events,
+    reader: freshReader(new ClickHouseEventReader(target), fresh),
+    stats: freshStats(
+      createClickHouseStatsEngine(target, { goals: (siteId) => goals.listGoals(siteId) }),
+      fresh,
+    ),
     accounts: metadata.accountStore(),
     goals,
     fx: new ClickHouseFxStore(target),
@@ -153,14 +161,28 @@ export async function openStores(
         : new RedisMonthlyQuota(redis, limit, deps.log),
     idempotency: redis === null ? null : new RedisIdempotencyWindow(redis, config.dedupeWindowMs),
     visits: redis === null ? null : new RedisVisitStore(redis),
-    spool,
     clickhouseRetention: new ClickHouseRetention(target),
     close: async () => {
-      await spool.close();
+      // ClickHouse may be down: what is not loaded within the drain stays in the log for the next start.
+      await events.close(shutdownDrainMs);
       await metadata.close();
       redis?.disconnect();
     },
   };
+}
+
+/** How long a stop waits for the loader to store what the log holds. */
+const shutdownDrainMs = 30_000;
+
+/**
+ * `log/`; a data directory of an earlier version may hold the scale-out spool's segments under
+ * `spool/`, which are the same records: that directory becomes the log.
+ */
+function logDir(dataDir: string): string {
+  const dir = path.join(dataDir, 'log');
+  const legacy = path.join(dataDir, 'spool');
+  if (!fs.existsSync(dir) && fs.existsSync(legacy)) fs.renameSync(legacy, dir);
+  return dir;
 }
 
 /** How often the stored monthly quota adds its counts to the metadata store (a crash loses at most this). */
@@ -193,7 +215,7 @@ export interface AdminStores {
 
 /**
  * The same choice as `openStores`, for the CLI's direct mode: the DuckDB file when embedded,
- * PostgreSQL and ClickHouse in scale-out (no DuckDB file, spool or Redis: the CLI neither ingests
+ * PostgreSQL and ClickHouse in scale-out (no DuckDB file, log or Redis: the CLI neither ingests
  * nor limits).
  */
 export async function openAdminStores(config: Config): Promise<AdminStores> {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import { LogFullError } from '../event-log/append-log.ts';
 import type { EventRow } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import type { EventStore } from '../store/types.ts';
@@ -210,7 +211,9 @@ export class EventWriter {
         events: fresh.length,
         error: error instanceof Error ? error.message : String(error),
       });
-      const failure = new StoreWriteError('the event store refused the batch');
+      // A full log is back-pressure, not a fault: the route says so with its own code.
+      const failure =
+        error instanceof LogFullError ? error : new StoreWriteError('the event store refused the batch');
       // A duplicate of an event in this failed batch was not stored either; it must be retried too.
       return () => {
         for (const item of batch) item.reject(failure);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { LogBatch, LogSink } from '../../event-log/log-loader.ts';
 import type { EventRow } from '../../ingest/types.ts';
 import type { EventStore } from '../types.ts';
 import { ClickHouseHttp } from './http-client.ts';
@@ -26,7 +27,7 @@ const columnList = eventColumns.map(([name]) => name).join(', ');
  * Events in ClickHouse. Batched `INSERT … VALUES` over HTTP; resolves when ClickHouse has
  * confirmed the insert (with shards: once every shard has its part, `insert_distributed_sync`).
  */
-export class ClickHouseEventStore implements EventStore {
+export class ClickHouseEventStore implements EventStore, LogSink {
   private schemaReady = false;
 
   private constructor(
@@ -70,6 +71,23 @@ export class ClickHouseEventStore implements EventStore {
       rows.map((row) => ({ key: keyOf(row), row })),
       { onlyMissing: true },
     );
+  }
+
+  /**
+   * The log's batch. ClickHouse has no transaction to keep a position in, so a batch that may have
+   * landed before is sent with only the rows it lacks (insert-once.ts); the query id is the same
+   * for every attempt at the same bytes of the same log.
+   */
+  load(rows: readonly KeyedRow[], batch: LogBatch): Promise<void> {
+    return this.appendKeyed(rows, {
+      onlyMissing: batch.replay,
+      insertId: `zenovay-log-${batch.logId}-${batch.sequence}-${batch.from}`,
+    });
+  }
+
+  /** Unknown: every segment left on disk at start is replayed with only the missing rows. */
+  async loadedPosition(): Promise<null> {
+    return null;
   }
 
   async appendKeyed(rows: readonly KeyedRow[], options: AppendOptions = {}): Promise<void> {

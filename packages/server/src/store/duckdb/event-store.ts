@@ -10,7 +10,9 @@ import {
   TIMESTAMP,
   VARCHAR,
 } from '@duckdb/node-api';
+import type { LogBatch, LogPosition, LogSink } from '../../event-log/log-loader.ts';
 import type { EventRow } from '../../ingest/types.ts';
+import type { KeyedRow } from '../clickhouse/insert-once.ts';
 import type { EventStore } from '../types.ts';
 import { SerialQueue } from './serial.ts';
 
@@ -30,9 +32,10 @@ const rowsPerChunk = 2_048;
 
 /**
  * Appends events through DuckDB's appender inside one explicit transaction per batch, so a whole
- * group of requests costs one commit (one WAL fsync). Resolves only after COMMIT returns.
+ * batch costs one commit (one WAL fsync). Resolves only after COMMIT returns. As the append log's
+ * sink, each batch commits the log position it reaches in the same transaction.
  */
-export class DuckDbEventStore implements EventStore {
+export class DuckDbEventStore implements EventStore, LogSink {
   private appender: DuckDBAppender | null = null;
   private readonly queue = new SerialQueue();
 
@@ -47,10 +50,32 @@ export class DuckDbEventStore implements EventStore {
 
   append(rows: readonly EventRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return this.queue.run(() => this.appendNow(rows));
+    return this.queue.run(() => this.appendNow(rows, null));
   }
 
-  private async appendNow(rows: readonly EventRow[]): Promise<void> {
+  /** The log's batch, exactly once: the position is committed with the rows (`replay` is moot). */
+  load(rows: readonly KeyedRow[], batch: LogBatch): Promise<void> {
+    return this.queue.run(() =>
+      this.appendNow(
+        rows.map((item) => item.row),
+        batch,
+      ),
+    );
+  }
+
+  async loadedPosition(logId: string): Promise<LogPosition> {
+    const reader = await this.readConnection.runAndReadAll(
+      'SELECT segment, byte_offset FROM log_position WHERE log_id = $1',
+      [logId],
+    );
+    const row = reader.getRowObjectsJS()[0];
+    // A log this file never saw starts from its beginning.
+    return row
+      ? { sequence: Number(row.segment), offset: Number(row.byte_offset) }
+      : { sequence: 0, offset: 0 };
+  }
+
+  private async appendNow(rows: readonly EventRow[], batch: LogBatch | null): Promise<void> {
     await this.writeConnection.run('BEGIN TRANSACTION');
     try {
       const appender = await this.currentAppender();
@@ -58,6 +83,13 @@ export class DuckDbEventStore implements EventStore {
         appender.appendDataChunk(toChunk(rows.slice(start, start + rowsPerChunk)));
       }
       appender.flushSync();
+      if (batch) {
+        await this.writeConnection.run('INSERT OR REPLACE INTO log_position VALUES ($1, $2, $3)', [
+          batch.logId,
+          batch.sequence,
+          batch.to,
+        ]);
+      }
       await this.writeConnection.run('COMMIT');
     } catch (error) {
       this.appender = null; // an appender that failed mid-flush cannot be trusted again

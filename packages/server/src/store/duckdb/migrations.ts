@@ -173,6 +173,18 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // How far each append log (log/append-log.ts) is loaded into events: written in the same
+    // transaction as the rows, so a restart resumes exactly after the last committed batch.
+    version: 10,
+    sql: `
+      CREATE TABLE log_position (
+        log_id VARCHAR PRIMARY KEY,
+        segment BIGINT NOT NULL,
+        byte_offset BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {
