@@ -9,6 +9,7 @@ import { createBotFilter } from '../packages/server/src/ingest/bot-filter.ts';
 import { botPatternSources, descriptiveServerAgents } from '../packages/server/src/ingest/bot-rules.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { type Fate, type FaultProxy, faultProfile, startFaultProxy } from './support/fault-proxy.ts';
+import { revenueCases } from './support/revenue-cases.ts';
 import { addSite, startTestServer, storedEvents, type TestServer } from './support/test-server.ts';
 
 /**
@@ -136,6 +137,8 @@ export interface SuiteRun {
   readonly reportDir: string;
   readonly helperSite: Site;
   readonly miscSite: Site;
+  /** The suite's revenue and user_id events (single and batch), next to the Node SDK's. */
+  readonly revenueSite: Site;
   readonly nodeIds: Record<TransportName, string[]>;
   readonly faultSites: Record<TransportName, Site>;
   readonly proxies: Record<TransportName, FaultProxy>;
@@ -157,6 +160,8 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
     const nodeIds = await trackWithNodeSdk(server, helperSite, apiKey);
     // Other server tests (default agent, duplicate ids) store here, apart from the counted sites.
     const miscSite = await addSite(server, `misc-${suite.language}.example.com`);
+    const revenueSite = await addSite(server, `revenue-${suite.language}.example.com`);
+    await trackRevenueWithNodeSdk(server, revenueSite);
     const faultSites = {
       single: await addSite(server, `fault-single-${suite.language}.example.com`),
       batch: await addSite(server, `fault-batch-${suite.language}.example.com`),
@@ -172,6 +177,7 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
     const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), `zenovay-${suite.language}-`));
     fs.writeFileSync(path.join(reportDir, 'cases.json'), JSON.stringify(helperCases));
     fs.writeFileSync(path.join(reportDir, 'bot-agents.json'), JSON.stringify(botAgentTable()));
+    fs.writeFileSync(path.join(reportDir, 'revenue-cases.json'), JSON.stringify(revenueCases()));
     const env = {
       ...process.env,
       ZENOVAY_TEST_HOST: server.url,
@@ -179,6 +185,7 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
       ZENOVAY_TEST_API_KEY: apiKey,
       ZENOVAY_TEST_DEFAULTS: JSON.stringify(helperDefaults),
       ZENOVAY_TEST_MISC_CODE: miscSite.trackingCode,
+      ZENOVAY_TEST_REVENUE_CODE: revenueSite.trackingCode,
       ZENOVAY_TEST_FAULT_SINGLE_HOST: proxies.single.url,
       ZENOVAY_TEST_FAULT_SINGLE_CODE: faultSites.single.trackingCode,
       ZENOVAY_TEST_FAULT_BATCH_HOST: proxies.batch.url,
@@ -191,7 +198,17 @@ export async function runClientSuite(suite: ClientSuite): Promise<SuiteRun> {
     const { code, output } = await run(suite, env);
     assert.equal(code, 0, `${suite.language} tests failed:\n${output}`);
     const finished = { single: proxies.single, batch: proxies.batch };
-    return { server, output, reportDir, helperSite, miscSite, nodeIds, faultSites, proxies: finished };
+    return {
+      server,
+      output,
+      reportDir,
+      helperSite,
+      miscSite,
+      revenueSite,
+      nodeIds,
+      faultSites,
+      proxies: finished,
+    };
   } catch (error) {
     await server.stop(); // the caller only gets the server to stop when the suite passed
     throw error;
@@ -313,4 +330,44 @@ export async function assertExitFlushStored(run: SuiteRun): Promise<void> {
   assert.equal(ids.length, 50);
   const stored = (await storedEvents(run.server, run.miscSite.id)).map((row) => String(row.event_id));
   for (const id of ids) assert.equal(stored.filter((s) => s === id).length, 1, `event ${id} stored once`);
+}
+
+/** The user id every client's suite identifies with on the revenue site, as the Node SDK does here. */
+export const revenueUserId = 'customer-8841@example.org';
+
+/** The Node SDK's reference event on the revenue site: its visitor is the one the others must get. */
+async function trackRevenueWithNodeSdk(server: TestServer, site: Site): Promise<void> {
+  const client = createClient({
+    trackingCode: site.trackingCode,
+    host: server.url,
+    defaults: helperDefaults,
+  });
+  const result = await client.trackEvent('node_reference', {
+    url: 'https://example.com/account',
+    sessionId: 'srv-node-revenue',
+    userId: revenueUserId,
+  });
+  await client.shutdown();
+  assert.equal(result.ok, true);
+}
+
+/**
+ * What every suite sends on the revenue site (test_revenue / RevenueTest): two purchases per
+ * transport with `revenue` and `user_id` — 19.90 EUR as a decimal string and 99.99 usd as a
+ * number — stored exactly, all under the Node SDK's visitor for the same user id.
+ */
+export async function assertRevenueStored(run: SuiteRun): Promise<void> {
+  const rows = await storedEvents(run.server, run.revenueSite.id);
+  const reference = rows.find((row) => row.event_name === 'node_reference');
+  assert.ok(reference, 'the Node reference event is stored');
+  const purchases = rows.filter((row) => row.event_name === 'purchase');
+  assert.deepEqual(purchases.map((row) => `${row.revenue_e4} ${row.revenue_currency}`).sort(), [
+    '199000 EUR',
+    '199000 EUR',
+    '999900 USD',
+    '999900 USD',
+  ]);
+  for (const row of purchases)
+    assert.equal(row.visitor_id, reference.visitor_id, 'same person, same visitor');
+  assert.match(String(reference.visitor_id), /^u_/);
 }

@@ -4,6 +4,7 @@ import {
   assertExitFlushStored,
   assertFaultRunsStoredOnce,
   assertHelpersMatchNode,
+  assertRevenueStored,
   type ClientSuite,
   runClientSuite,
   type SuiteRun,
@@ -57,5 +58,10 @@ export function clientSuiteTests(spec: ClientTestSpec): void {
   test(`${spec.label}: ${spec.exitFlush}`, async () => {
     assert.ok(run, 'the suite did not run');
     await assertExitFlushStored(run);
+  });
+
+  test(`${spec.label}: revenue is stored exactly and user_id gives the Node SDK's visitor`, async () => {
+    assert.ok(run, 'the suite did not run');
+    await assertRevenueStored(run);
   });
 }

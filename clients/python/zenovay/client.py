@@ -10,6 +10,7 @@ import threading
 from ._version import __version__
 from .bots import is_bot
 from .budget import PUBLIC_INGEST_LIMITS
+from .checks import amount_for_json, check_event
 from .delivery import Delivery, Pending, TrackResult
 from .retry import DEFAULT_BACKOFF
 from .transport import BatchTransport, HttpPoster, SingleTransport
@@ -114,13 +115,29 @@ class Client:
         user_agent=None,
         client_ip=None,
         timestamp=None,
+        revenue=None,
+        user_id=None,
     ):
-        """A custom event (event_type "custom"). Returns a Pending; never raises."""
+        """A custom event (event_type "custom"). Returns a Pending; never raises.
+
+        `revenue={'amount': 49.90, 'currency': 'EUR'}` (amount a number, a decimal string or a
+        Decimal, sent exactly) and `user_id` (your id for the person; the server hashes it per site
+        into the visitor id) are checked as the server checks them: an invalid one settles at once
+        with VALIDATION_ERROR and `result.fields`, and nothing is sent.
+        """
         base = {'event_type': 'custom', 'event_name': name}
         if referrer is not None:
             base['referrer'] = referrer
         base['properties'] = {} if properties is None else properties
-        return self._track(base, session_id, url, event_id, visitor_id, user_agent, client_ip, timestamp)
+        if revenue is not None:
+            base['revenue'] = (
+                dict(revenue, amount=amount_for_json(revenue['amount']))
+                if isinstance(revenue, dict) and 'amount' in revenue
+                else revenue
+            )
+        return self._track(
+            base, session_id, url, event_id, visitor_id, user_agent, client_ip, timestamp, user_id
+        )
 
     def track_pageview(
         self,
@@ -133,10 +150,13 @@ class Client:
         user_agent=None,
         client_ip=None,
         timestamp=None,
+        user_id=None,
     ):
         """A pageview. Returns a Pending; never raises."""
         base = {'event_type': 'pageview', 'referrer': referrer}
-        return self._track(base, session_id, url, event_id, visitor_id, user_agent, client_ip, timestamp)
+        return self._track(
+            base, session_id, url, event_id, visitor_id, user_agent, client_ip, timestamp, user_id
+        )
 
     is_bot = staticmethod(is_bot)
 
@@ -175,12 +195,18 @@ class Client:
 
     # -- internals --
 
-    def _track(self, base, session_id, url, event_id, visitor_id, user_agent, client_ip, timestamp):
+    def _track(self, base, session_id, url, event_id, visitor_id, user_agent, client_ip, timestamp, user_id):
         # Everything, even reading the caller's arguments, stays inside the never-raise promise.
         the_id = ''
         try:
             the_id = event_id if event_id is not None else uuid7()
+            invalid = check_event(base.get('revenue'), base.get('properties'), user_id)
+            if invalid:
+                message = 'invalid event: ' + '; '.join('%s %s' % (f['field'], f['reason']) for f in invalid)
+                return self._refuse('VALIDATION_ERROR', message, the_id, invalid)
             payload = dict(base)
+            if user_id is not None:
+                payload['user_id'] = user_id
             payload['url'] = url
             payload['session_id'] = session_id
             if visitor_id is not None:
@@ -207,22 +233,23 @@ class Client:
             return self._refuse('QUEUE_FULL', '%d events are already pending' % self._max_queue_size, the_id)
         return event
 
-    def _refuse(self, code, message, event_id):
-        result = TrackResult(False, 0, code, False, event_id)
-        self._report(code, 0, message, event_id, 0)
+    def _refuse(self, code, message, event_id, fields=None):
+        result = TrackResult(False, 0, code, False, event_id, fields)
+        self._report(code, 0, message, event_id, 0, fields)
         return Pending.settled_with(result)
 
     def _failed(self, event, result, message):
-        self._report(result.code, result.status, message, event.event_id, event.attempts)
+        self._report(result.code, result.status, message, event.event_id, event.attempts, result.fields)
 
-    def _report(self, code, status, message, event_id, attempts):
+    def _report(self, code, status, message, event_id, attempts, fields=None):
         self._log('event %s failed: %s %s' % (event_id, code, message))
         if self._on_error is None:
             return
+        error = {'code': code, 'status': status, 'message': message, 'event_id': event_id, 'attempts': attempts}
+        if fields:
+            error['fields'] = fields
         try:
-            self._on_error(
-                {'code': code, 'status': status, 'message': message, 'event_id': event_id, 'attempts': attempts}
-            )
+            self._on_error(error)
         except Exception:
             pass  # a raising hook must not break delivery of other events
 

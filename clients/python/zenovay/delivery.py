@@ -13,23 +13,30 @@ from .transport import Refused, Retry, Stored
 class TrackResult(tuple):
     """What a tracked event came to: ok, HTTP status (0 when no answer), code, duplicate, event_id."""
 
-    __slots__ = ()
+    # No __slots__: `fields` lives beside the five values, so the tuple stays what it always was.
     _fields = ('ok', 'status', 'code', 'duplicate', 'event_id')
 
-    def __new__(cls, ok, status, code, duplicate, event_id):
-        return tuple.__new__(cls, (ok, status, code, duplicate, event_id))
+    def __new__(cls, ok, status, code, duplicate, event_id, fields=None):
+        result = tuple.__new__(cls, (ok, status, code, duplicate, event_id))
+        result._field_errors = fields
+        return result
 
     ok = property(lambda self: self[0], doc='The server acknowledged it (stored, or stored before).')
     status = property(lambda self: self[1])
     code = property(lambda self: self[2], doc='Why it failed: a server code or QUEUE_FULL, CLIENT_CLOSED, ...')
     duplicate = property(lambda self: self[3], doc='The server already had this event_id.')
     event_id = property(lambda self: self[4])
+    fields = property(
+        lambda self: self._field_errors,
+        doc='With VALIDATION_ERROR: [{"field", "reason"}] as the server (or the client, status 0) listed them.',
+    )
 
     def __bool__(self):
         return self[0]
 
     def __repr__(self):
-        return 'TrackResult(ok=%r, status=%r, code=%r, duplicate=%r, event_id=%r)' % tuple(self)
+        text = 'TrackResult(ok=%r, status=%r, code=%r, duplicate=%r, event_id=%r' % tuple(self)
+        return text + (', fields=%r)' % (self._field_errors,) if self._field_errors else ')')
 
 
 class Pending:
@@ -264,7 +271,9 @@ class Delivery:
         if isinstance(outcome, Stored):
             self._settle(event, TrackResult(True, outcome.status, None, outcome.duplicate, event.event_id), '')
             return
-        failed = TrackResult(False, outcome.status, outcome.code, False, event.event_id)
+        failed = TrackResult(
+            False, outcome.status, outcome.code, False, event.event_id, getattr(outcome, 'fields', None)
+        )
         if isinstance(outcome, Refused):
             self._settle(event, failed, outcome.message)
             return

@@ -14,7 +14,7 @@ from .retry import is_retryable_status, parse_retry_after
 
 #: What became of one event after one send.
 Stored = namedtuple('Stored', 'status duplicate')
-Refused = namedtuple('Refused', 'status code message')
+Refused = namedtuple('Refused', 'status code message fields', defaults=(None,))
 Retry = namedtuple('Retry', 'status code message retry_after')
 
 #: Per-event codes in a batch answer that mean "not stored this time, try again".
@@ -102,7 +102,18 @@ def classify(status, body, retry_after):
     code, message = read_error(body, status)
     if is_retryable_status(status):
         return Retry(status, code, message, parse_retry_after(retry_after, time.time()))
-    return Refused(status, code, message)
+    error = body.get('error') if isinstance(body, dict) else None
+    return Refused(status, code, message, read_fields(error.get('fields') if isinstance(error, dict) else None))
+
+
+def read_fields(value):
+    """The server's list of offending fields, unchanged, when it is one ([{"field", "reason"}])."""
+    if isinstance(value, list) and all(
+        isinstance(item, dict) and isinstance(item.get('field'), str) and isinstance(item.get('reason'), str)
+        for item in value
+    ):
+        return value
+    return None
 
 
 def read_error(body, status):
@@ -194,4 +205,4 @@ def _per_event(item, http_status):
     message = item.get('message') if isinstance(item.get('message'), str) else 'refused with ' + code
     if code in _RETRYABLE_EVENT_CODES:
         return Retry(status, code, message, None)
-    return Refused(status, code, message)
+    return Refused(status, code, message, read_fields(item.get('fields')))
