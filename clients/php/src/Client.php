@@ -98,7 +98,11 @@ final class Client
 
     /**
      * A custom event, like the spec's trackEvent. $options: eventId, referrer, visitorId,
-     * userAgent, clientIp and timestamp (batch mode only). Never throws.
+     * userAgent, clientIp and timestamp (batch mode only), revenue (['amount' => '49.90',
+     * 'currency' => 'EUR']; a decimal string is sent exactly) and userId (your id for the person;
+     * the server hashes it per site into the visitor id). Revenue and userId are checked as the
+     * server checks them: an invalid one settles at once with VALIDATION_ERROR and
+     * $result->fields, and nothing is sent. Never throws.
      */
     public function trackEvent(string $eventName, string $sessionId, string $url, array $properties = [], array $options = []): TrackResult
     {
@@ -107,10 +111,13 @@ final class Client
             $base['referrer'] = $options['referrer'];
         }
         $base['properties'] = $properties === [] ? new \stdClass() : $properties;
+        if (array_key_exists('revenue', $options) && $options['revenue'] !== null) {
+            $base['revenue'] = $options['revenue'];
+        }
         return $this->track($base, $sessionId, $url, $options);
     }
 
-    /** A pageview, like the spec's trackPageview. $options as for trackEvent. Never throws. */
+    /** A pageview, like the spec's trackPageview. $options as for trackEvent (no revenue). Never throws. */
     public function trackPageview(string $sessionId, string $url, string $referrer = '', array $options = []): TrackResult
     {
         return $this->track(['event_type' => 'pageview', 'referrer' => $referrer], $sessionId, $url, $options);
@@ -149,7 +156,16 @@ final class Client
         try {
             $eventId = (string) ($options['eventId'] ?? Uuid7::generate());
             $result = new TrackResult($eventId);
+            $userId = $options['userId'] ?? null;
+            $invalid = Checks::event($base['revenue'] ?? null, is_array($base['properties'] ?? null) ? $base['properties'] : null, $userId);
+            if ($invalid !== []) {
+                $list = implode('; ', array_map(fn (array $f) => "{$f['field']} {$f['reason']}", $invalid));
+                return $this->refuse($result, 'VALIDATION_ERROR', "invalid event: $list", $invalid);
+            }
             $payload = $base + ['url' => $url, 'session_id' => $sessionId];
+            if ($userId !== null) {
+                $payload['user_id'] = $userId;
+            }
             if (isset($options['visitorId'])) {
                 $payload['visitor_id'] = $options['visitorId'];
             }
@@ -185,9 +201,9 @@ final class Client
         return $result;
     }
 
-    private function refuse(TrackResult $result, string $code, string $message): TrackResult
+    private function refuse(TrackResult $result, string $code, string $message, ?array $fields = null): TrackResult
     {
-        $result->settle(false, 0, $code, false);
+        $result->settle(false, 0, $code, false, $fields);
         $this->report($result, $message);
         return $result;
     }
@@ -206,7 +222,7 @@ final class Client
                 'message' => $message,
                 'eventId' => $result->eventId,
                 'attempts' => $result->attempts,
-            ]);
+            ] + ($result->fields ? ['fields' => $result->fields] : []));
         } catch (\Throwable) {
             // a throwing hook must not break delivery of other events
         }

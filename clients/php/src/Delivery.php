@@ -202,7 +202,7 @@ final class Delivery
             return;
         }
         if ($outcome->type === 'refused') {
-            $this->settle($event, false, $outcome->status, $outcome->code, false, $outcome->message);
+            $this->settle($event, false, $outcome->status, $outcome->code, false, $outcome->message, $outcome->fields);
             return;
         }
         // A Retry-After is the server pacing us, not the event failing: it costs no retry.
@@ -226,12 +226,19 @@ final class Delivery
         ($this->log)("retry {$event->result->attempts} of {$event->result->eventId} in $delay ms ({$outcome->code})");
     }
 
-    private function settle(QueuedEvent $event, bool $ok, int $status, ?string $code, bool $duplicate, string $message): void
-    {
+    private function settle(
+        QueuedEvent $event,
+        bool $ok,
+        int $status,
+        ?string $code,
+        bool $duplicate,
+        string $message,
+        ?array $fields = null,
+    ): void {
         if ($event->result->settled) {
             return;
         }
-        $event->result->settle($ok, $status, $code, $duplicate);
+        $event->result->settle($ok, $status, $code, $duplicate, $fields);
         if (!$ok) {
             ($this->onFailure)($event, $message);
         }

@@ -17,6 +17,8 @@ final class Outcome
         public readonly string $message = '',
         public readonly bool $duplicate = false,
         public readonly ?int $retryAfterMs = null,
+        /** The server's list of offending fields, passed to the caller unchanged. */
+        public readonly ?array $fields = null,
     ) {
     }
 
@@ -25,9 +27,23 @@ final class Outcome
         return new self('stored', $status, null, '', $duplicate);
     }
 
-    public static function refused(int $status, string $code, string $message): self
+    public static function refused(int $status, string $code, string $message, ?array $fields = null): self
     {
-        return new self('refused', $status, $code, $message);
+        return new self('refused', $status, $code, $message, false, null, $fields);
+    }
+
+    /** The server's `fields` list, unchanged, when it is one ([{field, reason}]). */
+    private static function readFields(mixed $value): ?array
+    {
+        if (!is_array($value) || !array_is_list($value)) {
+            return null;
+        }
+        foreach ($value as $item) {
+            if (!is_array($item) || !is_string($item['field'] ?? null) || !is_string($item['reason'] ?? null)) {
+                return null;
+            }
+        }
+        return $value;
     }
 
     public static function retry(int $status, string $code, string $message, ?int $retryAfterMs = null): self
@@ -50,7 +66,8 @@ final class Outcome
         if (Retry::isRetryableStatus($status)) {
             return self::retry($status, $code, $message, Retry::parseRetryAfter($answer['retryAfter'], $nowMs));
         }
-        return self::refused($status, $code, $message);
+        $error = is_array($body) ? ($body['error'] ?? null) : null;
+        return self::refused($status, $code, $message, self::readFields(is_array($error) ? ($error['fields'] ?? null) : null));
     }
 
     /** One entry of a batch answer's results list. */
@@ -65,7 +82,7 @@ final class Outcome
         $message = is_string($item['message'] ?? null) ? $item['message'] : "refused with $code";
         return in_array($code, self::RETRYABLE_EVENT_CODES, true)
             ? self::retry($status, $code, $message)
-            : self::refused($status, $code, $message);
+            : self::refused($status, $code, $message, self::readFields($item['fields'] ?? null));
     }
 
     /** @return array{0:string, 1:string} the server's {"error":{"code","message"}}, or one from the status */

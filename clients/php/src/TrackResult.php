@@ -21,14 +21,21 @@ final class TrackResult
     public bool $duplicate = false;
     /** How many times it was sent. */
     public int $attempts = 0;
+    /**
+     * With VALIDATION_ERROR: [['field' => …, 'reason' => …], …] exactly as the server listed them,
+     * or as the client found them before sending (then $status is 0 and nothing was sent).
+     * @var list<array{field:string, reason:string}>|null
+     */
+    public ?array $fields = null;
 
     public function __construct(public readonly string $eventId)
     {
     }
 
     /** @internal */
-    public function settle(bool $ok, int $status, ?string $code, bool $duplicate): void
+    public function settle(bool $ok, int $status, ?string $code, bool $duplicate, ?array $fields = null): void
     {
+        $this->fields = $fields;
         $this->settled = true;
         $this->ok = $ok;
         $this->status = $status;
