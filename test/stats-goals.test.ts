@@ -243,6 +243,13 @@ function goalsContract(open: OpenFixture): void {
       q({ metrics: ['visitors', 'visits'] }),
       q({ dimensions: ['event:goal'], metrics: ['visitors', 'events', 'conversion_rate', 'total_revenue'] }),
       q({ dimensions: ['visit:source'], metrics: ['visitors'] }),
+      // A denominator over visits only (a visit dimension and a visit filter): in a batch it is
+      // counted from the batch's visit rows, alone from the events; both must agree.
+      q({
+        dimensions: ['event:goal', 'visit:source'],
+        filters: [{ op: 'is_not', dimension: 'visit:country', values: ['ZZ'] }],
+        metrics: ['visitors', 'conversion_rate'],
+      }),
     ];
     const batch = await fx.engine.queryMany(questions, siteA, nowMs);
     const single = await Promise.all(questions.map((question) => fx.engine.query(question, siteA, nowMs)));

@@ -305,10 +305,19 @@ export function compileStatsQuery(
   }
   const convCols = convDims.map((c) => c.col);
   if (conversion) {
-    const select = [...convDims.map((c) => `${c.expr} AS ${c.col}`), 'e.visitor_id'];
+    // In a batch, a denominator over visits alone (visit dimensions and filters only) counts the
+    // batch's visit rows instead of the events: the same visitors (each has a visit in the range),
+    // a third of the rows on a typical site.
+    const fromVisits =
+      prepared !== undefined &&
+      query.dimensions.every((dim) => isGoalDimension(dim) || FieldContext.isVisitDimension(dim)) &&
+      convFilters.every(isVisitFilter);
+    const visitor = fromVisits ? `${fields.visitTotals().visitor} AS visitor_id` : 'e.visitor_id';
+    const select = [...convDims.map((c) => `${c.expr} AS ${c.col}`), visitor];
+    const source = fromVisits ? `${sess || prepared.visits} s` : `${ev} e${join}`;
     define(
       'conv',
-      `SELECT ${[...convCols, 'count(DISTINCT visitor_id) AS total_visitors'].join(', ')} FROM (SELECT ${select.join(', ')} FROM ${ev} e${join} WHERE ${convWhere}) c${groupBy(convCols)}`,
+      `SELECT ${[...convCols, 'count(DISTINCT visitor_id) AS total_visitors'].join(', ')} FROM (SELECT ${select.join(', ')} FROM ${source} WHERE ${convWhere}) c${groupBy(convCols)}`,
     );
   }
 

@@ -21,7 +21,7 @@ export function goalCondition(goal: Goal, d: SqlDialect, params: SqlParams): str
     const path = goal.pagePath ?? '';
     const test = isLiteralPattern(path)
       ? `e.pathname = ${params.bind(path, 'string')}`
-      : d.regexMatch('e.pathname', pagePatternRegex(path));
+      : `${prefixTest(path, params)}${d.regexMatch('e.pathname', pagePatternRegex(path))}`;
     return `(e.event_type = 'pageview' AND ${test})`;
   }
   const parts = [
@@ -33,6 +33,17 @@ export function goalCondition(goal: Goal, d: SqlDialect, params: SqlParams): str
     ),
   ];
   return `(${parts.join(' AND ')})`;
+}
+
+/**
+ * A cheap LIKE on the pattern's literal start before the regular expression, so most pageviews
+ * are ruled out without running it. Left out when the prefix holds LIKE's own wildcards (the two
+ * engines escape them differently).
+ */
+function prefixTest(pattern: string, params: SqlParams): string {
+  const prefix = pattern.slice(0, pattern.indexOf('*'));
+  if (prefix.length < 2 || /[%_\\]/.test(prefix)) return '';
+  return `e.pathname LIKE ${params.bind(`${prefix}%`, 'string')} AND `;
 }
 
 /** True when any of the goals matches the event (false for none). */
