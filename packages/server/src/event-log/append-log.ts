@@ -20,6 +20,8 @@ export interface AppendLogOptions {
   loadBytes?: number;
   /** Wait between load attempts while the store fails. */
   retryMs?: number;
+  /** Loading waits for this (the store's upgrade work); ingest is acknowledged meanwhile. */
+  sinkReady?: Promise<unknown>;
 }
 
 /** The log holds `capBytes` of unloaded events, or the disk is full: nothing more is accepted for now. */
@@ -71,6 +73,7 @@ export class AppendLog implements EventStore {
       },
       readBytes: options.loadBytes ?? 4 * 1_048_576,
       retryMs: options.retryMs ?? 1_000,
+      ...(options.sinkReady ? { sinkReady: options.sinkReady } : {}),
     });
   }
 

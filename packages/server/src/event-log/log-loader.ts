@@ -51,6 +51,8 @@ export interface LogLoaderOptions {
   readBytes: number;
   /** Wait between attempts while the sink fails. */
   retryMs: number;
+  /** Loading starts once this settles (e.g. the store's upgrade work); appends are taken meanwhile. */
+  sinkReady?: Promise<unknown>;
 }
 
 export function isBefore(a: LogPosition, b: LogPosition): boolean {
@@ -128,6 +130,7 @@ export class LogLoader {
   }
 
   private async loop(): Promise<void> {
+    await this.options.sinkReady?.catch(() => undefined);
     while (!this.stopped) {
       let outcome: 'loaded' | 'idle' | 'failed';
       this.dirty = false;

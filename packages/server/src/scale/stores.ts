@@ -30,6 +30,7 @@ import { DuckDbFxStore } from '../store/duckdb/fx-store.ts';
 import { DuckDbGoalStore } from '../store/duckdb/goal-store.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
+import { buildVisitRollup } from '../store/duckdb/visit-rollup.ts';
 import type { EventReader } from '../store/event-reader.ts';
 import { PostgresMetadataStore } from '../store/postgres/metadata-store.ts';
 import type { MetadataStore } from '../store/types.ts';
@@ -81,12 +82,19 @@ export async function openStores(
   deps: { duckdb: DuckDBInstance; log: Logger },
 ): Promise<Stores> {
   const { clickhouseUrl, databaseUrl, redisUrl } = config.scale;
-  const openLog = (sink: DuckDbEventStore | ClickHouseEventStore) =>
-    AppendLog.open({ dir: logDir(config.dataDir), sink, log: deps.log, capBytes: config.logCapBytes });
+  const openLog = (sink: DuckDbEventStore | ClickHouseEventStore, sinkReady?: Promise<unknown>) =>
+    AppendLog.open({
+      dir: logDir(config.dataDir),
+      sink,
+      log: deps.log,
+      capBytes: config.logCapBytes,
+      ...(sinkReady ? { sinkReady } : {}),
+    });
   if (clickhouseUrl === null || databaseUrl === null) {
     const metadata = await DuckDbMetadataStore.open(deps.duckdb);
     const store = await DuckDbEventStore.open(deps.duckdb);
-    const events = await openLog(store);
+    // An upgraded file builds its visit rollup first; requests are acknowledged into the log meanwhile.
+    const events = await openLog(store, buildRollupInBackground(deps.duckdb, deps.log));
     const fresh = () => events.caughtUp(freshReadWaitMs);
     const accounts = await DuckDbAccountStore.open(deps.duckdb);
     const goals = await DuckDbGoalStore.open(deps.duckdb);
@@ -169,6 +177,22 @@ export async function openStores(
       redis?.disconnect();
     },
   };
+}
+
+function buildRollupInBackground(instance: DuckDBInstance, log: Logger): Promise<void> {
+  return (async () => {
+    const connection = await instance.connect();
+    try {
+      await buildVisitRollup(connection, log);
+    } catch (error) {
+      // Left unbuilt: the next start tries again; the events themselves are loaded regardless.
+      log.error('could not build the visit rollup', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      connection.closeSync();
+    }
+  })();
 }
 
 /** How long a stop waits for the loader to store what the log holds. */

@@ -29,6 +29,10 @@ export async function deleteDay(connection: DuckDBConnection, dayStartMs: number
     await connection.run('DELETE FROM compacted_days WHERE day = make_timestamp($1::BIGINT * 1000)', [
       dayStartMs,
     ]);
+    // Visits that ended by the end of the day: all their events are gone now (days go oldest first).
+    await connection.run('DELETE FROM visits WHERE last_ts < make_timestamp($1::BIGINT * 1000)', [
+      dayStartMs + dayMs,
+    ]);
     await connection.run('COMMIT');
     return Number(reader.getRowsJS()[0]?.[0] ?? 0);
   } catch (error) {

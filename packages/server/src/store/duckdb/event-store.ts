@@ -15,6 +15,7 @@ import type { EventRow } from '../../ingest/types.ts';
 import type { KeyedRow } from '../clickhouse/insert-once.ts';
 import type { EventStore } from '../types.ts';
 import { SerialQueue } from './serial.ts';
+import { mergeIntoVisits } from './visit-rollup.ts';
 
 /** Column order of the `events` table; the appender writes by position. */
 const columnTypes = [
@@ -83,6 +84,7 @@ export class DuckDbEventStore implements EventStore, LogSink {
         appender.appendDataChunk(toChunk(rows.slice(start, start + rowsPerChunk)));
       }
       appender.flushSync();
+      await mergeIntoVisits(this.writeConnection, rows);
       if (batch) {
         await this.writeConnection.run('INSERT OR REPLACE INTO log_position VALUES ($1, $2, $3)', [
           batch.logId,

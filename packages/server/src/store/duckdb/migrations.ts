@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { visitRollupMigrationSql } from './visit-rollup.ts';
 
 /**
  * Versioned schema steps, applied in order and recorded in `schema_migrations`. Append new steps;
@@ -184,6 +185,11 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
         byte_offset BIGINT NOT NULL
       );
     `,
+  },
+  {
+    // The visit rollup (store/duckdb/visit-rollup.ts); built from existing events on the next start.
+    version: 11,
+    sql: visitRollupMigrationSql,
   },
 ];
 
