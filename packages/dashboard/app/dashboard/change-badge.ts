@@ -1,4 +1,5 @@
 import { formatChange, lowerIsBetter } from './format.ts';
+import { isRevenueAmount } from './money.ts';
 import type { MetricValue } from './queries.ts';
 
 /** Whether each of the two compared periods had any visitor: read once, for every card alike. */
@@ -14,8 +15,16 @@ export interface ChangeBadge {
 
 /** Rates compare in percentage points, where 0 % of some visits is an ordinary value. */
 const rates = new Set(['bounce_rate', 'conversion_rate']);
-/** Rates and averages: a period without visits has no value for them (the API says 0). */
-const perVisit = new Set([...rates, 'views_per_visit', 'visit_duration']);
+/**
+ * Rates and averages: a period without visits (or, for the average revenue, without conversions)
+ * has no value for them (the API says 0).
+ */
+const perVisit = new Set([...rates, 'views_per_visit', 'visit_duration', 'average_revenue']);
+
+/** A revenue amount counts as its decimal value, so revenue that grew from 0 is "new" as counts are. */
+function amountOf(value: MetricValue | undefined): number | undefined {
+  return isRevenueAmount(value) ? Number(value.value) : typeof value === 'number' ? value : undefined;
+}
 
 const neutral = (label: string): ChangeBadge => ({ label, tone: 'neutral' });
 
@@ -46,7 +55,7 @@ export function changeBadge(
   if (!periods.previous) return neutral(periods.current ? 'new' : '—');
   if (change === null || change === undefined) return neutral('—');
   if (!periods.current && perVisit.has(metric)) return neutral('—');
-  if (!rates.has(metric) && previous === 0 && change > 0) return neutral('new');
+  if (!rates.has(metric) && amountOf(previous) === 0 && change > 0) return neutral('new');
   const better = lowerIsBetter.has(metric) ? change < 0 : change > 0;
   const worse = lowerIsBetter.has(metric) ? change > 0 : change < 0;
   return { label: formatChange(metric, change), tone: better ? 'good' : worse ? 'bad' : 'neutral' };

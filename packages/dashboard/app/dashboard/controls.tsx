@@ -78,6 +78,7 @@ export function DateRangePicker(props: { state: ViewState; onChange: (next: View
 const dimensionNames: Record<string, string> = {
   'event:page': 'Page',
   'event:name': 'Event',
+  'event:goal': 'Goal',
   'visit:entry_page': 'Entry page',
   'visit:exit_page': 'Exit page',
   'visit:source': 'Source',

@@ -1,4 +1,5 @@
 import { api, type SiteInfo } from '../api.ts';
+import { useGoals } from '../goals-api.ts';
 import { Link } from '../link.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { TimeSeriesChart } from './chart.tsx';
@@ -6,14 +7,24 @@ import { DateRangePicker, FilterBar } from './controls.tsx';
 import { EventsPanel } from './events-panel.tsx';
 import { FilteredTrafficPanel } from './filtered-panel.tsx';
 import { asNumber } from './format.ts';
+import { GoalsPanel } from './goals-panel.tsx';
 import { LiveCounter } from './live-counter.tsx';
 import { LocationsPanel } from './locations-panel.tsx';
 import { DevicesPanel, PagesPanel, SourcesPanel } from './panels.tsx';
 import { previousSeries } from './previous-series.ts';
-import { type ResultRow, timeDimensionOf, timeseriesQuery, topStatsQuery } from './queries.ts';
-import { TopStats } from './top-stats.tsx';
 import {
-  chartMetrics,
+  goalTopStatsQuery,
+  type ResultRow,
+  type StatsQueryBody,
+  timeDimensionOf,
+  timeseriesQuery,
+  topStatsQuery,
+} from './queries.ts';
+import { goalCards, siteCards, TopStats } from './top-stats.tsx';
+import {
+  chartMetricsOf,
+  goalDimension,
+  goalFilterOf,
   readViewState,
   type ViewState,
   withFilter,
@@ -30,7 +41,16 @@ export function DashboardPage(props: { siteId: string }) {
     () => api.get<{ site: SiteInfo }>(`/sites/${encodeURIComponent(props.siteId)}`),
     props.siteId,
   );
-  const top = useStats(props.siteId, topStatsQuery(props.siteId, state));
+  const goals = useGoals(props.siteId);
+  // With a goal filter the headline numbers are the goal's conversions, and its revenue when it
+  // has a currency: that waits for the goal list (a failed list still shows the conversions).
+  const goalName = goalFilterOf(state);
+  const revenueGoal = goals.data?.goals.some((g) => g.name === goalName && g.currency !== null) ?? false;
+  let topQuery: StatsQueryBody | null = topStatsQuery(props.siteId, state);
+  if (goalName !== null) {
+    topQuery = goals.data || goals.error ? goalTopStatsQuery(props.siteId, state, revenueGoal) : null;
+  }
+  const top = useStats(props.siteId, topQuery);
   const series = useStats(props.siteId, timeseriesQuery(props.siteId, state));
 
   const go = (next: ViewState) => navigate(`${location.path}${writeViewState(next)}`);
@@ -41,7 +61,7 @@ export function DashboardPage(props: { siteId: string }) {
   const info = site.data?.site;
   const noData =
     top.data !== null && state.filters.length === 0 && asNumber(top.data.results[0]?.metrics[0]) === 0;
-  const metricLabel = chartMetrics.find((m) => m.id === state.metric)?.label ?? state.metric;
+  const metricLabel = chartMetricsOf(state).find((m) => m.id === state.metric)?.label ?? state.metric;
   const labels = series.data?.meta.time_labels ?? [];
   const valueAt = (rows: readonly ResultRow[]) => {
     const byLabel = new Map(rows.map((row) => [row.dimensions[0] ?? '', asNumber(row.metrics[0])]));
@@ -86,6 +106,7 @@ export function DashboardPage(props: { siteId: string }) {
       {top.data && (
         <TopStats
           result={top.data}
+          cards={goalName === null ? siteCards : goalCards(revenueGoal)}
           busy={top.loading}
           selected={state.metric}
           onSelect={(metric) => go({ ...state, metric })}
@@ -109,6 +130,11 @@ export function DashboardPage(props: { siteId: string }) {
         <PagesPanel {...panelProps} />
         <LocationsPanel {...panelProps} />
         <DevicesPanel {...panelProps} />
+        <GoalsPanel
+          {...panelProps}
+          goals={goals}
+          onClearGoal={() => go(withoutFilter(state, goalDimension))}
+        />
         <EventsPanel {...panelProps} onClearEvent={() => go(withoutFilter(state, 'event:name'))} />
         <FilteredTrafficPanel siteId={props.siteId} state={state} />
       </div>

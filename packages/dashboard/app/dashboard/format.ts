@@ -1,4 +1,5 @@
-import type { MetricValue, RevenueAmount } from './queries.ts';
+import { formatRevenue, isRevenueAmount } from './money.ts';
+import type { MetricValue } from './queries.ts';
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat('en');
@@ -7,14 +8,10 @@ export function asNumber(value: MetricValue | undefined): number {
   return typeof value === 'number' ? value : 0;
 }
 
-function isRevenueAmount(value: MetricValue): value is RevenueAmount {
-  return typeof value === 'object' && value !== null && typeof value.currency === 'string';
-}
-
-/** A metric value as people read it: 1.2k visitors, 2.31 views, 45%, 1m 05s. */
+/** A metric value as people read it: 1.2k visitors, 2.31 views, 45%, 1m 05s, $109.99. */
 export function formatMetric(metric: string, value: MetricValue | undefined): string {
   if (value === null || value === undefined) return '—';
-  if (isRevenueAmount(value)) return `${value.value} ${value.currency}`;
+  if (isRevenueAmount(value)) return formatRevenue(value);
   if (typeof value === 'object') {
     return Object.entries(value)
       .map(([currency, amount]) => `${amount.toFixed(2)} ${currency}`)

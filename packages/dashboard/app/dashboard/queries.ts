@@ -37,6 +37,8 @@ export interface StatsResult {
     comparison_date_range?: { start: string; end: string };
   };
   comparison?: { date_range: { start: string; end: string }; results: ResultRow[] };
+  /** The query as the engine read it: which metric each column of `metrics` is. */
+  query?: { metrics: string[] };
 }
 
 export interface StatsQueryBody {
@@ -127,3 +129,20 @@ export const customEventsFilter = ['is_not', 'event:name', ['pageview']];
  * and a page's visitors are the visitors who viewed it (the server's overview asks the same).
  */
 export const pageviewsFilter = ['is', 'event:name', ['pageview']];
+
+/** The headline numbers of a goal filter: its conversions, and its revenue for a revenue goal. */
+export function goalTopMetrics(revenue: boolean): string[] {
+  return ['visitors', 'events', 'conversion_rate', ...(revenue ? ['total_revenue', 'average_revenue'] : [])];
+}
+
+export function goalTopStatsQuery(siteId: string, state: ViewState, revenue: boolean): StatsQueryBody {
+  return { ...topStatsQuery(siteId, state), metrics: goalTopMetrics(revenue) };
+}
+
+/** The metrics of the Goals panel, in its columns' order. */
+export const goalPanelMetrics = ['visitors', 'events', 'conversion_rate', 'total_revenue'];
+
+/** Every goal's conversions (a site has at most 100 goals, so one page holds them all). */
+export function goalsBreakdownQuery(siteId: string, state: ViewState): StatsQueryBody {
+  return breakdownQuery(siteId, state, 'event:goal', { metrics: goalPanelMetrics, limit: 100 });
+}

@@ -38,6 +38,31 @@ export const chartMetrics = [
   { id: 'visit_duration', label: 'Visit duration' },
 ] as const;
 
+/** The filter a click on a goal sets: every panel then counts that goal's conversions. */
+export const goalDimension = 'event:goal';
+
+/**
+ * With a goal filter the top stats are the goal's conversions, and these chart. (The revenue
+ * cards do not: an amount per bucket in a currency is not one line on the chart.)
+ */
+export const goalChartMetrics = [
+  { id: 'visitors', label: 'Unique conversions' },
+  { id: 'events', label: 'Total conversions' },
+  { id: 'conversion_rate', label: 'Conversion rate' },
+] as const;
+
+/** The goal the view is filtered by, if any. */
+export function goalFilterOf(state: Pick<ViewState, 'filters'>): string | null {
+  return state.filters.find((f) => f.dimension === goalDimension)?.value ?? null;
+}
+
+/** The metrics the chart can show for these filters. */
+export function chartMetricsOf(
+  state: Pick<ViewState, 'filters'>,
+): ReadonlyArray<{ readonly id: string; readonly label: string }> {
+  return goalFilterOf(state) === null ? chartMetrics : goalChartMetrics;
+}
+
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
 export function readViewState(search: URLSearchParams): ViewState {
@@ -57,7 +82,7 @@ export function readViewState(search: URLSearchParams): ViewState {
     from: custom ? from : '',
     to: custom ? to : '',
     compare: search.get('compare') !== '0',
-    metric: chartMetrics.some((m) => m.id === metric) ? metric : 'visitors',
+    metric: chartMetricsOf({ filters }).some((m) => m.id === metric) ? metric : 'visitors',
     filters,
   };
 }
@@ -70,7 +95,9 @@ export function writeViewState(state: ViewState): string {
     search.set('to', state.to);
   }
   if (!state.compare) search.set('compare', '0');
-  if (state.metric !== 'visitors') search.set('metric', state.metric);
+  // A metric these filters cannot chart (conversions after the goal filter went) is left out.
+  const chartable = chartMetricsOf(state).some((m) => m.id === state.metric);
+  if (state.metric !== 'visitors' && chartable) search.set('metric', state.metric);
   for (const filter of state.filters) search.append('f', `${filter.dimension}|${filter.value}`);
   const text = search.toString();
   return text ? `?${text}` : '';

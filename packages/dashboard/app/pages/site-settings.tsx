@@ -4,12 +4,13 @@ import { useApi } from '../dashboard/use-stats.ts';
 import { Link } from '../link.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { ApiKeysSection } from './api-keys.tsx';
+import { GoalsSection } from './goals-settings.tsx';
 import { ProxyKeysSection } from './proxy-keys.tsx';
 import { CopyButton, SnippetTabs } from './snippet-tabs.tsx';
 import { installSnippets } from './snippets.ts';
 import { TimezoneField } from './timezone-field.tsx';
 
-/** Install snippets, site details, API keys, proxy keys and deletion for one site. */
+/** Install snippets, site details, goals, API keys, proxy keys and deletion for one site. */
 export function SiteSettingsPage(props: { siteId: string }) {
   const location = useLocation();
   const [version, setVersion] = useState(0);
@@ -34,6 +35,7 @@ export function SiteSettingsPage(props: { siteId: string }) {
       )}
       <Snippets site={info} />
       <EditSite site={info} onSaved={() => setVersion(version + 1)} />
+      <GoalsSection siteId={info.id} />
       <ApiKeysSection siteId={info.id} />
       <ProxyKeysSection site={info} />
       <DeleteSite site={info} />
