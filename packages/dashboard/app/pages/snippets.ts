@@ -31,26 +31,32 @@ export function installSnippets(origin: string, trackingCode: string, domain: st
     {
       id: 'node',
       label: 'Node.js',
-      code: `const ENDPOINT = '${endpoint}';
+      // The SDK, not a raw fetch: it retries with backoff, and the event id makes a retried
+      // send or a redelivered webhook count once (the server stores an event_id once).
+      code: `// @zenovay/node is not on the npm registry yet: its README (packages/node) says how to install it.
+import { createClient } from '@zenovay/node';
 
-export async function trackEvent(name, { url, sessionId, properties = {} }) {
-  const response = await fetch(ENDPOINT, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      event_type: 'custom',
-      event_name: name,
-      url,
-      session_id: sessionId,
-      properties,
-      device_type: 'server',
-      browser: 'server',
-      os: 'Linux',
-      user_agent: 'MyApp-Server/1.0',
-    }),
+export const zenovay = createClient({
+  trackingCode: '${trackingCode}',
+  host: '${origin}',
+  defaults: { user_agent: 'MyApp-Server/1.0' },
+  onError: (error) => console.error('Analytics error:', error.code, error.message),
+});
+
+// Call it from your order handler. The eventId (your order id) makes a retry or a redelivered
+// webhook count once. The amount is a decimal string such as '49.90' (read exactly) or a number.
+export async function trackPurchase(order, sessionId) {
+  const result = await zenovay.trackEvent('purchase', {
+    url: 'https://${domain}/checkout/success',
+    sessionId,
+    eventId: \`order-\${order.id}\`,
+    revenue: { amount: order.total, currency: order.currency },
+    properties: { plan: order.plan },
   });
-  return response.ok;
-}`,
+  return result.ok;
+}
+
+// Before the process exits: await zenovay.shutdown();`,
     },
     {
       id: 'python',
