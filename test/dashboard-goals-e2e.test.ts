@@ -271,6 +271,13 @@ test('clicking a goal filters every panel, and a revenue goal adds revenue to th
   ]);
   await waitForRows('goals', 1);
   assert.deepEqual(await rowsOf('goals'), [['Purchase', '2', '3', '50%', '$129.99']]);
+  // Top pages are where the goal was completed: A bought on /checkout, B on /blog, each page's
+  // only visitor converting there (100 %).
+  await waitForRows('pages', 2);
+  assert.deepEqual((await rowsOf('pages')).sort(), [
+    ['/blog', '1', '100%'],
+    ['/checkout', '1', '100%'],
+  ]);
   await screenshot(page, 'dashboard-goal-filtered');
 
   // The chip is removed like any filter; then a goal without currency has no revenue cards.
@@ -284,6 +291,8 @@ test('clicking a goal filters every panel, and a revenue goal adds revenue to th
     events: '2 (new)',
     conversion_rate: '50% (new)',
   });
+  await waitForRows('pages', 1);
+  assert.deepEqual(await rowsOf('pages'), [['/pricing', '2', '100%']]);
 
   // Revenue that could not be converted is told apart, never counted as 0.
   await page.goto(`/sites/${site.id}?f=${encodeURIComponent('event:goal|Donation')}`);

@@ -1,6 +1,7 @@
 import { countryName } from './format.ts';
-import { ListPanel, type PanelProps } from './list-panel.tsx';
+import { ListPanel, type PanelProps, type PanelTab } from './list-panel.tsx';
 import { pageviewsFilter } from './queries.ts';
+import { goalFilterOf } from './url-state.ts';
 
 export function SourcesPanel(props: PanelProps) {
   return (
@@ -24,6 +25,18 @@ export function SourcesPanel(props: PanelProps) {
   );
 }
 
+/**
+ * Top pages are the pages viewed; with a goal filter they are the pages where the goal was
+ * completed (a purchase event's page, a page goal's pages), with each page's conversion rate:
+ * the goal condition picks the conversion events themselves, so "pageviews only" would leave
+ * nothing of an event goal.
+ */
+function topPagesTab(props: PanelProps): PanelTab {
+  const base = { id: 'top', label: 'Top pages', dimension: 'event:page', heading: 'Page' };
+  if (goalFilterOf(props.state) !== null) return { ...base, metrics: ['visitors', 'conversion_rate'] };
+  return { ...base, metrics: ['visitors', 'pageviews'], extraFilters: [pageviewsFilter] };
+}
+
 export function PagesPanel(props: PanelProps) {
   return (
     <ListPanel
@@ -31,14 +44,7 @@ export function PagesPanel(props: PanelProps) {
       title="Pages"
       testId="pages"
       tabs={[
-        {
-          id: 'top',
-          label: 'Top pages',
-          dimension: 'event:page',
-          heading: 'Page',
-          metrics: ['visitors', 'pageviews'],
-          extraFilters: [pageviewsFilter],
-        },
+        topPagesTab(props),
         { id: 'entry', label: 'Entry pages', dimension: 'visit:entry_page', heading: 'Entry page' },
         { id: 'exit', label: 'Exit pages', dimension: 'visit:exit_page', heading: 'Exit page' },
       ]}

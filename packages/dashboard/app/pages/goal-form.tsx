@@ -204,7 +204,7 @@ export function GoalForm(props: { siteId: string; onAdded: (goal: GoalInfo) => v
               </label>
               <button
                 type="button"
-                class="link-button"
+                class="link-button remove-row"
                 onClick={() => edit({ properties: draft.properties.filter((_, i) => i !== index) })}
               >
                 Remove

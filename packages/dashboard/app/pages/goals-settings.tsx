@@ -149,11 +149,11 @@ function GoalRow(props: {
       <td class="currency">{goal.currency ?? '—'}</td>
       <td class="actions">
         {!renaming && (
-          <button type="button" class="link-button" onClick={() => setRenaming(true)}>
+          <button type="button" class="link-button row-action" onClick={() => setRenaming(true)}>
             Rename
           </button>
         )}
-        <button type="button" class="link-button danger" onClick={props.onDelete}>
+        <button type="button" class="link-button danger row-action" onClick={props.onDelete}>
           Delete
         </button>
       </td>
