@@ -49,8 +49,8 @@ test('revenue values: the converted total, and what had no exchange rate as a no
     value: '0',
     currency: 'EUR',
     unconverted: [
-      { value: '12.00', currency: 'CHF' },
-      { value: '3.5', currency: 'GBP' },
+      { value: '12.00', currency: 'CHF', events: 1 },
+      { value: '3.5', currency: 'GBP', events: 2 },
     ],
   };
   assert.equal(formatRevenue(donation), '€0.00');
