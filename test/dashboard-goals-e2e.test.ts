@@ -102,6 +102,7 @@ test('goals are added, refused next to their fields, renamed and deleted in site
   const pathReasons = await reasonsOf('page_path');
   assert.equal(pathReasons.length, 1);
   assert.match(pathReasons[0]!, /must start with "\/"/);
+  await (await page.$(form))?.screenshot({ path: '/tmp/zenovay-goal-refusal.png' });
   await page.fill(`${form} input[name=page_path]`, '/pricing');
   await page.click(`${form} button[type=submit]`);
   await waitForListed(3);

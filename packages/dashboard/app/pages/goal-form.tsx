@@ -155,18 +155,22 @@ export function GoalForm(props: { siteId: string; onAdded: (goal: GoalInfo) => v
           </label>
         )}
         <label>
-          Display name <span class="muted">(optional)</span>
-          <input name="name" value={draft.name} onInput={(e) => edit({ name: e.currentTarget.value })} />
+          Display name
+          <input
+            name="name"
+            placeholder={draft.type === 'event' ? 'the event name' : 'the path'}
+            value={draft.name}
+            onInput={(e) => edit({ name: e.currentTarget.value })}
+          />
           <FieldReasons refusal={refusal} field="name" />
         </label>
         {draft.type === 'event' && (
           <label>
-            Currency <span class="muted">(revenue goal)</span>
+            Currency (revenue goal)
             <input
               name="currency"
               list="currency-codes"
-              placeholder="USD"
-              maxLength={3}
+              placeholder="none, or e.g. USD"
               autoComplete="off"
               value={draft.currency}
               onInput={(e) => edit({ currency: e.currentTarget.value.toUpperCase() })}
@@ -177,7 +181,7 @@ export function GoalForm(props: { siteId: string; onAdded: (goal: GoalInfo) => v
       </div>
       {draft.type === 'page' && (
         <p class="muted small">
-          <code>*</code> matches one path segment (no <code>/</code>), <code>**</code> matches anything:
+          <code>*</code> matches one path segment (no <code>/</code>), <code>**</code> matches anything:{' '}
           <code>/blog/*</code>, <code>/docs/**</code>.
         </p>
       )}
