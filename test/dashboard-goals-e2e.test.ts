@@ -280,6 +280,17 @@ test('clicking a goal filters every panel, and a revenue goal adds revenue to th
     ['/checkout', '1', '100%'],
   ]);
   await screenshot(page, 'dashboard-goal-filtered');
+  // The conversion cards chart; the revenue cards are not buttons.
+  for (const metric of ['events', 'conversion_rate']) {
+    await page.click(`[data-testid=top-stats] button[data-metric=${metric}]`);
+    await page.waitForURL((url) => url.searchParams.get('metric') === metric);
+    await page.waitForFunction(
+      (want) => document.querySelector('.chart-readout')?.textContent?.startsWith(want),
+      metric === 'events' ? 'Mar 10: 3 total conversions' : 'Mar 10: 50% conversion rate',
+    );
+  }
+  assert.equal(await page.$('[data-testid=top-stats] button[data-metric=total_revenue]'), null);
+  assert.equal(await page.$('[data-panel=chart] .panel-error'), null);
 
   // The chip is removed like any filter; then a goal without currency has no revenue cards.
   await page.click('[data-testid=filters] .chip[data-dimension="event:goal"] .chip-remove');
