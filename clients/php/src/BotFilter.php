@@ -18,20 +18,41 @@ final class BotFilter
         "\u{feff}",
     ];
 
-    private static ?string $combined = null;
-
-    /** True when the server would refuse this agent as a bot (BOT_DETECTED). Blank counts as a bot. */
+    /**
+     * True when the server would refuse this agent as a bot (BOT_DETECTED). Blank counts as a bot.
+     * The same steps as the server (packages/server/src/ingest/bot-filter.ts): headless browsers;
+     * browser-shaped agents by the lists with the device model blanked; other agents by the names
+     * the lists give, then, with contact URLs removed, by a self-given bot name or a client library.
+     */
     public static function isBot(?string $userAgent): bool
     {
         $agent = self::jsEquivalent($userAgent ?? '');
-        if (preg_match('/^[\t\n\x0b\x0c\r \x81\x82]*$/D', $agent) === 1) {
+        if (preg_match('/^[\t\n\x0b\x0c\r \x81\x82]*$/D', $agent) === 1 || self::matches(BotPatterns::HEADLESS, $agent)) {
             return true;
         }
-        self::$combined ??= '/' . implode('|', array_map(
-            static fn (string $p): string => "(?:$p)",
-            BotPatterns::PATTERNS,
-        )) . '/iD';
-        return preg_match(self::$combined, $agent) === 1;
+        if (self::matches(BotPatterns::BROWSER_SHAPE, $agent)) {
+            $masked = (string) preg_replace('/' . BotPatterns::DEVICE_MODEL . '/iD', '$1-', $agent);
+            foreach (BotPatterns::BROWSER as $pattern) {
+                if (self::matches($pattern, $masked)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (self::matches(BotPatterns::NAMED, $agent)) {
+            return true;
+        }
+        $names = (string) preg_replace('/' . BotPatterns::CONTACT . '/iD', ' ', $agent);
+        return self::matches(BotPatterns::SELF_NAMED, $names) || self::matches(BotPatterns::CLIENT, $names);
+    }
+
+    private static function matches(string $pattern, string $subject): bool
+    {
+        $result = preg_match('/' . $pattern . '/iD', $subject);
+        if ($result === false) {
+            throw new \RuntimeException('bot pattern failed: ' . preg_last_error_msg());
+        }
+        return $result === 1;
     }
 
     /** The agent as the patterns see it; invalid UTF-8 is read as U+FFFD, as json_encode sends it. */

@@ -7,9 +7,17 @@ an ASCII string with markers (the generator explains why): ASCII stays, U+2028/U
 
 import re
 
-from ._bot_patterns import PATTERNS
+from . import _bot_patterns as _rules
 
-_COMBINED = re.compile('|'.join('(?:%s)' % p for p in PATTERNS), re.IGNORECASE | re.ASCII)
+_FLAGS = re.IGNORECASE | re.ASCII
+_HEADLESS = re.compile(_rules.HEADLESS, _FLAGS)
+_BROWSER_SHAPE = re.compile(_rules.BROWSER_SHAPE, _FLAGS)
+_DEVICE_MODEL = re.compile(_rules.DEVICE_MODEL, _FLAGS)
+_BROWSER = tuple(re.compile(p, _FLAGS) for p in _rules.BROWSER)
+_NAMED = re.compile(_rules.NAMED, _FLAGS)
+_CONTACT = re.compile(_rules.CONTACT, _FLAGS)
+_SELF_NAMED = re.compile(_rules.SELF_NAMED, _FLAGS)
+_CLIENT = re.compile(_rules.CLIENT, _FLAGS)
 _BLANK = re.compile('[\t\n\x0b\x0c\r \x81\x82]*\\Z')
 _NON_ASCII = re.compile('[^\x00-\x7f]')
 _JS_SPACES = frozenset(
@@ -32,6 +40,19 @@ def js_equivalent(user_agent):
 
 
 def is_bot(user_agent):
-    """True when the server would refuse this agent as a bot (BOT_DETECTED). Blank counts as a bot."""
+    """True when the server would refuse this agent as a bot (BOT_DETECTED). Blank counts as a bot.
+
+    The same steps as the server (packages/server/src/ingest/bot-filter.ts): headless browsers;
+    browser-shaped agents by the lists with the device model blanked; other agents by the names
+    the lists give, then, with contact URLs removed, by a self-given bot name or a client library.
+    """
     agent = js_equivalent(user_agent if isinstance(user_agent, str) else '')
-    return _BLANK.match(agent) is not None or _COMBINED.search(agent) is not None
+    if _BLANK.match(agent) is not None or _HEADLESS.search(agent) is not None:
+        return True
+    if _BROWSER_SHAPE.search(agent) is not None:
+        masked = _DEVICE_MODEL.sub(r'\1-', agent)
+        return any(p.search(masked) is not None for p in _BROWSER)
+    if _NAMED.search(agent) is not None:
+        return True
+    names = _CONTACT.sub(' ', agent)
+    return _SELF_NAMED.search(names) is not None or _CLIENT.search(names) is not None

@@ -9,7 +9,7 @@ export const errorRegistry = {
   BOT_DETECTED: {
     status: 403,
     message:
-      'The user_agent looks like a bot or a generic HTTP client; use a descriptive agent such as "MyApp-Server/1.0".',
+      'The user agent is a crawler, a bot, a headless browser or a generic HTTP client; the message of each refusal says which.',
   },
   UNAUTHORIZED: {
     status: 401,
@@ -104,14 +104,16 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     readonly fields?: FieldError[],
     readonly headers?: Readonly<Record<string, string>>,
+    /** A sentence more specific than the code's own (e.g. which kind of bot); the code stays stable. */
+    message?: string,
   ) {
-    super(errorRegistry[code].message);
+    super(message ?? errorRegistry[code].message);
     this.status = errorRegistry[code].status;
   }
 }
 
-export function errorBody(code: ErrorCode, fields?: readonly FieldError[]): ErrorBody {
-  const body: ErrorBody = { error: { code, message: errorRegistry[code].message } };
+export function errorBody(code: ErrorCode, fields?: readonly FieldError[], message?: string): ErrorBody {
+  const body: ErrorBody = { error: { code, message: message ?? errorRegistry[code].message } };
   if (fields && fields.length > 0) body.error.fields = [...fields];
   return body;
 }

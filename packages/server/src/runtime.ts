@@ -9,7 +9,7 @@ import type { FxRateStore } from './fx/types.ts';
 import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
 import { GoalService } from './goals/goal-service.ts';
 import { buildApp } from './http/app.ts';
-import { createBotFilter } from './ingest/bot-filter.ts';
+import { createBotClassifier } from './ingest/bot-filter.ts';
 import { createEventPipeline } from './ingest/pipeline.ts';
 import { RefusalCounter } from './ingest/refusal-counter.ts';
 import { SaltProvider } from './ingest/salt-provider.ts';
@@ -143,7 +143,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     geo,
     salts: new SaltProvider(metadata, clock),
     writer,
-    isBot: createBotFilter(),
+    isBot: createBotClassifier(),
     refusals,
     sessions: await openServerSessions(events, clock, { shared: stores.visits, log }),
   });

@@ -7,5 +7,5 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
-    .send(errorBody(error.code, error.fields));
+    .send(errorBody(error.code, error.fields, error.message));
 }

@@ -1,12 +1,58 @@
-import { botPatternSources } from './bot-rules.ts';
+import { type CompiledBotRules, compiledBotRules } from './bot-compiled.ts';
+import type { BotReason } from './bot-rules.ts';
+
+export type { BotReason };
+
+/** Why an agent is refused, or null when it is accepted. An empty agent is a client without a name. */
+export type BotClassifier = (userAgent: string) => BotReason | 'empty' | null;
 
 /**
- * Compiles the bot rules once into a single case-insensitive regex; testing one alternation is
- * much cheaper per request than testing two hundred patterns.
+ * Compiles the rules once (each group is one trie-shaped alternation, a few µs per agent) and
+ * applies them by the agent's shape, as bot-rules.ts explains. The SDKs run the same steps.
  */
-export function createBotFilter(
-  sources: readonly string[] = botPatternSources(),
-): (userAgent: string) => boolean {
-  const combined = new RegExp(sources.map((source) => `(?:${source})`).join('|'), 'i');
-  return (userAgent: string) => userAgent.trim() === '' || combined.test(userAgent);
+export function createBotClassifier(rules: CompiledBotRules = compiledBotRules()): BotClassifier {
+  const headless = new RegExp(rules.headless, 'i');
+  const browserShape = new RegExp(rules.browserShape, 'i');
+  const deviceModel = new RegExp(rules.deviceModel, 'gi');
+  const browser = rules.browser.map((source) => new RegExp(source, 'i'));
+  const named = new RegExp(rules.named, 'i');
+  const contact = new RegExp(rules.contact, 'gi');
+  const selfNamed = new RegExp(rules.selfNamed, 'i');
+  const client = new RegExp(rules.client, 'i');
+  return (userAgent) => {
+    if (userAgent.trim() === '') return 'empty';
+    if (headless.test(userAgent)) return 'headless';
+    if (browserShape.test(userAgent)) {
+      const masked = userAgent.replace(deviceModel, '$1-');
+      return browser.some((pattern) => pattern.test(masked)) ? 'crawler' : null;
+    }
+    // Clients first: curl is also on the crawler list, and its sender needs the client's advice.
+    const names = userAgent.replace(contact, ' ');
+    if (client.test(names)) return 'client';
+    return named.test(userAgent) || selfNamed.test(names) ? 'crawler' : null;
+  };
+}
+
+/** True when the agent is refused: the verdict the SDKs' generated filters give. */
+export function createBotFilter(rules?: CompiledBotRules): (userAgent: string) => boolean {
+  const classify = createBotClassifier(rules);
+  return (userAgent) => classify(userAgent) !== null;
+}
+
+/**
+ * The refusal's sentence, fitted to who sent it: a browser-shaped crawler is never told to send
+ * `MyApp-Server/1.0` (it is no server-side sender); a generic client is one that should name its
+ * application.
+ */
+export function botRefusalMessage(reason: BotReason | 'empty'): string {
+  switch (reason) {
+    case 'headless':
+      return 'A headless browser was detected (e.g. HeadlessChrome, PhantomJS, Puppeteer, Playwright, Selenium); automated browsers are not counted as visitors.';
+    case 'crawler':
+      return 'The user_agent names a known crawler, bot or monitor; crawler traffic is not counted as visits.';
+    case 'client':
+      return 'The user_agent is a generic HTTP client or library (e.g. curl, python-requests, axios); a server-side sender should name its application, e.g. "MyApp-Server/1.0".';
+    case 'empty':
+      return 'No user_agent was sent; a server-side sender should name its application, e.g. "MyApp-Server/1.0".';
+  }
 }

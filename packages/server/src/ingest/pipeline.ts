@@ -4,6 +4,7 @@ import { LogFullError } from '../event-log/append-log.ts';
 import type { GeoReader } from '../geo/geo-reader.ts';
 import type { Site } from '../store/types.ts';
 import { type EventWriter, QueueFullError } from '../writer/event-writer.ts';
+import { type BotClassifier, botRefusalMessage } from './bot-filter.ts';
 import { enrichEvent } from './enrich.ts';
 import type { RefusalCounter } from './refusal-counter.ts';
 import type { SaltProvider } from './salt-provider.ts';
@@ -20,7 +21,8 @@ export interface PipelineDeps {
   readonly geo: GeoReader;
   readonly salts: SaltProvider;
   readonly writer: EventWriter;
-  readonly isBot: (userAgent: string) => boolean;
+  /** Why the agent is refused as a bot, or null (ingest/bot-filter.ts). */
+  readonly isBot: BotClassifier;
   readonly refusals: RefusalCounter;
   /** Visits for senders that send `session_id: "zv:auto-session"` (the browser tracker); shared with Redis. */
   readonly sessions?: VisitResolver;
@@ -63,7 +65,8 @@ export function createEventPipeline(deps: PipelineDeps) {
       if (!checked.ok || extraErrors.length > 0) {
         throw new ApiError('VALIDATION_ERROR', [...(checked.ok ? [] : checked.fields), ...extraErrors]);
       }
-      if (deps.isBot(checked.event.userAgent)) throw new ApiError('BOT_DETECTED');
+      const bot = deps.isBot(checked.event.userAgent);
+      if (bot) throw new ApiError('BOT_DETECTED', undefined, undefined, botRefusalMessage(bot));
       const anonymous = checked.event.visitorId === null && checked.event.userId === null;
       const salt = anonymous ? await deps.salts.current() : '';
       const row = enrichEvent(checked.event, {
