@@ -7,13 +7,20 @@ type Refused = { status: number; body: any };
 
 /**
  * Asserts a refusal in the one error shape: the registry's status, the stable code and the
- * registry's sentence. Returns the `fields` list (empty when there is none).
+ * registry's sentence, or for BOT_DETECTED (whose sentence says which kind of bot) one of its own
+ * when `message` is not given. Returns the `fields` list (empty when there is none).
  */
-export function assertRefusal(response: Refused, code: ErrorCode): Array<{ field: string; reason: string }> {
+export function assertRefusal(
+  response: Refused,
+  code: ErrorCode,
+  message?: string,
+): Array<{ field: string; reason: string }> {
   const expected = errorRegistry[code];
   assert.equal(response.status, expected.status, `status of ${code}: ${JSON.stringify(response.body)}`);
   assert.equal(typeof response.body, 'object', `a JSON error body for ${code}`);
   assert.equal(response.body.error?.code, code);
-  assert.equal(response.body.error.message, expected.message);
+  if (message !== undefined) assert.equal(response.body.error.message, message);
+  else if (code === 'BOT_DETECTED') assert.match(response.body.error.message, /user_agent|headless browser/);
+  else assert.equal(response.body.error.message, expected.message);
   return response.body.error.fields ?? [];
 }
