@@ -92,9 +92,17 @@ test('the Devices card is as tall as its two rows, not as the map beside it', as
   await page.goto(`/sites/${site.id}`);
   await page.waitForFunction(() => document.querySelectorAll('[data-panel=devices] tbody tr').length === 2);
   await page.waitForSelector('[data-panel=map] svg');
-  const devices = await boxOf(await page.$('[data-panel=devices]'), 'the Devices card');
-  const map = await boxOf(await page.$('[data-panel=map]'), 'the map card');
-  const rows = await boxOf(await page.$('[data-panel=devices] table'), 'the Devices table');
+  await page.waitForSelector('[data-testid=top-stats][aria-busy=false]');
+  // All three boxes from one layout: measured one call at a time, a card rendering above them
+  // (the chart, the top stats) between two calls would move one box and not the other.
+  const [devices, map, rows] = await page.evaluate(() =>
+    ['[data-panel=devices]', '[data-panel=map]', '[data-panel=devices] table'].map((selector) => {
+      const rect = document.querySelector(selector)?.getBoundingClientRect();
+      if (!rect) throw new Error(`${selector} is not laid out`);
+      return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+    }),
+  );
+  if (!devices || !map || !rows) throw new Error('the Devices card, the map or the Devices table is missing');
   assert.equal(Math.round(devices.y), Math.round(map.y), 'side by side, top-aligned');
   assert.ok(devices.height < map.height, `Devices ${devices.height}px, map ${map.height}px`);
   // The card ends shortly below its table (its padding), not hundreds of pixels further down.
