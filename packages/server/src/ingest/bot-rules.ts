@@ -25,8 +25,12 @@ export { descriptiveServerAgents } from './bot-agents.ts';
 
 export type BotReason = 'headless' | 'crawler' | 'client';
 
-/** `Mozilla/5.0 (…`: what every browser sends, and crawlers that pose as one. */
-export const browserShapeSource = '^mozilla/\\d+(?:\\.\\d+)*\\s*\\(';
+/**
+ * `Mozilla/5.0 (<platform>) <engine>…`, or Internet Explorer's `Mozilla/5.0 (compatible; …)`: what
+ * every browser sends, and crawlers that pose as one. A platform comment with nothing after it
+ * (`Mozilla/5.0 (Windows NT 10.0; Win64; x64)`) is no browser: a script's borrowed agent.
+ */
+export const browserShapeSource = '^mozilla/\\d+(?:\\.\\d+)*\\s*\\((?:\\s*compatible\\b|[^)]*\\)\\s*[^\\s])';
 
 /**
  * Where a browser-shaped agent names its device: the segment after `Android <version>;` and any
@@ -129,6 +133,12 @@ const clientNames = [
   'http_request2?',
   'zend_http_client',
   'cpp-httplib',
+  'symfony httpclient',
+  'lua-resty-http',
+  'java-http-client',
+  'jersey',
+  'unirest-java',
+  'google-http-java-client',
   'libsoup',
   // `Mozilla/…` without the shape of a browser: a script posing as one.
   'mozilla',
@@ -140,8 +150,29 @@ const clientNames = [
  */
 export const clientSource = `^\\s*(?:${clientNames.join('|')})(?=[/\\s;(),]|$)`;
 
-/** A name that calls itself a bot, crawler, spider or scraper: the word ends a name part. */
-export const selfNamedSource = '(?:bot|crawler|crawling|crawl|spider|scraper|scraping)s?(?![a-z])';
+/** A name that calls itself a bot, crawler, spider, scraper or health checker: the word ends a name part. */
+export const selfNamedSource =
+  '(?:bot|crawler|crawling|crawl|spider|scraper|scraping|health-?check(?:er)?|pinger)s?(?![a-z])';
+
+/**
+ * Monitors and health checkers the lists do not name, as the agent's own name: they poll, no one
+ * visits.
+ */
+const monitorNames = [
+  'prometheus',
+  'kube-probe',
+  'googlehc',
+  'nagios',
+  'check_http',
+  'icinga',
+  'munin',
+  'monit',
+  'sensu',
+  'consul health check',
+  'blackbox exporter',
+  'datadog agent',
+];
+export const monitorSource = `^\\s*(?:${monitorNames.join('|')})(?=[/\\s;(),]|$)`;
 
 /** No name at all: nothing but punctuation once contacts are removed. */
 export const namelessSource = '^[^a-z0-9]*$';
@@ -215,7 +246,7 @@ export function botRuleSources(): BotRuleSources {
       { sources: isbotSources(), wordStart: false },
       { sources: crawlerListSources(), wordStart: true },
     ],
-    named: { sources: namedListSources(), wordStart: true },
+    named: { sources: [...namedListSources(), monitorSource], wordStart: true },
     contact: contactSource,
     selfNamed: { sources: [selfNamedSource], wordStart: false },
     client: { sources: [clientSource, namelessSource], wordStart: false },
