@@ -111,18 +111,20 @@ async function main(): Promise<void> {
   // CPU time of this process (DuckDB's worker threads included) does not grow when other
   // processes compete for the cores, unlike wall time: wall time on an idle machine lies between
   // cpu / cores and cpu.
+  /** Wall and CPU time (all threads) of one run, added to the two lists. */
+  const measure = async (work: () => Promise<unknown>, wall: number[], cpuMs: number[]) => {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    await work();
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000);
+    wall.push(performance.now() - started);
+  };
   const timed = async (work: () => Promise<unknown>) => {
     await work(); // warm-up: first touch of the file's blocks
     const wall: number[] = [];
     const cpuMs: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      await work();
-      const used = process.cpuUsage(cpu);
-      cpuMs.push((used.user + used.system) / 1000);
-      wall.push(performance.now() - started);
-    }
+    for (let i = 0; i < runs; i++) await measure(work, wall, cpuMs);
     return { wall, cpuMs };
   };
   const { wall: pageTimes, cpuMs: pageCpu } = await timed(page);
@@ -133,15 +135,6 @@ async function main(): Promise<void> {
   const goalsPage: number[] = [];
   const plainCpu: number[] = [];
   const goalsCpu: number[] = [];
-  /** Wall and CPU time (all threads) of one run: CPU time barely moves when other processes compete. */
-  const measure = async (work: () => Promise<unknown>, wall: number[], cpuMs: number[]) => {
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await work();
-    const used = process.cpuUsage(cpu);
-    cpuMs.push((used.user + used.system) / 1000);
-    wall.push(performance.now() - started);
-  };
   await engine.queryMany(withGoals, site, nowMs);
   // Which of the pair runs first alternates too: the first of a pair pays for what the previous
   // run left behind (evicted blocks, garbage), which would otherwise count against one side.
