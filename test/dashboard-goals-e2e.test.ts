@@ -342,3 +342,15 @@ test('no goals: the panel says so and links to the settings', async () => {
   await page.waitForURL((url) => url.pathname === `/sites/${other.id}/settings`);
   await page.waitForSelector('[data-testid=goals]');
 });
+
+test('a link naming a goal that no longer exists shows all traffic and says why', async () => {
+  await page.goto(`/sites/${site.id}?f=${encodeURIComponent('event:goal|Renamed long ago')}`);
+  await page.waitForSelector('[data-testid=dropped-goal]');
+  assert.equal(
+    (await page.textContent('[data-testid=dropped-goal]'))?.trim(),
+    'The goal “Renamed long ago” no longer exists (renamed or deleted), so this view shows all traffic.',
+  );
+  await page.waitForURL((url) => !url.searchParams.getAll('f').some((f) => f.startsWith('event:goal|')));
+  assert.equal(await page.$('[data-testid=filters] .chip[data-dimension="event:goal"]'), null);
+  await page.waitForSelector('[data-testid=top-stats][aria-busy=false]');
+});

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import { api, type SiteInfo } from '../api.ts';
 import { useGoals } from '../goals-api.ts';
 import { Link } from '../link.tsx';
@@ -45,6 +46,16 @@ export function DashboardPage(props: { siteId: string }) {
   // With a goal filter the headline numbers are the goal's conversions, and its revenue when it
   // has a currency: that waits for the goal list (a failed list still shows the conversions).
   const goalName = goalFilterOf(state);
+  // A shared or bookmarked link may name a goal renamed or deleted since: drop that filter (every
+  // panel would be refused as filtering by an unknown goal) and say why.
+  const [droppedGoal, setDroppedGoal] = useState<string | null>(null);
+  const unknownGoal =
+    goalName !== null && goals.data !== null && !goals.data.goals.some((g) => g.name === goalName);
+  useEffect(() => {
+    if (!unknownGoal || goalName === null) return;
+    setDroppedGoal(goalName);
+    navigate(`${location.path}${writeViewState(withoutFilter(state, goalDimension))}`, { replace: true });
+  }, [unknownGoal, goalName]);
   const revenueGoal = goals.data?.goals.some((g) => g.name === goalName && g.currency !== null) ?? false;
   let topQuery: StatsQueryBody | null = topStatsQuery(props.siteId, state);
   if (goalName !== null) {
@@ -90,6 +101,11 @@ export function DashboardPage(props: { siteId: string }) {
       <div class="controls">
         <DateRangePicker state={state} onChange={go} />
       </div>
+      {droppedGoal !== null && (
+        <p class="notice" data-testid="dropped-goal">
+          The goal “{droppedGoal}” no longer exists (renamed or deleted), so this view shows all traffic.
+        </p>
+      )}
       <FilterBar
         filters={state.filters}
         onRemove={(dimension) => go(withoutFilter(state, dimension))}
