@@ -4,6 +4,9 @@ import fs from 'node:fs';
  * Summarises a V8 `.cpuprofile` (from `npm run bench:ingest -- --cpu-prof DIR`): the functions
  * with the most self time, and self time per source file (node_modules grouped by package).
  *   node --import tsx bench/ingest/profile-summary.ts DIR/CPU.*.cpuprofile [top=25]
+ * Only the samples between the first and the last one inside the ingest route count, so start-up
+ * (module loading, compiling the bot rules) and shutdown do not hide the request path; idle time is
+ * shown but left out of the percentages.
  */
 interface ProfileNode {
   id: number;
@@ -24,10 +27,34 @@ if (!file) {
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+
+/** Whether a sample's stack is inside the ingest route (memoised per profile node). */
+const inRoute = new Map<number, boolean>();
+function routeSample(id: number): boolean {
+  const known = inRoute.get(id);
+  if (known !== undefined) return known;
+  const url = byId.get(id)!.callFrame.url;
+  const parent = parentOf.get(id);
+  const answer = url.endsWith('src/http/routes/ingest.ts') || (parent !== undefined && routeSample(parent));
+  inRoute.set(id, answer);
+  return answer;
+}
+const first = profile.samples.findIndex(routeSample);
+let last = profile.samples.length - 1;
+while (last >= 0 && !routeSample(profile.samples[last]!)) last--;
+
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => {
-  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-});
+let idleUs = 0;
+let windowUs = 0;
+for (let i = Math.max(0, first); i <= last; i++) {
+  const id = profile.samples[i]!;
+  const us = profile.timeDeltas[i] ?? 0;
+  windowUs += us;
+  if (byId.get(id)!.callFrame.functionName === '(idle)') idleUs += us;
+  else selfUs.set(id, (selfUs.get(id) ?? 0) + us);
+}
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 function place(url: string): string {
@@ -53,8 +80,6 @@ for (const [id, us] of selfUs) {
 
 // Inclusive time of our own functions (src/): self plus everything they call.
 const inclusive = new Map<string, number>();
-const parentOf = new Map<number, number>();
-for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 for (const [id, us] of selfUs) {
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
@@ -73,7 +98,10 @@ const show = (title: string, entries: Map<string, number>) => {
     console.log(`${((100 * us) / total).toFixed(1).padStart(6)}%  ${name}`);
   }
 };
-console.log(`total sampled: ${(total / 1e6).toFixed(2)} s`);
+console.log(
+  `busy ${(total / 1e6).toFixed(2)} s of a ${(windowUs / 1e6).toFixed(2)} s window with requests ` +
+    `(idle ${(idleUs / 1e6).toFixed(2)} s); percentages are of the busy time`,
+);
 show('self time by function', byFunction);
 show('self time by file / package', byPlace);
 show('inclusive time of src/ functions', inclusive);

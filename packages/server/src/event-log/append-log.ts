@@ -20,9 +20,22 @@ export interface AppendLogOptions {
   loadBytes?: number;
   /** Wait between load attempts while the store fails. */
   retryMs?: number;
+  /**
+   * Longest an acknowledged record waits before the loader is shown it (default
+   * `defaultLoadDelayMs`), unless `loadBytes / 2` have gathered first or a reader waits for it.
+   */
+  loadDelayMs?: number;
   /** Loading waits for this (the store's upgrade work); ingest is acknowledged meanwhile. */
   sinkReady?: Promise<unknown>;
 }
+
+/**
+ * A load into DuckDB costs a few milliseconds of CPU whatever its size (a transaction, appenders,
+ * the visit rollup's merge, the position row), so loading every few records as they are fsync'd
+ * spent more CPU than the requests did. Records are shown to the loader at most this often; a read
+ * that wants "now" (`caughtUp`) shows them at once, so fresh reads do not wait for the delay.
+ */
+export const defaultLoadDelayMs = 500;
 
 /** The log holds `capBytes` of unloaded events, or the disk is full: nothing more is accepted for now. */
 export class LogFullError extends Error {
@@ -49,6 +62,9 @@ export class AppendLog implements EventStore {
   /** The end of the last acknowledged batch. */
   private lastAppended: LogPosition = { sequence: 0, offset: 0 };
   private chain: Promise<unknown> = Promise.resolve();
+  /** How far into the open segment the loader may read (see `defaultLoadDelayMs`). */
+  private shownBytes = 0;
+  private showTimer: NodeJS.Timeout | null = null;
   private readonly loader: LogLoader;
   readonly id: string;
 
@@ -66,8 +82,7 @@ export class AppendLog implements EventStore {
       logId: this.id,
       sink: options.sink,
       log: options.log,
-      openSegment: () =>
-        this.current ? { sequence: this.current.sequence, offset: this.current.bytes } : null,
+      openSegment: () => (this.current ? { sequence: this.current.sequence, offset: this.shownBytes } : null),
       onDeleted: (bytes) => {
         this.usedBytes -= bytes;
       },
@@ -105,6 +120,7 @@ export class AppendLog implements EventStore {
         const sequence = this.nextSequence++;
         const file = `${this.options.dir}/${segmentName(sequence)}`;
         this.current = { sequence, file: await fs.promises.open(file, 'a', 0o600), bytes: 0 };
+        this.shownBytes = 0;
         fsyncDir(this.options.dir);
       }
       await this.current.file.write(data);
@@ -117,7 +133,25 @@ export class AppendLog implements EventStore {
     this.current.bytes += data.length;
     this.usedBytes += data.length;
     this.lastAppended = { sequence: this.current.sequence, offset: this.current.bytes };
-    if (this.current.bytes >= (this.options.segmentBytes ?? 4 * 1_048_576)) await this.closeCurrent();
+    if (this.current.bytes >= (this.options.segmentBytes ?? 4 * 1_048_576)) {
+      await this.closeCurrent();
+      this.showAppended(); // a closed segment is read whole
+    } else this.scheduleShow();
+  }
+
+  /** Shows the loader what is appended once enough has gathered or the delay is over. */
+  private scheduleShow(): void {
+    const unshown = (this.current?.bytes ?? 0) - this.shownBytes;
+    const delayMs = this.options.loadDelayMs ?? defaultLoadDelayMs;
+    if (delayMs <= 0 || unshown >= (this.options.loadBytes ?? 4 * 1_048_576) / 2) this.showAppended();
+    else this.showTimer ??= setTimeout(() => this.showAppended(), delayMs);
+  }
+
+  /** Lets the loader read everything acknowledged so far, and wakes it. */
+  private showAppended(): void {
+    if (this.showTimer) clearTimeout(this.showTimer);
+    this.showTimer = null;
+    this.shownBytes = this.current?.bytes ?? 0;
     this.loader.notify();
   }
 
@@ -154,6 +188,7 @@ export class AppendLog implements EventStore {
    * `timeoutMs` (a reader then answers from what is loaded rather than not at all).
    */
   caughtUp(timeoutMs: number): Promise<boolean> {
+    if (this.shownBytes !== (this.current?.bytes ?? 0)) this.showAppended();
     return this.loader.reached(this.lastAppended, timeoutMs);
   }
 
@@ -220,6 +255,7 @@ export class AppendLog implements EventStore {
     await this.chain.catch(() => undefined);
     if (drainMs > 0) await this.caughtUp(drainMs);
     await this.serial(() => this.closeCurrent());
+    this.showAppended(); // the closed segment is read whole; no timer outlives the log
     // Deletes the now closed last segment when it is fully loaded (and loads what is left, if it can).
     await this.loader.stop(drainMs > 0 ? 2_000 : 0);
   }
