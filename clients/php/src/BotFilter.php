@@ -27,32 +27,36 @@ final class BotFilter
     public static function isBot(?string $userAgent): bool
     {
         $agent = self::jsEquivalent($userAgent ?? '');
-        if (preg_match('/^[\t\n\x0b\x0c\r \x81\x82]*$/D', $agent) === 1 || self::matches(BotPatterns::HEADLESS, $agent)) {
+        if (preg_match('/^[\t\n\x0b\x0c\r \x81\x82]*$/D', $agent) === 1) {
             return true;
         }
-        if (self::matches(BotPatterns::BROWSER_SHAPE, $agent)) {
-            $masked = (string) preg_replace('/' . BotPatterns::DEVICE_MODEL . '/iD', '$1-', $agent);
-            foreach (BotPatterns::BROWSER as $pattern) {
-                if (self::matches($pattern, $masked)) {
-                    return true;
-                }
-            }
-            return false;
+        if (self::anyOf(BotPatterns::HEADLESS, $agent)) {
+            return true;
         }
-        if (self::matches(BotPatterns::NAMED, $agent)) {
+        if (self::anyOf([BotPatterns::BROWSER_SHAPE], $agent)) {
+            $masked = (string) preg_replace('/' . BotPatterns::DEVICE_MODEL . '/iD', '$1-', $agent);
+            return self::anyOf(BotPatterns::BROWSER, $masked);
+        }
+        if (self::anyOf(BotPatterns::NAMED, $agent)) {
             return true;
         }
         $names = (string) preg_replace('/' . BotPatterns::CONTACT . '/iD', ' ', $agent);
-        return self::matches(BotPatterns::SELF_NAMED, $names) || self::matches(BotPatterns::CLIENT, $names);
+        return self::anyOf(BotPatterns::SELF_NAMED, $names) || self::anyOf(BotPatterns::CLIENT, $names);
     }
 
-    private static function matches(string $pattern, string $subject): bool
+    /** @param list<string> $patterns */
+    private static function anyOf(array $patterns, string $subject): bool
     {
-        $result = preg_match('/' . $pattern . '/iD', $subject);
-        if ($result === false) {
-            throw new \RuntimeException('bot pattern failed: ' . preg_last_error_msg());
+        foreach ($patterns as $pattern) {
+            $result = preg_match('/' . $pattern . '/iD', $subject);
+            if ($result === false) {
+                throw new \RuntimeException('bot pattern failed: ' . preg_last_error_msg());
+            }
+            if ($result === 1) {
+                return true;
+            }
         }
-        return $result === 1;
+        return false;
     }
 
     /** The agent as the patterns see it; invalid UTF-8 is read as U+FFFD, as json_encode sends it. */

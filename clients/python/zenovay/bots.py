@@ -10,14 +10,21 @@ import re
 from . import _bot_patterns as _rules
 
 _FLAGS = re.IGNORECASE | re.ASCII
-_HEADLESS = re.compile(_rules.HEADLESS, _FLAGS)
+
+
+def _any_of(sources):
+    patterns = tuple(re.compile(p, _FLAGS) for p in sources)
+    return lambda text: any(p.search(text) is not None for p in patterns)
+
+
+_HEADLESS = _any_of(_rules.HEADLESS)
 _BROWSER_SHAPE = re.compile(_rules.BROWSER_SHAPE, _FLAGS)
 _DEVICE_MODEL = re.compile(_rules.DEVICE_MODEL, _FLAGS)
-_BROWSER = tuple(re.compile(p, _FLAGS) for p in _rules.BROWSER)
-_NAMED = re.compile(_rules.NAMED, _FLAGS)
+_BROWSER = _any_of(_rules.BROWSER)
+_NAMED = _any_of(_rules.NAMED)
 _CONTACT = re.compile(_rules.CONTACT, _FLAGS)
-_SELF_NAMED = re.compile(_rules.SELF_NAMED, _FLAGS)
-_CLIENT = re.compile(_rules.CLIENT, _FLAGS)
+_SELF_NAMED = _any_of(_rules.SELF_NAMED)
+_CLIENT = _any_of(_rules.CLIENT)
 _BLANK = re.compile('[\t\n\x0b\x0c\r \x81\x82]*\\Z')
 _NON_ASCII = re.compile('[^\x00-\x7f]')
 _JS_SPACES = frozenset(
@@ -47,12 +54,11 @@ def is_bot(user_agent):
     the lists give, then, with contact URLs removed, by a self-given bot name or a client library.
     """
     agent = js_equivalent(user_agent if isinstance(user_agent, str) else '')
-    if _BLANK.match(agent) is not None or _HEADLESS.search(agent) is not None:
+    if _BLANK.match(agent) is not None or _HEADLESS(agent):
         return True
     if _BROWSER_SHAPE.search(agent) is not None:
-        masked = _DEVICE_MODEL.sub(r'\1-', agent)
-        return any(p.search(masked) is not None for p in _BROWSER)
-    if _NAMED.search(agent) is not None:
+        return _BROWSER(_DEVICE_MODEL.sub(r'\1-', agent))
+    if _NAMED(agent):
         return True
     names = _CONTACT.sub(' ', agent)
-    return _SELF_NAMED.search(names) is not None or _CLIENT.search(names) is not None
+    return _SELF_NAMED(names) or _CLIENT(names)

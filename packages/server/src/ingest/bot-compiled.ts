@@ -1,25 +1,25 @@
 import { type BotRuleSources, botRuleSources, type RuleGroup } from './bot-rules.ts';
-import { trieSource } from './bot-trie.ts';
+import { trieParts } from './bot-trie.ts';
 
 /**
- * The rules as the few regex sources a filter compiles: each group folded into one trie-shaped
- * alternation. The server compiles these, and the SDKs' generated files are these same strings,
- * so every runtime runs the same expressions.
+ * The rules as the few regex sources a filter compiles: each group folded into trie-shaped
+ * alternations (bot-trie.ts), an agent matching a group when it matches any of them. The server
+ * compiles these, and the SDKs' generated files are these same strings, so every runtime runs the
+ * same expressions.
  */
 export interface CompiledBotRules {
-  readonly headless: string;
+  readonly headless: readonly string[];
   readonly browserShape: string;
   readonly deviceModel: string;
-  /** Tested one after the other (one alternation of both would lose the trie's speed). */
   readonly browser: readonly string[];
-  readonly named: string;
+  readonly named: readonly string[];
   readonly contact: string;
-  readonly selfNamed: string;
-  readonly client: string;
+  readonly selfNamed: readonly string[];
+  readonly client: readonly string[];
 }
 
-function group(rule: RuleGroup): string {
-  return trieSource(rule.sources, { wordStart: rule.wordStart });
+function group(rule: RuleGroup): string[] {
+  return trieParts(rule.sources, { wordStart: rule.wordStart });
 }
 
 export function compiledBotRules(rules: BotRuleSources = botRuleSources()): CompiledBotRules {
@@ -27,7 +27,7 @@ export function compiledBotRules(rules: BotRuleSources = botRuleSources()): Comp
     headless: group(rules.headless),
     browserShape: rules.browserShape,
     deviceModel: rules.deviceModel,
-    browser: rules.browser.map(group),
+    browser: rules.browser.flatMap(group),
     named: group(rules.named),
     contact: rules.contact,
     selfNamed: group(rules.selfNamed),

@@ -7,29 +7,32 @@ export type { BotReason };
 export type BotClassifier = (userAgent: string) => BotReason | 'empty' | null;
 
 /**
- * Compiles the rules once (each group is one trie-shaped alternation, a few µs per agent) and
+ * Compiles the rules once (each group is a few trie-shaped expressions, a few µs per agent) and
  * applies them by the agent's shape, as bot-rules.ts explains. The SDKs run the same steps.
  */
 export function createBotClassifier(rules: CompiledBotRules = compiledBotRules()): BotClassifier {
-  const headless = new RegExp(rules.headless, 'i');
+  const anyOf = (sources: readonly string[]) => {
+    const patterns = sources.map((source) => new RegExp(source, 'i'));
+    return (text: string) => patterns.some((pattern) => pattern.test(text));
+  };
+  const headless = anyOf(rules.headless);
   const browserShape = new RegExp(rules.browserShape, 'i');
   const deviceModel = new RegExp(rules.deviceModel, 'gi');
-  const browser = rules.browser.map((source) => new RegExp(source, 'i'));
-  const named = new RegExp(rules.named, 'i');
+  const browser = anyOf(rules.browser);
+  const named = anyOf(rules.named);
   const contact = new RegExp(rules.contact, 'gi');
-  const selfNamed = new RegExp(rules.selfNamed, 'i');
-  const client = new RegExp(rules.client, 'i');
+  const selfNamed = anyOf(rules.selfNamed);
+  const client = anyOf(rules.client);
   return (userAgent) => {
     if (userAgent.trim() === '') return 'empty';
-    if (headless.test(userAgent)) return 'headless';
+    if (headless(userAgent)) return 'headless';
     if (browserShape.test(userAgent)) {
-      const masked = userAgent.replace(deviceModel, '$1-');
-      return browser.some((pattern) => pattern.test(masked)) ? 'crawler' : null;
+      return browser(userAgent.replace(deviceModel, '$1-')) ? 'crawler' : null;
     }
     // Clients first: curl is also on the crawler list, and its sender needs the client's advice.
     const names = userAgent.replace(contact, ' ');
-    if (client.test(names)) return 'client';
-    return named.test(userAgent) || selfNamed.test(names) ? 'crawler' : null;
+    if (client(names)) return 'client';
+    return named(userAgent) || selfNamed(names) ? 'crawler' : null;
   };
 }
 

@@ -12,7 +12,7 @@ export { descriptiveServerAgents } from './bot-agents.ts';
  *
  * 1. Headless and automated browsers are refused in every shape.
  * 2. A browser-shaped agent (`Mozilla/<version> (<platform>…`) is refused when the maintained lists
- *    (isbot's full list, crawler-user-agents) name it. They are matched with the device model
+ *    (isbot's full list, crawler-user-agents, CrawlerDetect's names) name it. They are matched with the device model
  *    blanked (`deviceModelSource`): a phone's model name is the vendor's choice (`CUBOT_X30`) and
  *    names no crawler, while crawlers name themselves in product tokens or comment entries.
  * 3. Any other agent is refused when the lists name it (the list patterns that name something, see
@@ -179,6 +179,10 @@ export const namelessSource = '^[^a-z0-9]*$';
 
 const require = createRequire(import.meta.url);
 const crawlerList = require('crawler-user-agents') as ReadonlyArray<{ pattern: string }>;
+// CrawlerDetect's list (JayBizzle/Crawler-Detect, MIT), as its JavaScript port ships it.
+const { Crawlers } = require('es6-crawler-detect/dist/lib/crawler/crawlers.js') as {
+  Crawlers: new () => { getAll(): string[] };
+};
 
 /** isbot's patterns: substrings by design, and tested by their maintainers against real browsers. */
 export function isbotSources(): string[] {
@@ -192,15 +196,22 @@ export function crawlerListSources(): string[] {
   );
 }
 
+/** CrawlerDetect's patterns (minus those already on the lists above). */
+export function crawlerDetectSources(): string[] {
+  const known = new Set([...isbotPatterns, ...crawlerListSources()]);
+  return [...new Set(new Crawlers().getAll())].filter((source) => !known.has(source));
+}
+
 /**
  * The list patterns that name something: those matching none of the made-up descriptive agents
  * (bot-probes.ts). The others (`^[\w-]+/[\w]+$`, `^email`, `server`, `(?<!lib)http`…) describe a
  * shape, a common word that descriptive application names are made of, or a contact URL.
  */
-export function namedListSources(): string[] {
+export function namedListSources(
+  all: readonly string[] = [...isbotSources(), ...crawlerListSources(), ...crawlerDetectSources()],
+): string[] {
   const probes = descriptiveProbes();
   const named: string[] = [];
-  const all = [...isbotSources(), ...crawlerListSources()];
   // Chunks, so most probes are tested against one alternation per chunk, not each pattern.
   for (let from = 0; from < all.length; from += 64) {
     const chunk = all.slice(from, from + 64);
@@ -244,7 +255,9 @@ export function botRuleSources(): BotRuleSources {
     deviceModel: deviceModelSource,
     browser: [
       { sources: isbotSources(), wordStart: false },
-      { sources: crawlerListSources(), wordStart: true },
+      // CrawlerDetect's generic catch-all (`[a-z0-9\-_]*(bot|crawl|…|reader|…)`) is a bare
+      // substring rule it pairs with its own exclusions; only its names are used here.
+      { sources: [...crawlerListSources(), ...namedListSources(crawlerDetectSources())], wordStart: true },
     ],
     named: { sources: [...namedListSources(), monitorSource], wordStart: true },
     contact: contactSource,

@@ -7,8 +7,11 @@
  * The result matches what the sources' alternation matches under the `i` flag (prefixes are
  * lower-cased ASCII; a source whose start is not a plain literal stays a branch of its own).
  * With `wordStart`, a source that begins with a letter only matches where a word begins.
+ * `trieParts` gives the anchored, the free and the word-start tries as separate sources: tested as
+ * separate expressions they are faster than one alternation of the three (the engine's quick
+ * first-character test does not see through the alternation).
  */
-export function trieSource(sources: readonly string[], options: { wordStart?: boolean } = {}): string {
+export function trieParts(sources: readonly string[], options: { wordStart?: boolean } = {}): string[] {
   const free = emptyNode();
   const anchored = emptyNode();
   const words = emptyNode();
@@ -34,7 +37,13 @@ export function trieSource(sources: readonly string[], options: { wordStart?: bo
   // Matching the character before the word (rather than `\b`) lets the engine skip every position
   // inside a word at its first test, so the names are only tried where words begin.
   if (!isEmpty(words)) branches.push(`(?:^|[^\\w])${group(render(words))}`);
-  return branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+  return branches;
+}
+
+/** The parts as one alternation. */
+export function trieSource(sources: readonly string[], options: { wordStart?: boolean } = {}): string {
+  const parts = trieParts(sources, options);
+  return parts.length === 1 ? parts[0]! : `(?:${parts.join('|')})`;
 }
 
 interface TrieNode {
