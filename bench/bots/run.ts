@@ -49,6 +49,9 @@ const sets: Array<[string, string[]]> = [
   ['real crawlers', crawlers],
   ['descriptive agents', descriptiveProbes()],
   ['hostile, 1,024 chars', hostile],
+  // The start of a list pattern with a wildcard (`Current[\s\S]*RSS Reader`), repeated: the worst
+  // case we know of (each repetition rescans the rest of the agent).
+  ['crafted, list wildcard', [`Mozilla/5.0 (X11) Gecko/1 ${'Current '.repeat(124)}`, 'Current '.repeat(128)]],
 ];
 
 /** Median µs per agent over `rounds` rounds of at least ~20 ms each. */
