@@ -11,7 +11,7 @@ export function encodeRecords(rows: readonly KeyedRow[]): Buffer {
   let out = '';
   for (const item of rows) {
     const json = JSON.stringify({ k: item.key, r: item.row });
-    out += `${checksum(json)} ${json}\n`;
+    out += `${checksumOf(json)} ${json}\n`;
   }
   return Buffer.from(out, 'utf8');
 }
@@ -32,24 +32,28 @@ export function decodeRecords(data: Buffer): DecodedRecords {
   for (;;) {
     const end = data.indexOf(0x0a, start);
     if (end === -1) break;
-    const line = data.toString('utf8', start, end);
+    const row = end === start ? undefined : decodeLine(data, start, end);
     start = end + 1;
-    if (line === '') continue;
-    const row = decodeLine(line);
     if (row) rows.push(row);
-    else damaged++;
+    else if (row === null) damaged++;
   }
   return { rows, consumed: start, damaged };
 }
 
-function decodeLine(line: string): KeyedRow | null {
-  let json = line;
-  if (!line.startsWith('{')) {
-    if (line.charCodeAt(8) !== 0x20 || line.slice(0, 8) !== checksum(line.slice(9))) return null;
-    json = line.slice(9);
+/**
+ * One line, `data[start, end)`. The checksum is taken over the line's bytes as they are (the same
+ * bytes `crc32` hashed as UTF-8 when writing), so only the JSON is turned into a string, once.
+ */
+function decodeLine(data: Buffer, start: number, end: number): KeyedRow | null {
+  let jsonStart = start;
+  if (data[start] !== 0x7b /* { */) {
+    if (end - start < 9 || data[start + 8] !== 0x20) return null;
+    const stored = data.toString('latin1', start, start + 8);
+    if (stored !== checksumOf(data.subarray(start + 9, end))) return null;
+    jsonStart = start + 9;
   }
   try {
-    const record = JSON.parse(json) as { k?: unknown; r?: unknown };
+    const record = JSON.parse(data.toString('utf8', jsonStart, end)) as { k?: unknown; r?: unknown };
     if (typeof record.k !== 'string' || typeof record.r !== 'object' || record.r === null) return null;
     return { key: record.k, row: record.r as KeyedRow['row'] };
   } catch {
@@ -57,6 +61,6 @@ function decodeLine(line: string): KeyedRow | null {
   }
 }
 
-function checksum(text: string): string {
-  return crc32(text).toString(16).padStart(8, '0');
+function checksumOf(data: string | Buffer): string {
+  return crc32(data).toString(16).padStart(8, '0');
 }

@@ -5,6 +5,7 @@ import type { GeoReader } from '../geo/geo-reader.ts';
 import type { Site } from '../store/types.ts';
 import { type EventWriter, QueueFullError } from '../writer/event-writer.ts';
 import { type BotClassifier, botRefusalMessage } from './bot-filter.ts';
+import { boundedMemo } from './bounded-cache.ts';
 import { enrichEvent } from './enrich.ts';
 import type { RefusalCounter } from './refusal-counter.ts';
 import type { SaltProvider } from './salt-provider.ts';
@@ -42,6 +43,9 @@ export interface AcceptedEvent {
   readonly sessionId?: string;
 }
 
+/** Distinct user agents whose bot verdict is remembered (at most ~2 MB of agent strings). */
+const agentVerdictsKept = 4_096;
+
 /** Seconds a client should wait when the server is busy or the store is failing. */
 export const busyRetryAfterSeconds = 1;
 
@@ -53,6 +57,9 @@ export const busyRetryAfterSeconds = 1;
  */
 export function createEventPipeline(deps: PipelineDeps) {
   const sessions: VisitResolver = deps.sessions ?? new ServerSessions();
+  // The verdict depends on the agent string alone, and traffic repeats a few thousand agents:
+  // remembering them skips the rule expressions on nearly every event.
+  const isBot = boundedMemo(agentVerdictsKept, deps.isBot);
   return async function processEvent(
     site: Site,
     body: Record<string, unknown>,
@@ -65,7 +72,7 @@ export function createEventPipeline(deps: PipelineDeps) {
       if (!checked.ok || extraErrors.length > 0) {
         throw new ApiError('VALIDATION_ERROR', [...(checked.ok ? [] : checked.fields), ...extraErrors]);
       }
-      const bot = deps.isBot(checked.event.userAgent);
+      const bot = isBot(checked.event.userAgent);
       if (bot) throw new ApiError('BOT_DETECTED', undefined, undefined, botRefusalMessage(bot));
       const anonymous = checked.event.visitorId === null && checked.event.userId === null;
       const salt = anonymous ? await deps.salts.current() : '';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The cookieless visitor id: a hash of site, client IP, user agent and the day's salt. The salt is
@@ -6,12 +6,9 @@ import { createHash } from 'node:crypto';
  * IP address or recompute an old one.
  */
 export function visitorHash(salt: string, siteId: string, ip: string, userAgent: string): string {
-  // One update of the joined string hashes exactly the same bytes as one update per part, with a
-  // sixth of the native calls (this runs for every event without a visitor_id).
-  return createHash('sha256')
-    .update(`${salt}\u0000${siteId}\u0000${ip}\u0000${userAgent}`)
-    .digest('base64url')
-    .slice(0, 22);
+  // The one-shot hash of the joined string hashes exactly the same bytes as one update per part,
+  // without a Hash object and with one native call (this runs for every event without a visitor_id).
+  return hash('sha256', `${salt}\u0000${siteId}\u0000${ip}\u0000${userAgent}`, 'base64url').slice(0, 22);
 }
 
 /**
