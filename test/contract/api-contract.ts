@@ -32,13 +32,14 @@ const firefox = {
   device_type: 'desktop',
   browser: 'Firefox',
   os: 'Linux',
-  user_agent: 'Mozilla/5.0 Firefox/140.0',
+  user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0',
 };
 const chrome = {
   device_type: 'desktop',
   browser: 'Chrome',
   os: 'Windows',
-  user_agent: 'Mozilla/5.0 Chrome/140.0',
+  user_agent:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36',
 };
 
 /** [time, site ('shop' | 'other'), client address, body] of every fixture event. */

@@ -90,11 +90,15 @@ export async function openStores(
       capBytes: config.logCapBytes,
       ...(sinkReady ? { sinkReady } : {}),
     });
+  // Deleting a site's events waits for the loader, so no acknowledged event of it is loaded after.
+  let log: AppendLog | null = null;
+  const loaded = () => log?.caughtUp(shutdownDrainMs);
   if (clickhouseUrl === null || databaseUrl === null) {
-    const metadata = await DuckDbMetadataStore.open(deps.duckdb);
+    const metadata = await DuckDbMetadataStore.open(deps.duckdb, { beforeDeleteSite: async () => loaded() });
     const store = await DuckDbEventStore.open(deps.duckdb);
     // An upgraded file builds its visit rollup first; requests are acknowledged into the log meanwhile.
     const events = await openLog(store, buildRollupInBackground(deps.duckdb, deps.log));
+    log = events;
     const fresh = () => events.caughtUp(freshReadWaitMs);
     const accounts = await DuckDbAccountStore.open(deps.duckdb);
     const goals = await DuckDbGoalStore.open(deps.duckdb);
@@ -134,9 +138,13 @@ export async function openStores(
       deps.log.warn('ClickHouse unreachable at start; accepting into the log', { error: error.message }),
   });
   const metadata = await PostgresMetadataStore.open(databaseUrl, {
-    deleteSiteEvents: (siteId) => clickhouse.deleteSiteEvents(siteId),
+    deleteSiteEvents: async (siteId) => {
+      await loaded();
+      await clickhouse.deleteSiteEvents(siteId);
+    },
   });
   const events = await openLog(clickhouse);
+  log = events;
   const fresh = () => events.caughtUp(freshReadWaitMs);
   let redis: Redis | null = null;
   try {

@@ -14,13 +14,27 @@ import { insertProxyKey, markProxyKeyRevoked, selectProxyKeys } from './proxy-ke
 import { SerialQueue } from './serial.ts';
 
 /** Sites, salts and refusal counters in the same DuckDB file as the events. */
+export interface MetadataStoreOptions {
+  /**
+   * Runs before a site's events are deleted: the append log's loader must have stored the site's
+   * acknowledged events first, or it would load them after the delete.
+   */
+  beforeDeleteSite?: () => Promise<unknown>;
+}
+
 export class DuckDbMetadataStore implements MetadataStore {
   private readonly queue = new SerialQueue();
 
-  private constructor(private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly options: MetadataStoreOptions,
+  ) {}
 
-  static async open(instance: DuckDBInstance): Promise<DuckDbMetadataStore> {
-    return new DuckDbMetadataStore(await instance.connect());
+  static async open(
+    instance: DuckDBInstance,
+    options: MetadataStoreOptions = {},
+  ): Promise<DuckDbMetadataStore> {
+    return new DuckDbMetadataStore(await instance.connect(), options);
   }
 
   createSite(site: Site): Promise<void> {
@@ -195,7 +209,8 @@ export class DuckDbMetadataStore implements MetadataStore {
     });
   }
 
-  deleteSite(id: string): Promise<boolean> {
+  async deleteSite(id: string): Promise<boolean> {
+    await this.options.beforeDeleteSite?.();
     return this.queue.run(async () => {
       await this.connection.run('BEGIN TRANSACTION');
       try {
