@@ -9,6 +9,7 @@ import { sourceAddress } from './protocol.ts';
  * per keep-alive connection, which costs far less CPU than `http.Agent` and so leaves more of the
  * shared cores to the target. Each connection binds its own 127.x.y.z source address and moves to
  * a fresh one after `requestsPerAddress` requests, so the per-IP rate limit is never what caps it.
+ * With `ratePerSecond` the load is open-loop (see protocol.ts).
  */
 
 const headerEnd = Buffer.from('\r\n\r\n');
@@ -43,6 +44,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   let socketErrors = 0;
   let nextAddress = plan.firstAddress;
   let nextEvent = 0;
+  // Open loop: each connection is due every `interval` ms; connections start spread over one interval.
+  const interval = plan.ratePerSecond ? (plan.connections * 1000) / plan.ratePerSecond : 0;
+  let opened = 0;
   let stopping = false;
   let open = 0;
   let finished: () => void = () => undefined;
@@ -50,6 +54,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     finished = resolve;
   });
 
+  let carriedDue: number | undefined;
   const openConnection = (): void => {
     const localAddress = sourceAddress(nextAddress++);
     const socket = net.connect({ host: plan.host, port: plan.port, localAddress });
@@ -58,6 +63,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     let pending: Buffer = Buffer.alloc(0);
     let sentAt = 0;
     let sentHere = 0;
+    // A successor connection keeps its predecessor's schedule (set by `openConnection`'s caller).
+    let dueAt = carriedDue ?? startedAt + (interval * opened++) / plan.connections;
+    carriedDue = undefined;
     let inFlight = false;
     let replaced = false;
 
@@ -65,12 +73,26 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       // Open the successor once; 'error' and 'close' can both arrive for one socket.
       if (replaced) return;
       replaced = true;
-      if (!stopping && performance.now() < measureUntil) openConnection();
+      if (!stopping && performance.now() < measureUntil) {
+        carriedDue = dueAt;
+        openConnection();
+      }
+    };
+
+    /** Closed loop: send now. Open loop: send when due (timed from then, even if late). */
+    const sendWhenDue = () => {
+      if (interval === 0) return send();
+      const wait = dueAt - performance.now();
+      if (wait > 0.5) setTimeout(send, wait);
+      else send();
     };
 
     const send = () => {
+      if (stopping || socket.destroyed) return;
       const body = eventBody(nextEvent++);
-      sentAt = performance.now();
+      const now = performance.now();
+      sentAt = interval === 0 ? now : Math.min(now, dueAt);
+      dueAt += interval;
       sentHere++;
       inFlight = true;
       socket.write(
@@ -81,7 +103,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
 
     socket.on('connect', () => {
       if (stopping || performance.now() >= measureUntil) socket.end();
-      else send();
+      else sendWhenDue();
     });
     socket.on('data', (chunk: Buffer) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
@@ -106,7 +128,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       else if (serverCloses || sentHere >= plan.requestsPerAddress) {
         socket.end();
         replace();
-      } else send();
+      } else sendWhenDue();
     });
     socket.on('error', () => {
       socketErrors++;

@@ -18,6 +18,13 @@ export interface LoadPlan {
   readonly requestsPerAddress: number;
   /** Index of the first source address in 127.0.0.0/8 (see `sourceAddress`); targets use disjoint ranges. */
   readonly firstAddress: number;
+  /**
+   * Open loop: send this many requests per second in total, each connection on its own fixed
+   * schedule, and time each request from when it was due (so a slow answer that delays the next
+   * send counts against the latency, not hides it). Absent: closed loop, each connection sends its
+   * next request as soon as the answer arrives (the most the target can take).
+   */
+  readonly ratePerSecond?: number;
 }
 
 export interface LoadResult {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test/support/ports.ts';
 import { measureCommitFloor, printCeiling } from './ceiling.ts';
+import { printTargets, runIssueTargets } from './issue-targets.ts';
 import { cpuPressureUs, processCpuMs } from './process-cpu.ts';
 import type { LoadPlan, LoadResult } from './protocol.ts';
 import { type Measured, printReport } from './report.ts';
@@ -26,6 +27,13 @@ with the full Zenovay pipeline (B: validation, bot filter, geo, visitor hash, du
   Last, the DuckDB store alone commits batches of --connections events (bench/ingest/store-commit.ts)
   and the report prints the ratio the full server could reach if nothing but that store cost more
   than the bare server.
+  Then issue 17's other targets, each on a fresh full server, printed as one more table: p99 at
+  half the full rate (open loop: requests sent on a fixed schedule and timed from when they were
+  due), freshness at full load (one probe event at a time, 202 to visible in the REST stats), and
+  p99 at half rate on a copy of the 10M-event dataset, idle and beside a looping dashboard query.
+  --dataset FILE    the DuckDB file for that last row (default /tmp/zenovay-bench-query-10000000.duckdb,
+                    written by: npm run bench:query -- --events 10M); skipped when missing
+  --skip-targets    only the A/B rounds
   --server-entry F  run F instead of packages/server/src/main.ts as the full server (experiments)
   --bare-entry F    run F instead of bench/ingest/bare-server.ts as the bare server (experiments)`;
 
@@ -39,6 +47,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'keep-data': { type: 'boolean', default: false },
+    dataset: { type: 'string', default: path.join(os.tmpdir(), 'zenovay-bench-query-10000000.duckdb') },
+    'skip-targets': { type: 'boolean', default: false },
     'server-entry': { type: 'string', default: 'packages/server/src/main.ts' },
     'bare-entry': { type: 'string', default: 'bench/ingest/bare-server.ts' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -71,7 +81,11 @@ const kinds: Array<'bare' | 'full'> = values.only ? [values.only] : ['bare', 'fu
 const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
 
 /** Runs the load generator in its own process (its own event loop and core) against one target. */
-function drive(target: Target, firstAddress: number): Promise<LoadResult> {
+function drive(
+  target: Pick<Target, 'port' | 'path'>,
+  firstAddress: number,
+  ratePerSecond?: number,
+): Promise<LoadResult> {
   const plan: LoadPlan = {
     host: '127.0.0.1',
     port: target.port,
@@ -81,6 +95,7 @@ function drive(target: Target, firstAddress: number): Promise<LoadResult> {
     durationMs,
     requestsPerAddress,
     firstAddress,
+    ...(ratePerSecond ? { ratePerSecond } : {}),
   };
   const child = fork(path.join(import.meta.dirname, 'load-generator.ts'), [], {
     execArgv: ['--import', 'tsx'],
@@ -169,3 +184,24 @@ const settings = {
 };
 if (!printReport(results, settings)) process.exitCode = 1;
 if (kinds.length === 2) printCeiling(results, await measureCommitFloor(connections), connections);
+const fullRates = results
+  .filter((m) => m.kind === 'full')
+  .map((m) => m.load.requests / (m.load.durationMs / 1000))
+  .sort((a, b) => a - b);
+if (!values['skip-targets'] && fullRates.length > 0) {
+  try {
+    const rows = await runIssueTargets({
+      drive,
+      fullRate: fullRates[Math.floor(fullRates.length / 2)]!,
+      warmupMs,
+      durationMs,
+      entry: values['server-entry'],
+      dataset: values.dataset,
+    });
+    printTargets(rows);
+  } catch (error) {
+    abandonTargets();
+    throw error;
+  }
+  console.log(`load average ${os.loadavg()[0]?.toFixed(2)} at the end`);
+}

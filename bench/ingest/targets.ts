@@ -33,6 +33,16 @@ export interface Target {
   stop(): Promise<{ stored: number | null }>;
 }
 
+/** What the issue-target probes need of a full server (bench/ingest/probes.ts). */
+export interface ProbeAccess {
+  /** A read key for the REST API (all sites). */
+  readonly apiKey: string;
+  /** A second site that only the freshness probe posts to. */
+  readonly freshSite: { readonly id: string; readonly trackingCode: string };
+  /** The dataset's largest site (`site-0` of bench/query/generate.ts), when a dataset was copied in. */
+  readonly querySiteId: string | null;
+}
+
 /** Target A: the bare `node:http` + `JSON.parse` server. */
 export async function startBareTarget(port: number, entry = 'bench/ingest/bare-server.ts'): Promise<Target> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -65,13 +75,15 @@ export interface FullTargetOptions {
   readonly keepData: boolean;
   /** The server's entry file (default: what `npm start` runs); another one is for experiments. */
   readonly entry: string;
+  /** A DuckDB file from `npm run bench:query` to start from (copied; the original is not touched). */
+  readonly dataset?: string;
 }
 
 /**
  * Target B: the real service as `npm start` runs it, on a fresh data directory with one site
  * created through the CLI first. After the run the DuckDB file is opened to count what was stored.
  */
-export async function startFullTarget(options: FullTargetOptions): Promise<Target> {
+export async function startFullTarget(options: FullTargetOptions): Promise<Target & ProbeAccess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zenovay-bench-'));
   let child: ChildProcess | null = null;
   const undo = () => {
@@ -85,13 +97,25 @@ export async function startFullTarget(options: FullTargetOptions): Promise<Targe
     HOST: host,
     ZENOVAY_DATA_DIR: dataDir,
     ZENOVAY_LOG_LEVEL: 'warn',
+    // The probes poll the REST API far more often than a person would.
+    ZENOVAY_API_RATE_LIMIT: '1000000000',
+    ZENOVAY_API_MONTHLY_LIMIT: '1000000000000',
   };
-  const { stdout } = await run(
-    process.execPath,
-    ['packages/server/bin/zenovay.mjs', 'sites', 'add', 'bench.example', '--json'],
-    { cwd: repoRoot, env },
-  );
-  const site = JSON.parse(stdout) as { tracking_code: string };
+  const database = path.join(dataDir, 'zenovay.duckdb');
+  if (options.dataset) fs.copyFileSync(options.dataset, database);
+  const cli = async (...args: string[]) =>
+    JSON.parse(
+      (
+        await run(process.execPath, ['packages/server/bin/zenovay.mjs', ...args, '--json'], {
+          cwd: repoRoot,
+          env,
+        })
+      ).stdout,
+    ) as Record<string, string>;
+  const site = await cli('sites', 'add', 'bench.example');
+  const fresh = await cli('sites', 'add', 'fresh.example');
+  const querySiteId = options.dataset ? await addDatasetSite(database) : null;
+  const key = await cli('keys', 'create', '--scope', 'read', '--name', 'bench');
   const profiling = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const server = spawn(process.execPath, [...profiling, '--import', 'tsx', options.entry], {
     cwd: repoRoot,
@@ -104,6 +128,9 @@ export async function startFullTarget(options: FullTargetOptions): Promise<Targe
     port: options.port,
     pid: server.pid,
     path: `/e/${site.tracking_code}`,
+    apiKey: key.key!,
+    freshSite: { id: fresh.id!, trackingCode: fresh.tracking_code! },
+    querySiteId,
     stop: async () => {
       await terminate(server);
       leftovers.delete(undo);
@@ -113,6 +140,27 @@ export async function startFullTarget(options: FullTargetOptions): Promise<Targe
       return { stored };
     },
   };
+}
+
+/**
+ * The dataset's events belong to sites that exist only as ids; give its largest one a row in
+ * `sites` (after the CLI has brought the file's schema up to date) so the REST API serves it.
+ */
+async function addDatasetSite(file: string): Promise<string> {
+  const id = 'site-0';
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  try {
+    await connection.run(
+      `INSERT INTO sites (id, domain, name, tracking_code, timezone, created_at)
+       VALUES ('${id}', '${id}.example', '${id}', 'ZV_DATASET0', 'UTC', TIMESTAMP '2025-01-01')
+       ON CONFLICT DO NOTHING`,
+    );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return id;
 }
 
 async function waitForHealth(port: number, child: ChildProcess): Promise<void> {
