@@ -38,6 +38,11 @@ export interface Config {
   readonly apiMonthlyLimit: number;
   /** Batch ingest (`POST /api/v1/events`): requests per API key, far above the per-IP limits. */
   readonly batchIngestLimits: readonly RateRule[];
+  /**
+   * Heartbeats (`POST /e/heartbeat/{code}`) per client address: a budget of their own, so a
+   * reading visitor never spends the event limit, and a flood is still bounded (docs/engagement.md).
+   */
+  readonly heartbeatLimits: readonly RateRule[];
   /** Largest batch request body (up to 1,000 events). */
   readonly batchMaxBodyBytes: number;
   /** How far in the past a batch event's `timestamp` may lie. */
@@ -95,6 +100,10 @@ export const defaultConfig: Config = Object.freeze({
     { limit: 100, windowMs: 10_000 },
     { limit: 20_000, windowMs: HOUR_MS },
   ]),
+  heartbeatLimits: Object.freeze([
+    { limit: 120, windowMs: 10_000 },
+    { limit: 20_000, windowMs: HOUR_MS },
+  ]),
   batchMaxBodyBytes: 5 * 1_048_576,
   batchMaxPastMs: 24 * HOUR_MS,
   retentionDays: 0,
@@ -148,6 +157,10 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     batchIngestLimits: [
       { limit: intFrom(env, 'ZENOVAY_BATCH_RATE_BURST_LIMIT', 100, 1, 1e9), windowMs: 10_000 },
       { limit: intFrom(env, 'ZENOVAY_BATCH_RATE_SUSTAINED_LIMIT', 20_000, 1, 1e9), windowMs: HOUR_MS },
+    ],
+    heartbeatLimits: [
+      { limit: intFrom(env, 'ZENOVAY_HEARTBEAT_RATE_BURST_LIMIT', 120, 1, 1e9), windowMs: 10_000 },
+      { limit: intFrom(env, 'ZENOVAY_HEARTBEAT_RATE_SUSTAINED_LIMIT', 20_000, 1, 1e9), windowMs: HOUR_MS },
     ],
     batchMaxBodyBytes: intFrom(env, 'ZENOVAY_BATCH_MAX_BODY_BYTES', 5 * 1_048_576, 1_024, 64 * 1_048_576),
     batchMaxPastMs: intFrom(env, 'ZENOVAY_BATCH_MAX_PAST_HOURS', 24, 0, 47) * HOUR_MS,

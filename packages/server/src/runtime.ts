@@ -10,6 +10,7 @@ import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
 import { GoalService } from './goals/goal-service.ts';
 import { buildApp } from './http/app.ts';
 import { createBotClassifier } from './ingest/bot-filter.ts';
+import { createHeartbeatPipeline } from './ingest/heartbeat-pipeline.ts';
 import { createEventPipeline } from './ingest/pipeline.ts';
 import { RefusalCounter } from './ingest/refusal-counter.ts';
 import { SaltProvider } from './ingest/salt-provider.ts';
@@ -138,15 +139,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         });
   const refusals = new RefusalCounter(metadata, clock, log);
   refusals.startFlushing(config.refusalFlushIntervalMs);
-  const processEvent = createEventPipeline({
+  // One visit resolver for events and heartbeats: a heartbeat lands on its pageview's visit.
+  const sessions = await openServerSessions(events, clock, { shared: stores.visits, log });
+  const pipelineDeps = {
     clock,
     geo,
     salts: new SaltProvider(metadata, clock),
     writer,
     isBot: createBotClassifier(),
     refusals,
-    sessions: await openServerSessions(events, clock, { shared: stores.visits, log }),
-  });
+    sessions,
+  };
+  const processEvent = createEventPipeline(pipelineDeps);
+  const processHeartbeat = createHeartbeatPipeline(pipelineDeps);
   const dashboard = await openDashboard({
     config,
     clock,
@@ -176,6 +181,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     apiMonthlyQuota,
     batchLimiter: stores.limiter(config.batchIngestLimits, 'batch'),
     processEvent,
+    processHeartbeat,
+    heartbeatLimiter: stores.limiter(config.heartbeatLimits, 'heartbeat'),
     countRefusal: (siteId, code) => refusals.count(siteId, code),
     writerQueueLength: () => writer.queueLength,
     metadata,

@@ -8,8 +8,9 @@ import type { Config } from '../config.ts';
 import { type DashboardDeps, registerDashboard } from '../dashboard/index.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { GoalService } from '../goals/goal-service.ts';
+import type { ProcessHeartbeat } from '../ingest/heartbeat-pipeline.ts';
 import type { ProcessEvent } from '../ingest/pipeline.ts';
-import type { RateLimiter } from '../limits/rate-limiter.ts';
+import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import { installProxyGate } from '../proxy/proxy-gate.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
@@ -25,6 +26,7 @@ import { answerClientError, answerFrameworkError } from './framework-errors.ts';
 import { decorateRequests } from './request-context.ts';
 import { registerBatchIngestRoute } from './routes/batch-ingest.ts';
 import { registerHealthRoute } from './routes/health.ts';
+import { registerHeartbeatRoute } from './routes/heartbeat-ingest.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerTrackerScriptRoute } from './routes/tracker-script.ts';
 
@@ -35,6 +37,10 @@ export interface AppDeps {
   readonly sites: SiteDirectory;
   readonly limiter: RateLimiter;
   readonly processEvent: ProcessEvent;
+  /** Heartbeats (`POST /e/heartbeat/{code}`); omitted, the route is not there. */
+  readonly processHeartbeat?: ProcessHeartbeat;
+  /** The heartbeat budget per address; defaults to in-memory, `config.heartbeatLimits`. */
+  readonly heartbeatLimiter?: RateLimiter;
   readonly countRefusal: (siteId: string, code: ErrorCode) => void;
   readonly writerQueueLength: () => number;
   /** Read side for the REST API and live counter. */
@@ -103,6 +109,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     processEvent: deps.processEvent,
     countRefusal: deps.countRefusal,
   });
+  if (deps.processHeartbeat) {
+    registerHeartbeatRoute(app, {
+      sites: deps.sites,
+      clientIp: createClientIpResolver(deps.config.trustedProxyCidrs),
+      limiter: deps.heartbeatLimiter ?? new MemoryRateLimiter(deps.config.heartbeatLimits),
+      clock: deps.clock,
+      processHeartbeat: deps.processHeartbeat,
+      countRefusal: deps.countRefusal,
+    });
+  }
   registerBatchIngestRoute(app, deps);
   registerExternalApi(app, deps);
   if (deps.dashboard) registerDashboard(app, deps.dashboard);

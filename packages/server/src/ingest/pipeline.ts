@@ -100,7 +100,8 @@ export function createEventPipeline(deps: PipelineDeps) {
 
 export type ProcessEvent = ReturnType<typeof createEventPipeline>;
 
-function asApiError(error: unknown): ApiError {
+/** A pipeline failure as the refusal the sender gets (shared with the heartbeat pipeline). */
+export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const retryAfter = { 'Retry-After': String(busyRetryAfterSeconds) };
   if (error instanceof QueueFullError) return new ApiError('SERVER_BUSY', undefined, retryAfter);

@@ -22,6 +22,8 @@ export interface ProxyGateDeps {
 }
 
 const ingestRoute = '/e/:trackingCode';
+/** Heartbeats name the visitor the same way: their visit is the one of the pageview's address. */
+const heartbeatRoute = '/e/heartbeat/:trackingCode';
 const scriptRoute = '/z.js';
 
 /**
@@ -38,7 +40,8 @@ export function installProxyGate(app: FastifyInstance, deps: ProxyGateDeps): voi
     const presented = request.headers[proxyKeyHeader];
     if (presented === undefined) return;
     const route = request.routeOptions.url;
-    if (route === ingestRoute) return admitIngest(deps, request, reply, String(presented));
+    if (route === ingestRoute || route === heartbeatRoute)
+      return admitIngest(deps, request, reply, String(presented));
     if (route === scriptRoute) return admitScript(deps, request, reply, String(presented));
   });
 }

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
-import type { EventRow } from '../ingest/types.ts';
+import type { LogRow } from '../ingest/heartbeat-types.ts';
 
 export interface Site {
   readonly id: string;
@@ -13,7 +13,8 @@ export interface Site {
 
 /** Where accepted events live. Append commits before it resolves: a resolved append is durable. */
 export interface EventStore {
-  append(rows: readonly EventRow[]): Promise<void>;
+  /** Events and heartbeats (ingest/heartbeat-types.ts), in one batch. */
+  append(rows: readonly LogRow[]): Promise<void>;
   /** `(site, event_id)` pairs stored at or after `sinceMs`, oldest first: seeds the dedupe window. */
   recentEventIds(sinceMs: number): Promise<Array<{ siteId: string; eventId: string; ts: number }>>;
   /**

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { LogFullError } from '../event-log/append-log.ts';
-import type { EventRow } from '../ingest/types.ts';
+import type { LogRow } from '../ingest/heartbeat-types.ts';
 import type { Logger } from '../log.ts';
 import type { EventStore } from '../store/types.ts';
 import { DedupeWindow } from './dedupe-window.ts';
@@ -22,7 +22,7 @@ export class QueueFullError extends Error {
 export class StoreWriteError extends Error {}
 
 interface Pending {
-  row: EventRow;
+  row: LogRow;
   resolve: (outcome: WriteOutcome) => void;
   reject: (error: Error) => void;
 }
@@ -87,7 +87,8 @@ export class EventWriter {
   }
 
   /** Resolves after the row is committed (or known to be a duplicate); rejects if it was not stored. */
-  write(row: EventRow): Promise<WriteOutcome> {
+  /** An event, or a heartbeat (never deduplicated by id: it has none; see heartbeat-types.ts). */
+  write(row: LogRow): Promise<WriteOutcome> {
     if (this.closed) return Promise.reject(new StoreWriteError('the writer is shutting down'));
     if (this.queue.length >= this.options.maxQueue) return Promise.reject(new QueueFullError());
     return new Promise<WriteOutcome>((resolve, reject) => {

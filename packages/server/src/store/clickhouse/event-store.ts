@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { LogBatch, LogSink } from '../../event-log/log-loader.ts';
+import { isHeartbeat, type LogRow, splitLogRows } from '../../ingest/heartbeat-types.ts';
 import type { EventRow } from '../../ingest/types.ts';
 import type { EventStore } from '../types.ts';
+import { engagementInsertSql } from './engagement.ts';
 import { ClickHouseHttp } from './http-client.ts';
 import { type KeyedRow, rowsNotStored, untilNotRunning } from './insert-once.ts';
 import { ensureSchema, eventColumns } from './schema.ts';
@@ -66,9 +68,9 @@ export class ClickHouseEventStore implements EventStore, LogSink {
    * Direct appends (without a spool) key rows by their event id, or by their content, and send
    * only what is not stored yet: calling it again with the same rows stores nothing twice.
    */
-  append(rows: readonly EventRow[]): Promise<void> {
+  append(rows: readonly LogRow[]): Promise<void> {
     return this.appendKeyed(
-      rows.map((row) => ({ key: keyOf(row), row })),
+      rows.map((row) => ({ key: isHeartbeat(row) ? '' : keyOf(row), row })),
       { onlyMissing: true },
     );
   }
@@ -90,9 +92,14 @@ export class ClickHouseEventStore implements EventStore, LogSink {
     return null;
   }
 
-  async appendKeyed(rows: readonly KeyedRow[], options: AppendOptions = {}): Promise<void> {
-    if (rows.length === 0) return;
+  async appendKeyed(keyed: readonly KeyedRow[], options: AppendOptions = {}): Promise<void> {
+    if (keyed.length === 0) return;
     await this.ensureSchema();
+    const { events: rows, heartbeats } = splitLogRows(keyed);
+    // Before the events: folded with max() on read, so sending them again on a retry is harmless.
+    const engagement = engagementInsertSql(this.database, heartbeats);
+    if (engagement !== null) await this.entry().exec(engagement);
+    if (rows.length === 0) return;
     const insertId = options.insertId;
     let sending = rows;
     if (options.onlyMissing) {
@@ -182,7 +189,7 @@ export function keyOf(row: EventRow): string {
   return `h:${createHash('sha256').update(JSON.stringify(row)).digest('hex').slice(0, 32)}`;
 }
 
-function valuesTuple({ key, row }: KeyedRow): string {
+function valuesTuple({ key, row }: { key: string; row: EventRow }): string {
   const ts = Math.floor(row.ts);
   return `(${[
     sqlInt(Math.floor(ts / 1000)),

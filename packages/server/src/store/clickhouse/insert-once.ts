@@ -1,11 +1,12 @@
-import type { EventRow } from '../../ingest/types.ts';
+import type { LogRow } from '../../ingest/heartbeat-types.ts';
 import type { ClickHouseHttp } from './http-client.ts';
 import { sqlInt, sqlString } from './sql.ts';
 
 /** An event with the key ClickHouse folds copies on (see schema.ts). */
 export interface KeyedRow {
   readonly key: string;
-  readonly row: EventRow;
+  /** An event; in the append log also a heartbeat (ingest/heartbeat-types.ts). */
+  readonly row: LogRow;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface KeyedRow {
 
 const dayMs = 86_400_000;
 
-function dayOf(row: EventRow): number {
+function dayOf(row: { readonly ts: number }): number {
   return Math.floor(Math.floor(row.ts) / dayMs);
 }
 
@@ -30,11 +31,11 @@ function identity(siteId: string, day: number, key: string): string {
 const maxKeyChars = 60_000;
 
 /** The rows of `rows` that `events` does not hold yet, each table key once (the first wins). */
-export async function rowsNotStored(
+export async function rowsNotStored<T extends KeyedRow>(
   http: ClickHouseHttp,
   events: string,
-  rows: readonly KeyedRow[],
-): Promise<KeyedRow[]> {
+  rows: readonly T[],
+): Promise<T[]> {
   const stored = new Set<string>();
   for (const chunk of chunks(rows)) {
     const sites = [...new Set(chunk.map(({ row }) => row.siteId))].map(sqlString);
@@ -50,7 +51,7 @@ export async function rowsNotStored(
     );
     for (const row of found) stored.add(identity(row.site_id, Number(row.day), row.row_key));
   }
-  const missing: KeyedRow[] = [];
+  const missing: T[] = [];
   for (const item of rows) {
     const id = identity(item.row.siteId, dayOf(item.row), item.key);
     if (stored.has(id)) continue;

@@ -1,3 +1,4 @@
+import { engagementStatements } from './engagement.ts';
 import type { ClickHouseHttp } from './http-client.ts';
 import { sqlIdentifier, sqlString } from './sql.ts';
 
@@ -85,6 +86,8 @@ ORDER BY (site_id, toDate(ts), row_key)`,
   ];
   // Exchange rates on every shard, never Distributed: the stats join them on each shard's own rows.
   statements.push(fxRatesTable(database));
+  // Heartbeats folded per pageview (engagement.ts), sharded like the events when there are shards.
+  statements.push(...engagementStatements(database, shards, clusterName));
   if (shards > 1) {
     statements.push(
       `CREATE TABLE IF NOT EXISTS ${db}.events AS ${db}.events_local

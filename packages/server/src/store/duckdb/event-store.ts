@@ -11,9 +11,11 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { LogBatch, LogPosition, LogSink } from '../../event-log/log-loader.ts';
+import { type HeartbeatRow, type LogRow, splitLogRows } from '../../ingest/heartbeat-types.ts';
 import type { EventRow } from '../../ingest/types.ts';
 import type { KeyedRow } from '../clickhouse/insert-once.ts';
 import type { EventStore } from '../types.ts';
+import { mergeIntoEngagement } from './engagement-merge.ts';
 import { SerialQueue } from './serial.ts';
 import { mergeIntoVisits } from './visit-rollup.ts';
 
@@ -49,16 +51,25 @@ export class DuckDbEventStore implements EventStore, LogSink {
     return new DuckDbEventStore(await instance.connect(), await instance.connect());
   }
 
-  append(rows: readonly EventRow[]): Promise<void> {
+  append(rows: readonly LogRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return this.queue.run(() => this.appendNow(rows, null));
+    const { events, heartbeats } = splitLogRows(rows.map((row) => ({ row })));
+    return this.queue.run(() =>
+      this.appendNow(
+        events.map((item) => item.row),
+        heartbeats,
+        null,
+      ),
+    );
   }
 
   /** The log's batch, exactly once: the position is committed with the rows (`replay` is moot). */
   load(rows: readonly KeyedRow[], batch: LogBatch): Promise<void> {
+    const { events, heartbeats } = splitLogRows(rows);
     return this.queue.run(() =>
       this.appendNow(
-        rows.map((item) => item.row),
+        events.map((item) => item.row),
+        heartbeats,
         batch,
       ),
     );
@@ -76,7 +87,11 @@ export class DuckDbEventStore implements EventStore, LogSink {
       : { sequence: 0, offset: 0 };
   }
 
-  private async appendNow(rows: readonly EventRow[], batch: LogBatch | null): Promise<void> {
+  private async appendNow(
+    rows: readonly EventRow[],
+    heartbeats: readonly HeartbeatRow[],
+    batch: LogBatch | null,
+  ): Promise<void> {
     await this.writeConnection.run('BEGIN TRANSACTION');
     try {
       const appender = await this.currentAppender();
@@ -85,6 +100,8 @@ export class DuckDbEventStore implements EventStore, LogSink {
       }
       appender.flushSync();
       await mergeIntoVisits(this.writeConnection, rows);
+      // Heartbeats fold into `engagement` in the same transaction as the events and the position.
+      await mergeIntoEngagement(this.writeConnection, heartbeats);
       if (batch) {
         await this.writeConnection.run('INSERT OR REPLACE INTO log_position VALUES ($1, $2, $3)', [
           batch.logId,
