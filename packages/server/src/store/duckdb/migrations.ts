@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { engagementMigrationSql } from './engagement-merge.ts';
 import { visitRollupMigrationSql } from './visit-rollup.ts';
 
 /**
@@ -191,18 +192,23 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
     version: 11,
     sql: visitRollupMigrationSql,
   },
+  {
+    // Heartbeats folded per pageview (store/duckdb/engagement-merge.ts, issue 15).
+    version: 13,
+    sql: engagementMigrationSql,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {
   await connection.run(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)',
   );
-  const reader = await connection.runAndReadAll(
-    'SELECT coalesce(max(version), 0) AS v FROM schema_migrations',
-  );
-  const current = Number(reader.getRowObjectsJS()[0]?.v ?? 0);
+  // Every step not applied yet runs, not only those above the highest applied: steps written in
+  // parallel branches may land in the file out of number order (12 after 13).
+  const reader = await connection.runAndReadAll('SELECT version FROM schema_migrations');
+  const applied = new Set(reader.getRowObjectsJS().map((row) => Number(row.version)));
   for (const step of migrations) {
-    if (step.version <= current) continue;
+    if (applied.has(step.version)) continue;
     await connection.run('BEGIN TRANSACTION');
     try {
       await connection.run(step.sql);
