@@ -11,9 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { createLogger } from '../../packages/server/src/log.ts';
 import { createDuckDbStatsEngine, overviewQueries } from '../../packages/server/src/stats/index.ts';
 import { compactClosedDays } from '../../packages/server/src/store/duckdb/event-compaction.ts';
 import { migrate } from '../../packages/server/src/store/duckdb/migrations.ts';
+import { buildVisitRollup } from '../../packages/server/src/store/duckdb/visit-rollup.ts';
 import type { Site } from '../../packages/server/src/store/types.ts';
 import { generateEvents, siteId } from './generate.ts';
 import { benchGoals, fillFxRates, goalsPanelQuery } from './goals.ts';
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
   const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRowObjectsJS()[0]?.n);
   if (!(exists && values.reuse) || (await count('SELECT count(*) AS n FROM events')) !== events) {
     await connection.run('DELETE FROM events');
+    await connection.run('DELETE FROM visits');
+    await connection.run("UPDATE rollup_state SET built = false WHERE name = 'visits'");
     const started = performance.now();
     await generateEvents(connection, {
       events,
@@ -80,6 +84,14 @@ async function main(): Promise<void> {
       `compacted ${compacted.days} closed days (${compacted.rows.toLocaleString('en')} rows) in ${((performance.now() - compactStarted) / 1000).toFixed(1)} s`,
     );
   }
+  // The visit rollup the loader maintains as it loads (store/duckdb/visit-rollup.ts), built here
+  // from the generated events as an upgraded file's is on its first start.
+  const rollupStarted = performance.now();
+  await buildVisitRollup(connection, createLogger('warn'));
+  const visitRows = await count('SELECT count(*) AS n FROM visits');
+  console.log(
+    `visit rollup: ${visitRows.toLocaleString('en')} visits (${((performance.now() - rollupStarted) / 1000).toFixed(1)} s if built now)`,
+  );
   const siteEvents = await count(
     `SELECT count(*) AS n FROM events WHERE site_id = '${values.site}' AND ts >= make_timestamp(${endMs - 30 * 86_400_000} * 1000)`,
   );
@@ -149,6 +161,29 @@ async function main(): Promise<void> {
       await without();
     }
   }
+  // The page with visits rebuilt from the events of the range (what the stats engine does while
+  // the rollup is not built yet, and did before issue 16), alternating with the rollup page.
+  const setBuilt = (built: boolean) =>
+    connection.run(`UPDATE rollup_state SET built = ${built} WHERE name = 'visits'`);
+  const rollupWall: number[] = [];
+  const rollupCpu: number[] = [];
+  const rebuiltWall: number[] = [];
+  const rebuiltCpu: number[] = [];
+  for (let i = 0; i < runs * 2; i++) {
+    const rebuilt = async () => {
+      await setBuilt(false);
+      await measure(page, rebuiltWall, rebuiltCpu);
+      await setBuilt(true);
+    };
+    const rollup = () => measure(page, rollupWall, rollupCpu);
+    if (i % 2 === 0) {
+      await rollup();
+      await rebuilt();
+    } else {
+      await rebuilt();
+      await rollup();
+    }
+  }
   const concurrent = await timed(panelRequests);
   const single: Array<[string, number, number]> = [];
   for (const [name, q] of panels) {
@@ -176,6 +211,12 @@ async function main(): Promise<void> {
   );
   console.log(
     `  ${'  its CPU time'.padEnd(20)} ${ms(median(goalsCpu))} / ${ms(Math.min(...goalsCpu))}   vs ${ms(median(plainCpu)).trim()} without: ${((median(goalsCpu) / median(plainCpu) - 1) * 100).toFixed(0)}% more`,
+  );
+  console.log(
+    `  ${'page, visit rollup'.padEnd(20)} ${ms(median(rollupWall))} / ${ms(Math.min(...rollupWall))}   vs ${ms(median(rebuiltWall)).trim()} with visits rebuilt from events (alternating runs): ${(median(rebuiltWall) / median(rollupWall)).toFixed(2)}x`,
+  );
+  console.log(
+    `  ${'  its CPU time'.padEnd(20)} ${ms(median(rollupCpu))} / ${ms(Math.min(...rollupCpu))}   vs ${ms(median(rebuiltCpu)).trim()} rebuilt: ${(median(rebuiltCpu) / median(rollupCpu)).toFixed(2)}x`,
   );
   console.log(
     `  ${'panels as requests'.padEnd(20)} ${ms(median(concurrent.wall))} / ${ms(Math.min(...concurrent.wall))}   (concurrent query() calls, coalesced)`,

@@ -14,6 +14,7 @@ import type { SqlDialect, TimeBucket } from './dialect.ts';
 import { FieldContext, sourceInputFields } from './fields.ts';
 import { goalsNamed } from './goal-conditions.ts';
 import { defineGoalRevenue, revenueTarget } from './goal-revenue.ts';
+import { rollupRawVisitsSql, type VisitEdges } from './rollup-visits.ts';
 import { type SqlParam, SqlParams } from './sql-params.ts';
 import {
   type Dimension,
@@ -30,6 +31,8 @@ export interface CompiledStatement {
   readonly params: readonly SqlParam[];
   /** Output columns: `d0..dN-1`, then `m_<metric>` per requested metric, then `total_rows`. */
   readonly metricColumns: readonly string[];
+  /** Whether the statement reads one row per visit (and so the visit rollup, when given edges). */
+  readonly readsVisits: boolean;
   /** The statement's ORDER BY, in terms of its output columns (a batch re-applies it). */
   readonly orderBy: string;
 }
@@ -45,6 +48,11 @@ export interface CompileOptions {
   readonly params?: SqlParams;
   /** The site's goals, when the query names goals (`event:goal`) or asks revenue goal metrics. */
   readonly goals?: readonly Goal[];
+  /**
+   * Read visits from the dialect's write-time rollup, with the range's straddling visits rebuilt
+   * within these bounds (rollup-visits.ts). Absent: visits are rebuilt from the range's events.
+   */
+  readonly visitEdges?: VisitEdges;
 }
 
 /** Tables (a batch's shared CTEs) holding one site's events in range (`ev` columns) and its visits (`sess` columns). */
@@ -80,6 +88,20 @@ export function visitsSql(fields: FieldContext, from: string): string {
 }
 
 /**
+ * One row per visit read from the write-time rollup (see rollup-visits.ts for the range-edge
+ * rule); `fields` built with `visitsFromRollup`.
+ */
+export function rollupVisitsSql(
+  fields: FieldContext,
+  site: string,
+  start: string,
+  end: string,
+  edges: VisitEdges,
+): string {
+  return classifiedVisitsSql(fields, rollupRawVisitsSql(fields, fields.params, site, start, end, edges));
+}
+
+/**
  * `visitsSql` for a batch's shared visits on a dialect whose scan can return `event_row` (a number
  * unique to each event; FieldContext built with `entryColumns`): `events` is the materialized
  * events table, `entryScan` a scan of the same events with `event_row` and the entry fields' columns.
@@ -99,6 +121,16 @@ export function joinedVisitsSql(fields: FieldContext, events: string, entryScan:
     entry.length > 0
       ? `SELECT g.*, ${entry.map(([name]) => `f.${name}`).join(', ')} FROM (${grouped}) g JOIN (SELECT event_row, ${entry.map(([name, column]) => `${column} AS ${name}`).join(', ')} FROM (${entryScan}) entry) f ON f.event_row = g.entry_row`
       : grouped;
+  return classifiedVisitsSql(fields, rawSql);
+}
+
+/**
+ * The visit expressions over raw visit rows (`rawSql`: a column per session/entry field), with
+ * source and channel (a long CASE with regular expressions) computed once per distinct
+ * (referrer host, UTM source, UTM medium, hostname, query) and joined back by those values, not
+ * once per visit: 190k visits have ~20k such tuples.
+ */
+function classifiedVisitsSql(fields: FieldContext, rawSql: string): string {
   const bySource = [...fields.visitExprs].filter(([name]) => fields.sourceVisitNames.has(name));
   const perVisit = [...fields.visitExprs].filter(([name]) => !fields.sourceVisitNames.has(name));
   const columns = [
@@ -115,6 +147,17 @@ export function joinedVisitsSql(fields: FieldContext, events: string, entryScan:
   const on = keys.map((k) => `c.${k} IS NOT DISTINCT FROM raw.${k}`).join(' AND ');
   return `WITH ${fields.d.materializedCte('zv_visit_raw', rawSql)}, ${fields.d.materializedCte('zv_visit_sources', classified)} SELECT ${columns.join(', ')} FROM zv_visit_raw raw JOIN zv_visit_sources c ON ${on}`;
 }
+
+/** Metrics a visit row answers alone (counts, bounce, duration). */
+const visitRowMetrics = new Set<Metric>([
+  'visitors',
+  'visits',
+  'pageviews',
+  'events',
+  'views_per_visit',
+  'bounce_rate',
+  'visit_duration',
+]);
 
 /** Event-scoped goal conditions, dropped from the filters of conversion-rate denominators. */
 function isGoalLeaf(filter: Filter): boolean {
@@ -162,7 +205,11 @@ export function compileStatsQuery(
 ): CompiledStatement {
   const params = options.params ?? new SqlParams(d);
   const goals = options.goals ?? [];
-  const fields = new FieldContext(d, params, options.timezone, options.range, { goals });
+  const edges = d.visitRollup ? options.visitEdges : undefined;
+  const fields = new FieldContext(d, params, options.timezone, options.range, {
+    goals,
+    visitsFromRollup: edges !== undefined,
+  });
   const metrics = new Set<Metric>(query.metrics);
 
   const dims = query.dimensions.map((dim) => fields.dimension(dim));
@@ -203,6 +250,12 @@ export function compileStatsQuery(
   const convWhere =
     conversion && convFilters.length > 0 ? fields.filter({ op: 'and', filters: convFilters }) : d.trueLiteral;
 
+  // With the rollup, visit counts over visit dimensions and filters read the visit rows (a third
+  // as many rows as the events, and no per-query hashing of every event's session id).
+  const visitQuestion =
+    query.dimensions.every(FieldContext.isVisitDimension) && query.filters.every(isVisitFilter);
+  if (edges && visitQuestion && query.metrics.every((m) => visitRowMetrics.has(m))) fields.visitTotals();
+
   // A question only about visits (visit dimensions and filters, visit metrics) is answered from
   // one row per visit, without joining the visits back to their events.
   const visitOnly =
@@ -210,8 +263,7 @@ export function compileStatsQuery(
     !revenue &&
     !goalRevenue &&
     !conversion &&
-    query.dimensions.every(FieldContext.isVisitDimension) &&
-    query.filters.every(isVisitFilter);
+    visitQuestion;
   const totals = visitOnly ? fields.visitTotals() : null;
 
   // Named subqueries: CTEs, or written inline where read when the dialect has none.
@@ -234,7 +286,8 @@ export function compileStatsQuery(
     const start = params.bind(options.range.startMs, 'int');
     const end = params.bind(options.range.endMs, 'int');
     define('ev', scanSql(d, fields.eventColumns, site, start, end));
-    if (fields.needsSessions) define('sess', visitsSql(fields, ref('ev')));
+    if (fields.needsSessions)
+      define('sess', edges ? rollupVisitsSql(fields, site, start, end, edges) : visitsSql(fields, ref('ev')));
   }
   const ev = prepared?.events ?? ref('ev');
   const sess = fields.needsSessions ? (prepared?.visits ?? ref('sess')) : '';
@@ -375,7 +428,7 @@ export function compileStatsQuery(
     offset,
     ...(materialized ? { materialized } : {}),
   });
-  return { sql, params: params.values, metricColumns, orderBy: order };
+  return { sql, params: params.values, metricColumns, orderBy: order, readsVisits: fields.needsSessions };
 }
 
 /** The columns results.ts shapes goal revenue from (`x_rev_*`): exact parts of the metrics. */

@@ -46,6 +46,11 @@ export interface SqlDialect {
    * fields by joining that row back (compile.ts `joinedVisitsSql`).
    */
   readonly eventRow?: boolean;
+  /**
+   * Whether the store keeps the write-time visit rollup (`visits`, one row per visit: issue 16),
+   * which the compiler then reads instead of rebuilding visits from events (rollup-visits.ts).
+   */
+  readonly visitRollup?: boolean;
   /** SELECT of `columns` of one site's events in [start, end) (ids hashed, `ts` a timestamp). */
   scanEvents(columns: readonly string[], site: string, start: string, end: string): string;
   /** A column of a table joined in the final statement, as the final columns refer to it. */

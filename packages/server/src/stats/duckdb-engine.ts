@@ -40,6 +40,21 @@ class DuckDbRunner implements SqlRunner {
     return this.withConnection((run) => run(sql, params));
   }
 
+  /** One read transaction: every statement of `work` sees the same committed state. */
+  snapshot<T>(work: (run: RunSql) => Promise<T>): Promise<T> {
+    return this.withConnection(async (run) => {
+      await run('BEGIN TRANSACTION', []);
+      try {
+        const result = await work(run);
+        await run('COMMIT', []);
+        return result;
+      } catch (error) {
+        await run('ROLLBACK', []).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
   private async withConnection<T>(work: (run: RunSql) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
     try {

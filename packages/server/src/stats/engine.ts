@@ -9,19 +9,29 @@ import { isValidTimezone, previousPeriod, resolveDateRange, timeLabels } from '.
 import type { SqlDialect } from './dialect.ts';
 import { queryEcho } from './echo.ts';
 import { StatsQueryError } from './errors.ts';
+import { FieldContext } from './fields.ts';
 import { goalQueryErrors, usesGoals } from './goal-validate.ts';
 import { compilePreparation } from './prepare.ts';
 import { attachComparison, type SqlRow, shapeRows } from './results.ts';
+import { rollupEdgesSql, type VisitEdges } from './rollup-visits.ts';
 import { type SqlParam, SqlParams } from './sql-params.ts';
 import type { StatsEngine } from './stats-engine.ts';
 import type { ResolvedRange, StatsFieldError, StatsQuery, StatsResponse, TimeDimension } from './types.ts';
 import { limits, validateStatsQuery } from './validate.ts';
+
+/** Edges of a range no visit straddles. */
+const noStraddlers: VisitEdges = { startUntilMs: null, endFromMs: null };
 
 export type RunSql = (sql: string, params: readonly SqlParam[]) => Promise<SqlRow[]>;
 
 /** Runs parameterised statements and returns rows as plain JS objects. */
 export interface SqlRunner {
   all: RunSql;
+  /**
+   * Runs `work`'s statements on one connection in one read transaction (one snapshot of the
+   * store). Needed to read a visit rollup (its edges, then the visits), see rollup-visits.ts.
+   */
+  snapshot?<T>(work: (run: RunSql) => Promise<T>): Promise<T>;
 }
 
 /** The site's goals (the metadata store's), read only for queries that name goals. */
@@ -50,12 +60,66 @@ export class SqlStatsEngine implements StatsEngine {
 
   async query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse> {
     const plan = this.plan(query, site, nowMs, '', await this.goalsFor(site, [query]));
-    const main = this.compile(plan, plan.range, query.limit, plan.offset);
+    const snapshot = this.dialect.visitRollup ? this.runner.snapshot?.bind(this.runner) : undefined;
+    // Compiled as if the rollup had no straddlers, to learn whether the question reads visits.
+    const main = this.compile(plan, plan.range, query.limit, plan.offset, {
+      ...(snapshot ? { visitEdges: noStraddlers } : {}),
+    });
+    if (snapshot && main.readsVisits) {
+      // Visits from the rollup: the edges, then the statements, in one snapshot.
+      return snapshot(async (run) => {
+        const ranges = plan.previousRange ? [plan.range, plan.previousRange] : [plan.range];
+        const edges = await this.visitEdges(run, plan.query.siteId, plan.timezone, ranges);
+        const statement = this.compile(plan, plan.range, query.limit, plan.offset, {
+          visitEdges: edges?.[0],
+        });
+        const rows = await run(statement.sql, statement.params);
+        const previous = plan.previousRange
+          ? this.compile(plan, plan.previousRange, limits.maxLimit, 0, { visitEdges: edges?.[1] })
+          : null;
+        const previousRows = previous ? await run(previous.sql, previous.params) : [];
+        return this.finish(plan, rows, previousRows);
+      });
+    }
     const [rows, previousRows] = await Promise.all([
       this.runner.all(main.sql, main.params),
       this.previousRows(plan),
     ]);
     return this.finish(plan, rows, previousRows);
+  }
+
+  /**
+   * Where each range's straddling visits have their events (rollup-visits.ts), in one statement;
+   * null while the rollup is still being built from older events (visits are then rebuilt).
+   */
+  private async visitEdges(
+    run: RunSql,
+    siteId: string,
+    timezone: string,
+    ranges: readonly ResolvedRange[],
+  ): Promise<VisitEdges[] | null> {
+    const params = new SqlParams(this.dialect);
+    const parts = ranges.map((range, i) => {
+      const fields = new FieldContext(this.dialect, params, timezone, range);
+      const site = params.bind(siteId, 'string');
+      const sql = rollupEdgesSql(
+        fields,
+        site,
+        params.bind(range.startMs, 'int'),
+        params.bind(range.endMs, 'int'),
+      );
+      return `SELECT ${i} AS i, * FROM (${sql}) e${i}`;
+    });
+    const rows = await run(parts.join(' UNION ALL '), params.values);
+    const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
+    const edges: VisitEdges[] = [];
+    for (let i = 0; i < ranges.length; i += 1) {
+      const row = byIndex.get(i);
+      if (!row || row.built !== true) return null;
+      const ms = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+      edges.push({ startUntilMs: ms(row.start_until), endFromMs: ms(row.end_from) });
+    }
+    return edges;
   }
 
   /**
@@ -90,16 +154,46 @@ export class SqlStatsEngine implements StatsEngine {
       return Promise.all(items.map((item) => this.query(item.query, site, item.nowMs)));
     }
     const sameRange = (p: Plan) => rangeKey(p) === sharedKey;
+    const snapshot = this.dialect.visitRollup ? this.runner.snapshot?.bind(this.runner) : undefined;
+    if (!snapshot) return this.runBatch(this.runner.all, plans, shared, sameRange, goals, null);
+    return snapshot(async (run) => {
+      // Every range the batch reads (the shared one, others, previous periods): their edges.
+      const ranges = new Map<string, ResolvedRange>();
+      for (const plan of plans) {
+        for (const range of [plan.range, plan.previousRange]) {
+          if (range) ranges.set(`${range.startMs}/${range.endMs}`, range);
+        }
+      }
+      const list = [...ranges.values()];
+      const edges = await this.visitEdges(run, site.id, shared.timezone, list);
+      const byRange = edges
+        ? new Map(list.map((range, i) => [`${range.startMs}/${range.endMs}`, edges[i]!]))
+        : null;
+      return this.runBatch(run, plans, shared, sameRange, goals, byRange);
+    });
+  }
+
+  /** The batch's one statement; `edges` per range key when visits are read from the rollup. */
+  private async runBatch(
+    run: RunSql,
+    plans: readonly Plan[],
+    shared: Plan,
+    sameRange: (plan: Plan) => boolean,
+    goals: readonly Goal[],
+    edges: ReadonlyMap<string, VisitEdges> | null,
+  ): Promise<StatsResponse[]> {
+    const edgesOf = (range: ResolvedRange) => edges?.get(`${range.startMs}/${range.endMs}`);
     const queries = plans.filter(sameRange).map((p) => p.query);
     const params = new SqlParams(this.dialect);
     const preparation = compilePreparation(
       this.dialect,
       params,
-      site.id,
+      shared.query.siteId,
       shared.range,
       shared.timezone,
       queries,
       goals,
+      edgesOf(shared.range),
     );
     const parts: string[] = [];
     const asJson = (statement: CompiledStatement) => {
@@ -111,14 +205,20 @@ export class SqlStatsEngine implements StatsEngine {
         this.compile(plan, plan.range, plan.query.limit, plan.offset, {
           prepared: sameRange(plan) ? preparation.tables : undefined,
           params,
+          visitEdges: edgesOf(plan.range),
         }),
       ),
       previous: plan.previousRange
-        ? asJson(this.compile(plan, plan.previousRange, limits.maxLimit, 0, { params }))
+        ? asJson(
+            this.compile(plan, plan.previousRange, limits.maxLimit, 0, {
+              params,
+              visitEdges: edgesOf(plan.previousRange),
+            }),
+          )
         : null,
     }));
     const sql = `WITH ${preparation.ctes.join(',\n')}\nSELECT ${parts.join(',\n')}`;
-    const [row] = await this.runner.all(sql, params.values);
+    const [row] = await run(sql, params.values);
     const rowsOf = (column: number | null): SqlRow[] =>
       column === null ? [] : ((JSON.parse(String(row?.[`r${column}`] ?? '[]')) as SqlRow[] | null) ?? []);
     return plans.map((plan, i) =>
@@ -157,7 +257,11 @@ export class SqlStatsEngine implements StatsEngine {
     range: ResolvedRange,
     limit: number,
     offset: number,
-    batch: { prepared?: PreparedTables | undefined; params?: SqlParams } = {},
+    batch: {
+      prepared?: PreparedTables | undefined;
+      params?: SqlParams;
+      visitEdges?: VisitEdges | undefined;
+    } = {},
   ): CompiledStatement {
     return compileStatsQuery(plan.query, this.dialect, {
       timezone: plan.timezone,
@@ -167,6 +271,7 @@ export class SqlStatsEngine implements StatsEngine {
       goals: plan.goals,
       ...(batch.prepared ? { prepared: batch.prepared } : {}),
       ...(batch.params ? { params: batch.params } : {}),
+      ...(batch.visitEdges ? { visitEdges: batch.visitEdges } : {}),
     });
   }
 

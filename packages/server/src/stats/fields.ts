@@ -21,7 +21,7 @@ import {
 export const noneLabel = '(none)';
 
 /** Raw per-visit aggregates over the visit's events in range, by name. */
-type SessionField =
+export type SessionField =
   | 'visitor'
   | 'entry_page'
   | 'exit_page'
@@ -44,7 +44,7 @@ type SessionField =
   | 'first_ms'
   | 'last_ms';
 
-function sessionFieldSql(d: SqlDialect, field: SessionField): string {
+export function sessionFieldSql(d: SqlDialect, field: SessionField): string {
   const isPageview = "event_type = 'pageview'";
   switch (field) {
     case 'visitor':
@@ -73,7 +73,7 @@ function sessionFieldSql(d: SqlDialect, field: SessionField): string {
 }
 
 /** Fields read from the visit's first event, gathered into one arg-min of a record (cheaper than one each). */
-const entryFieldColumn: Partial<Record<SessionField, string>> = {
+export const entryFieldColumn: Partial<Record<SessionField, string>> = {
   ref_host: 'referrer_host',
   entry_hostname: 'hostname',
   entry_query: 'query',
@@ -110,6 +110,11 @@ export interface FieldOptions {
   readonly entryColumns?: boolean;
   /** The site's goals, for `event:goal` dimensions and filters. */
   readonly goals?: readonly Goal[];
+  /**
+   * Visits are read from the write-time rollup (rollup-visits.ts), not rebuilt from the scanned
+   * events: visit fields add no columns to the events scan, entry fields are plain columns.
+   */
+  readonly visitsFromRollup?: boolean;
 }
 
 /** Event columns an aggregate session field reads (entry fields read their own column). */
@@ -149,14 +154,15 @@ export class FieldContext {
 
   private field(name: SessionField): string {
     const entryColumn = entryFieldColumn[name];
+    const fromRollup = this.options.visitsFromRollup === true;
     if (entryColumn) {
       this.entryRecord.set(name, entryColumn);
-      this.eventColumns.add(entryColumn);
-      return this.options.entryColumns ? `raw.${name}` : this.d.recordField('raw.entry', name);
+      if (!fromRollup) this.eventColumns.add(entryColumn);
+      return this.options.entryColumns || fromRollup ? `raw.${name}` : this.d.recordField('raw.entry', name);
     }
     if (!this.sessionFields.has(name)) {
       this.sessionFields.set(name, sessionFieldSql(this.d, name));
-      for (const column of sessionFieldColumns(name)) this.eventColumns.add(column);
+      if (!fromRollup) for (const column of sessionFieldColumns(name)) this.eventColumns.add(column);
     }
     return `raw.${name}`;
   }

@@ -7,9 +7,10 @@
  * site, mostly writing their string columns, and the events table was scanned twice.)
  */
 import type { Goal } from '../goals/types.ts';
-import { joinedVisitsSql, type PreparedTables, scanSql, visitsSql } from './compile.ts';
+import { joinedVisitsSql, type PreparedTables, rollupVisitsSql, scanSql, visitsSql } from './compile.ts';
 import type { SqlDialect } from './dialect.ts';
 import { FieldContext } from './fields.ts';
+import type { VisitEdges } from './rollup-visits.ts';
 import type { SqlParams } from './sql-params.ts';
 import {
   type Filter,
@@ -81,12 +82,18 @@ export function prepareSelects(
   /** Build the visits with joinedVisitsSql (needs `d.eventRow` and CTEs). */
   joinedVisits = false,
   goals: readonly Goal[] = [],
+  /** Read the visits from the dialect's rollup, straddlers rebuilt within these bounds. */
+  visitEdges?: VisitEdges,
 ): PreparedSelects {
   const withProps = needsProps(queries, goals);
+  const edges = d.visitRollup ? visitEdges : undefined;
 
   // One scan of the events table (the dominant cost of a page): the events CTE also carries the
-  // columns the visits are built from.
-  const fields = new FieldContext(d, params, timezone, range, { entryColumns: joinedVisits });
+  // columns the visits are built from (none when they come from the rollup).
+  const fields = new FieldContext(d, params, timezone, range, {
+    entryColumns: joinedVisits,
+    visitsFromRollup: edges !== undefined,
+  });
   for (const dimension of visitDimensionsUsed(queries)) fields.dimension(dimension);
   fields.visitTotals();
   fields.bounceAndDuration();
@@ -103,7 +110,7 @@ export function prepareSelects(
   if (needsRevenue(queries)) eventColumns.add('revenue_e4').add('revenue_currency');
   // Joined visits read their first-event fields from a scan of their own (below), so the events
   // CTE need not carry (and materialize) the columns only those read: ~20 ms of CPU less at 560k.
-  const entryOnly = new Set(joinedVisits ? fields.entryRecord.values() : []);
+  const entryOnly = new Set(joinedVisits && !edges ? fields.entryRecord.values() : []);
   for (const column of fields.eventColumns) {
     if (!entryOnly.has(column)) eventColumns.add(column);
   }
@@ -118,7 +125,12 @@ export function prepareSelects(
   return {
     withProps,
     eventsSql,
-    visitsSql: (from) => (joinedVisits ? joinedVisitsSql(fields, from, entrySql) : visitsSql(fields, from)),
+    visitsSql: (from) =>
+      edges
+        ? rollupVisitsSql(fields, site, start, end, edges)
+        : joinedVisits
+          ? joinedVisitsSql(fields, from, entrySql)
+          : visitsSql(fields, from),
   };
 }
 
@@ -130,8 +142,19 @@ export function compilePreparation(
   timezone: string,
   queries: readonly StatsQuery[],
   goals: readonly Goal[] = [],
+  visitEdges?: VisitEdges,
 ): Preparation {
-  const selects = prepareSelects(d, params, siteId, range, timezone, queries, d.eventRow === true, goals);
+  const selects = prepareSelects(
+    d,
+    params,
+    siteId,
+    range,
+    timezone,
+    queries,
+    d.eventRow === true,
+    goals,
+    visitEdges,
+  );
   const tables: PreparedTables = {
     events: 'zv_batch_events',
     visits: 'zv_batch_visits',

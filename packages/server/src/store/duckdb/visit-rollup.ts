@@ -89,7 +89,8 @@ CREATE TABLE visit_batch (
   ${tableColumnsSql}
 );
 CREATE TABLE rollup_state (name VARCHAR PRIMARY KEY, built BOOLEAN NOT NULL);
-INSERT INTO rollup_state VALUES ('visits', false);
+-- A new file (no events yet) is built from the start; an upgraded one on its next start.
+INSERT INTO rollup_state SELECT 'visits', NOT EXISTS (SELECT 1 FROM events);
 `;
 
 interface Partial {
