@@ -258,12 +258,7 @@ export function compileStatsQuery(
 
   // A question only about visits (visit dimensions and filters, visit metrics) is answered from
   // one row per visit, without joining the visits back to their events.
-  const visitOnly =
-    fields.needsSessions &&
-    !revenue &&
-    !goalRevenue &&
-    !conversion &&
-    visitQuestion;
+  const visitOnly = fields.needsSessions && !revenue && !goalRevenue && !conversion && visitQuestion;
   const totals = visitOnly ? fields.visitTotals() : null;
 
   // Named subqueries: CTEs, or written inline where read when the dialect has none.
