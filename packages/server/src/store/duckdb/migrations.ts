@@ -193,6 +193,20 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
     sql: visitRollupMigrationSql,
   },
   {
+    // Saved funnels (issue 14): definitions only (steps, window, order as one JSON text), read by
+    // the funnel query as conditions over events. Names unique per site, checked by the store.
+    version: 12,
+    sql: `
+      CREATE TABLE funnels (
+        id VARCHAR PRIMARY KEY,
+        site_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        definition VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+      );
+    `,
+  },
+  {
     // Heartbeats folded per pageview (store/duckdb/engagement-merge.ts, issue 15).
     version: 13,
     sql: engagementMigrationSql,

@@ -10,6 +10,7 @@ import type {
   Site,
 } from '../types.ts';
 import { PostgresAccountStore } from './account-store.ts';
+import { PostgresFunnelStore } from './funnel-store.ts';
 import { PostgresGoalStore } from './goal-store.ts';
 import { migratePostgres } from './migrate.ts';
 
@@ -224,6 +225,11 @@ export class PostgresMetadataStore implements MetadataStore {
   /** Goals on the same database and pool (closed with this store); a site's go with it (cascade). */
   goalStore(): PostgresGoalStore {
     return new PostgresGoalStore(this.pool);
+  }
+
+  /** Saved funnels on the same database and pool; a site's go with it (cascade). */
+  funnelStore(): PostgresFunnelStore {
+    return new PostgresFunnelStore(this.pool);
   }
 
   close(): Promise<void> {
