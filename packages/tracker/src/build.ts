@@ -14,12 +14,25 @@ export interface TrackerBundle {
 }
 
 /**
- * Builds z.js from source in memory. The server calls this once per process (no build step and no
+ * The opt-in engagement build (`/z.engagement.js`, docs/engagement.md): z.js plus heartbeats with
+ * engaged time and scroll depth. Its own budget; the default build keeps the 1,536 B one.
+ */
+export const engagementBudgetGzipBytes = 2048;
+
+export interface TrackerBuildOptions {
+  /** Build z.engagement.js: heartbeats (engaged time, scroll depth) on top of z.js. */
+  readonly engagement?: boolean;
+}
+
+/**
+ * Builds z.js (or, with `engagement`, z.engagement.js) from source in memory. The server calls this once per process (no build step and no
  * stale `dist/` file to forget); the size test and `npm run build -w @zenovay/tracker` use it too,
  * so what is measured is what is served.
  */
-export async function buildTracker(): Promise<TrackerBundle> {
+export async function buildTracker(options: TrackerBuildOptions = {}): Promise<TrackerBundle> {
   const result = await build({
+    // The engagement code (tracker.ts, `ENGAGEMENT`) is removed whole from the default build.
+    define: { ENGAGEMENT: options.engagement === true ? 'true' : 'false' },
     entryPoints: [fileURLToPath(new URL('./tracker.ts', import.meta.url))],
     bundle: true,
     write: false,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { buildTracker } from '@zenovay/tracker';
+import { buildTracker, type TrackerBuildOptions } from '@zenovay/tracker';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The served script in both encodings, with the validators derived from its content. */
@@ -12,8 +12,8 @@ export interface TrackerScript {
   readonly gzipEtag: string;
 }
 
-export async function loadTrackerScript(): Promise<TrackerScript> {
-  const { code } = await buildTracker();
+export async function loadTrackerScript(options: TrackerBuildOptions = {}): Promise<TrackerScript> {
+  const { code } = await buildTracker(options);
   const identity = Buffer.from(code);
   const tag = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
   return { identity, gzip: gzipSync(identity, { level: 9 }), etag: `"${tag}"`, gzipEtag: `"${tag}-gz"` };
@@ -21,6 +21,7 @@ export async function loadTrackerScript(): Promise<TrackerScript> {
 
 // Built from source on first request, once per process: no build step to forget, no stale copy.
 let script: Promise<TrackerScript> | undefined;
+let engagementScript: Promise<TrackerScript> | undefined;
 
 /**
  * The URL is not versioned (the install snippet is pasted once), so a day of freshness is the
@@ -37,6 +38,14 @@ export function registerTrackerScriptRoute(app: FastifyInstance): void {
       throw error;
     });
     return sendScript(request, reply, await script);
+  });
+  // The opt-in build with heartbeats (docs/engagement.md): z.js plus engaged time and scroll depth.
+  app.get('/z.engagement.js', async (request, reply) => {
+    engagementScript ??= loadTrackerScript({ engagement: true }).catch((error: unknown) => {
+      engagementScript = undefined;
+      throw error;
+    });
+    return sendScript(request, reply, await engagementScript);
   });
 }
 
