@@ -67,6 +67,7 @@ const overview = async () => [
 describe('compacting closed days', () => {
   it('moves rows into (site, time) order per closed day without changing rows or answers', async () => {
     const rowsBefore = await allRows();
+    const visitsBefore = await rows('SELECT * FROM visits ORDER BY ALL');
     const answersBefore = await overview();
     const mixedDay = Date.parse('2026-03-03T00:00:00Z');
     const order = `SELECT site_id, ts FROM events WHERE ts >= make_timestamp(${mixedDay}::BIGINT * 1000) AND ts < make_timestamp(${mixedDay + day}::BIGINT * 1000)`;
@@ -78,6 +79,13 @@ describe('compacting closed days', () => {
     assert.ok(done.days > 0 && done.rows > 0);
     assert.deepEqual(await rows(`${order} ORDER BY rowid`), sorted);
     assert.deepEqual(await allRows(), rowsBefore);
+    // The visit rollup's rows of that day are moved into site order too, unchanged.
+    const visitOrder = `SELECT site_id, first_ts FROM visits WHERE first_ts >= make_timestamp(${mixedDay}::BIGINT * 1000) AND first_ts < make_timestamp(${mixedDay + day}::BIGINT * 1000)`;
+    assert.deepEqual(
+      await rows(`${visitOrder} ORDER BY rowid`),
+      await rows(`${visitOrder} ORDER BY site_id, first_ts`),
+    );
+    assert.deepEqual(await rows('SELECT * FROM visits ORDER BY ALL'), visitsBefore);
     assert.deepEqual(await overview(), answersBefore);
   });
 

@@ -39,7 +39,8 @@ const run = async (sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> 
   captured = { sql, params };
   return (await connection.runAndReadAll(sql, [...params])).getRowObjectsJS() as SqlRow[];
 };
-const engine = new SqlStatsEngine(duckDbDialect, { all: run });
+// A read-only file never changes under the statements: one snapshot is any sequence of them.
+const engine = new SqlStatsEngine(duckDbDialect, { all: run, snapshot: (work) => work(run) });
 const site: Site = {
   id: values.site,
   domain: `${values.site}.example`,

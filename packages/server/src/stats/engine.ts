@@ -115,7 +115,7 @@ export class SqlStatsEngine implements StatsEngine {
     const edges: VisitEdges[] = [];
     for (let i = 0; i < ranges.length; i += 1) {
       const row = byIndex.get(i);
-      if (!row || row.built !== true) return null;
+      if (row?.built !== true) return null;
       const ms = (value: unknown) => (value === null || value === undefined ? null : Number(value));
       edges.push({ startUntilMs: ms(row.start_until), endFromMs: ms(row.end_from) });
     }

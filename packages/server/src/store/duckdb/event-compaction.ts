@@ -52,6 +52,19 @@ export async function compactDay(connection: DuckDBConnection, dayStartMs: numbe
     await connection.run(`DELETE FROM events WHERE ${inDay}`, range);
     const reader = await connection.runAndReadAll('INSERT INTO events SELECT * FROM zv_compact_day');
     const moved = Number(reader.getRowsJS()[0]?.[0] ?? 0);
+    // The visit rollup's rows of visits that began that day, likewise ordered by site: the stats
+    // engine's visit scans then skip other sites' vectors too (site-10 of the 10M bench dataset:
+    // ~7 ms per visit scan before). A visit the loader extends meanwhile (a late event) is a
+    // write-write conflict: one of the two transactions fails and is retried (the loader keeps
+    // its records, this day is compacted on a later pass).
+    const visitsOfDay = inDay.replaceAll('ts ', 'first_ts ');
+    await connection.run(
+      `CREATE OR REPLACE TEMP TABLE zv_compact_visits AS SELECT * FROM visits WHERE ${visitsOfDay} ORDER BY site_id, first_ts`,
+      range,
+    );
+    await connection.run(`DELETE FROM visits WHERE ${visitsOfDay}`, range);
+    await connection.run('INSERT INTO visits SELECT * FROM zv_compact_visits');
+    await connection.run('DROP TABLE zv_compact_visits');
     await connection.run(
       `INSERT OR REPLACE INTO compacted_days VALUES (make_timestamp($1::BIGINT * 1000), $2::BIGINT)`,
       [dayStartMs, moved],
@@ -62,6 +75,7 @@ export async function compactDay(connection: DuckDBConnection, dayStartMs: numbe
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     await connection.run('DROP TABLE IF EXISTS zv_compact_day').catch(() => undefined);
+    await connection.run('DROP TABLE IF EXISTS zv_compact_visits').catch(() => undefined);
     throw error;
   }
 }
