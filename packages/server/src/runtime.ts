@@ -7,6 +7,7 @@ import { openDashboard } from './dashboard/index.ts';
 import { signInLimits } from './dashboard/wiring.ts';
 import type { FxRateStore } from './fx/types.ts';
 import { type GeoReader, openDbIpGeoReader } from './geo/geo-reader.ts';
+import { Funnels } from './funnels/funnels.ts';
 import { GoalService } from './goals/goal-service.ts';
 import { buildApp } from './http/app.ts';
 import { createBotClassifier } from './ingest/bot-filter.ts';
@@ -60,6 +61,8 @@ export interface Runtime {
   readonly proxyKeys: ProxyKeyRegistry;
   /** Site goals (REST API, dashboard and `zenovay goals` through the admin socket). */
   readonly goals: GoalService;
+  /** Saved funnels and the funnel query (REST API, dashboard, `zenovay funnels` through the admin socket). */
+  readonly funnels: Funnels;
   /** Exchange rates the stats convert revenue with (`zenovay fx import` through the admin socket). */
   readonly fx: FxRateStore;
   /** Deletes data older than `ZENOVAY_RETENTION_DAYS` (hourly, and now by `pass()`); null when 0. */
@@ -84,6 +87,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const geo = options.geo ?? (await openDbIpGeoReader());
   const directory = new SiteDirectory(metadata);
   const goals = new GoalService(stores.goals, metadata, clock);
+  const funnels = new Funnels(stores.funnels, stores.goals, metadata, stores.funnelEngine, clock);
   const proxyKeys = await ProxyKeyRegistry.open(metadata, clock);
   proxyKeys.startRefreshing(30_000, (error) => log.warn('proxy key reload failed', { error: String(error) }));
   await directory.refresh();
@@ -167,6 +171,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     flushRefusals: () => refusals.flush(),
     proxyKeys,
     goals,
+    funnels,
   });
   // Counts loaded before the first request; saved by `stop` after the last one.
   const apiMonthlyQuota = await stores.monthlyQuota(config.apiMonthlyLimit, clock.now());
@@ -191,6 +196,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     stats: stores.stats,
     dashboard: dashboard.deps,
     goals,
+    funnels,
   });
 
   let stopping: Promise<void> | null = null;
@@ -225,6 +231,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     accounts: dashboard.deps.accounts,
     proxyKeys,
     goals,
+    funnels,
     fx: stores.fx,
     retention,
     stop,

@@ -10,6 +10,7 @@ import {
   type CreatedKeyInfo,
 } from './admin-ops.ts';
 import { socketFxOps } from './fx-ops.ts';
+import { socketFunnelOps } from './funnel-ops.ts';
 import { socketGoalOps } from './goal-ops.ts';
 import { socketProxyKeyOps } from './proxy-key-ops.ts';
 
@@ -53,6 +54,7 @@ export function socketAdminOps(dataDir: string): AdminOps {
     deleteUser: (email) => call<AccountDeletionPlan>(socketPath, 'POST', '/users/delete', { email }),
     proxyKeys: socketProxyKeyOps((method, path, body) => call(socketPath, method, path, body)),
     goals: socketGoalOps((method, path, body) => call(socketPath, method, path, body)),
+    funnels: socketFunnelOps((method, path, body) => call(socketPath, method, path, body)),
     fx: socketFxOps((method, path, body) => call(socketPath, method, path, body)),
     close: async () => undefined,
   };

@@ -4,6 +4,7 @@ import type { User } from '../accounts/types.ts';
 import type { ExportFormat } from '../api/event-export.ts';
 import type { ApiKeyRecord, RefusalCount, Site } from '../store/types.ts';
 import type { FxOps } from './fx-ops.ts';
+import type { FunnelOps } from './funnel-ops.ts';
 import type { GoalOps } from './goal-ops.ts';
 import type { ProxyKeyOps } from './proxy-key-ops.ts';
 
@@ -48,6 +49,8 @@ export interface AdminOps {
   readonly proxyKeys: ProxyKeyOps;
   /** Site goals (`zenovay goals`) and exchange rates (`zenovay fx import`). */
   readonly goals: GoalOps;
+  /** Saved funnels (`zenovay funnels`). */
+  readonly funnels: FunnelOps;
   readonly fx: FxOps;
   close(): Promise<void>;
 }

@@ -3,12 +3,15 @@ import { addUserForAdmin, userDeletionOps } from '../accounts/user-admin.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { funnelJson } from '../funnels/funnel-json.ts';
+import { FunnelService } from '../funnels/funnel-service.ts';
 import { GoalService } from '../goals/goal-service.ts';
 import { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import { openAdminStores } from '../scale/stores.ts';
 import { siteRemover } from '../sites/site-removal.ts';
 import { SiteService } from '../sites/site-service.ts';
 import type { AdminOps } from './admin-ops.ts';
+import { serviceFunnelOps } from './funnel-ops.ts';
 import { storeFxOps } from './fx-ops.ts';
 import { serviceGoalOps } from './goal-ops.ts';
 import { keyAndExportOps } from './key-ops.ts';
@@ -41,6 +44,13 @@ export async function directAdminOps(config: Config): Promise<AdminOps> {
     ...userDeletionOps(accounts),
     proxyKeys: registryProxyKeyOps(proxyKeys),
     goals: serviceGoalOps(new GoalService(stores.goals, metadata, systemClock)),
+    funnels: serviceFunnelOps({
+      service: new FunnelService(stores.funnels, stores.goals, metadata, systemClock),
+      json: async (list, siteId) => {
+        const goals = await stores.goals.listGoals(siteId);
+        return list.map((funnel) => funnelJson(funnel, goals));
+      },
+    }),
     fx: storeFxOps(stores.fx),
     close: () => stores.close(),
   };

@@ -1,5 +1,6 @@
 import type { FxRateStore } from '../fx/types.ts';
 import type { GoalService } from '../goals/goal-service.ts';
+import { answerFunnelAdmin, type FunnelAdminTarget, serviceFunnelOps } from './funnel-ops.ts';
 import { answerFxAdmin, storeFxOps } from './fx-ops.ts';
 import { answerGoalAdmin, serviceGoalOps } from './goal-ops.ts';
 
@@ -8,13 +9,14 @@ import { answerGoalAdmin, serviceGoalOps } from './goal-ops.ts';
  * store; undefined when the route is neither (the caller answers 404).
  */
 export async function answerGoalAndFxAdmin(
-  runtime: { readonly goals: GoalService; readonly fx: FxRateStore },
+  runtime: { readonly goals: GoalService; readonly funnels: FunnelAdminTarget; readonly fx: FxRateStore },
   route: string,
   url: URL,
   readBody: () => Promise<string>,
 ): Promise<[number, unknown] | undefined> {
   return (
     (await answerGoalAdmin(serviceGoalOps(runtime.goals), route, url, readBody)) ??
+    (await answerFunnelAdmin(serviceFunnelOps(runtime.funnels), route, url, readBody)) ??
     (await answerFxAdmin(storeFxOps(runtime.fx), route, readBody))
   );
 }

@@ -5,6 +5,7 @@ import { ApiKeyService } from '../auth/key-service.ts';
 import type { MonthlyQuota } from '../auth/monthly-quota.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Funnels } from '../funnels/funnels.ts';
 import type { GoalService } from '../goals/goal-service.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
@@ -19,6 +20,7 @@ import { registerLiveRoute } from './live-route.ts';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerExportRoute } from './routes/export.ts';
+import { registerFunnelRoutes } from './routes/funnels.ts';
 import { registerGoalRoutes } from './routes/goals.ts';
 import { registerStatsQueryRoute } from './routes/stats-query.ts';
 import { registerUsageRoute } from './routes/usage.ts';
@@ -45,6 +47,8 @@ export interface ExternalApiDeps {
   readonly apiMonthlyQuota: MonthlyQuota;
   /** Site goals (`/websites/{id}/goals`): the service the dashboard and the CLI use too. */
   readonly goals: GoalService;
+  /** Saved funnels (`/websites/{id}/funnels`) and `/stats/funnel`; omitted, the routes are not there. */
+  readonly funnels?: Funnels;
 }
 
 /** The authenticated REST API under `/api/external/v1`, plus the public live counter. */
@@ -90,6 +94,7 @@ export function registerExternalApi(app: FastifyInstance, deps: ExternalApiDeps)
         registerStatsQueryRoute(authenticated, context);
         registerExportRoute(authenticated, context);
         registerGoalRoutes(authenticated, context, deps.goals);
+        if (deps.funnels) registerFunnelRoutes(authenticated, context, deps.funnels);
       });
     },
     { prefix: apiPrefix },

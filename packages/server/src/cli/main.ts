@@ -5,6 +5,7 @@ import { utcDay } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import type { RefusalCount, Site } from '../store/types.ts';
 import { type ExportIo, runExportCommand } from './export-command.ts';
+import { funnelsCliOptions, funnelsUsage, runFunnelsCommand } from './funnels-command.ts';
 import { fxUsage, runFxCommand } from './fx-command.ts';
 import { goalsCliOptions, goalsUsage, runGoalsCommand } from './goals-command.ts';
 import { runKeysCommand } from './keys-command.ts';
@@ -21,6 +22,7 @@ const usage = `Usage: zenovay <command> [options]
   keys revoke <prefix>                               revoke a key at once
 ${proxyKeysUsage}
 ${goalsUsage}
+${funnelsUsage}
 ${fxUsage}
   users add <email> [--password-stdin]               create a dashboard account (prints a generated
                                                      password unless one is piped on stdin)
@@ -63,6 +65,7 @@ export async function runCli(
       yes: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       ...goalsCliOptions,
+      ...funnelsCliOptions,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -116,6 +119,10 @@ export async function runCli(
     }
     if (group === 'goals') {
       const code = await runGoalsCommand(ops.goals, command, rest, values, out);
+      if (code !== undefined) return code;
+    }
+    if (group === 'funnels') {
+      const code = await runFunnelsCommand(ops.funnels, command, rest, values, out);
       if (code !== undefined) return code;
     }
     if (group === 'fx') {

@@ -2,6 +2,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { ApiKeyService } from '../auth/key-service.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Funnels } from '../funnels/funnels.ts';
 import type { GoalService } from '../goals/goal-service.ts';
 import type { SignInAttempts } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
@@ -29,6 +30,8 @@ export interface DashboardDeps {
   readonly proxyKeys: ProxyKeyRegistry;
   /** Site goals: the one service behind the REST API, the dashboard and the CLI. */
   readonly goals: GoalService;
+  /** Saved funnels and the funnel query: the same object the REST API uses. */
+  readonly funnels?: Funnels;
   /** The one stats engine (the REST API's too): every number the dashboard shows comes from it. */
   readonly stats: StatsEngine;
   /** Raw-event reads (property keys of a drill-down), wherever events live. */

@@ -2,6 +2,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from './auth-routes.ts';
 import type { DashboardDeps } from './deps.ts';
+import { registerFunnelRoutes } from './funnel-routes.ts';
 import { registerGoalRoutes } from './goal-routes.ts';
 import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
 import { createSessionTools, installSessionGuard } from './session-guard.ts';
@@ -26,6 +27,7 @@ export function registerDashboard(
       registerSiteRoutes(scope, deps);
       registerProxyKeyRoutes(scope, deps);
       registerGoalRoutes(scope, deps);
+      registerFunnelRoutes(scope, deps);
       registerStatsRoutes(scope, deps);
     },
     { prefix: '/api/dashboard' },

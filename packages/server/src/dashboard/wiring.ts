@@ -7,6 +7,7 @@ import { LiveCounter } from '../api/live-counter.ts';
 import { ApiKeyService } from '../auth/key-service.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Funnels } from '../funnels/funnels.ts';
 import type { GoalService } from '../goals/goal-service.ts';
 import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
@@ -53,6 +54,8 @@ export interface OpenDashboardInput {
   readonly proxyKeys: ProxyKeyRegistry;
   /** The runtime's goal service (shared with the REST API and the admin socket). */
   readonly goals: GoalService;
+  /** The runtime's funnels (saved funnels and the funnel query); omitted, no funnel routes. */
+  readonly funnels?: Funnels;
   readonly signInAttempts?: SignInAttempts;
   readonly staticDir?: string;
   /** The stats engine to share with the REST API; by default one over `duckdb`. */
@@ -85,6 +88,7 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     apiKeys,
     proxyKeys: input.proxyKeys,
     goals: input.goals,
+    ...(input.funnels ? { funnels: input.funnels } : {}),
     stats: input.stats ?? createDuckDbStatsEngine(input.duckdb),
     events: input.events,
     liveVisitors: (siteId: string) => live.count(siteId),

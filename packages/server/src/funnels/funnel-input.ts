@@ -3,7 +3,6 @@
  * checked into a `FunnelDefinition`. Every problem is reported at once, each naming its step
  * (`steps[2].page_path`), as goal input does.
  */
-import type { FieldError } from '../errors.ts';
 import { pagePatternProblem } from '../goals/page-pattern.ts';
 import { hasControlCharacter } from '../goals/text-checks.ts';
 import { type Goal, type GoalPropertyMatch, maxGoalProperties } from '../goals/types.ts';

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type DashboardDeps, registerDashboard } from '../dashboard/index.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { Funnels } from '../funnels/funnels.ts';
 import type { GoalService } from '../goals/goal-service.ts';
 import type { ProcessHeartbeat } from '../ingest/heartbeat-pipeline.ts';
 import type { ProcessEvent } from '../ingest/pipeline.ts';
@@ -56,6 +57,8 @@ export interface AppDeps {
   readonly apiMonthlyQuota: MonthlyQuota;
   /** Site goals for the REST API (the dashboard gets the same service in `dashboard`). */
   readonly goals: GoalService;
+  /** Saved funnels and the funnel query (REST API); the dashboard gets them in `dashboard`. */
+  readonly funnels?: Funnels;
   /** Batch ingest per-key limiter; defaults to in-memory, `config.batchIngestLimits`. */
   readonly batchLimiter?: RateLimiter;
   /** The web dashboard at `/` and `/api/dashboard`; omitted, the server runs without it. */

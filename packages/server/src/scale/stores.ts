@@ -9,6 +9,9 @@ import type { Config, RateRule } from '../config.ts';
 import { AppendLog } from '../event-log/append-log.ts';
 import { freshReader, freshReadWaitMs, freshStats } from '../event-log/fresh-reads.ts';
 import type { FxRateStore } from '../fx/types.ts';
+import { createClickHouseFunnelEngine, createDuckDbFunnelEngine } from '../funnels/engines.ts';
+import type { FunnelEngine } from '../funnels/funnel-engine.ts';
+import type { FunnelStore } from '../funnels/types.ts';
 import type { GoalStore } from '../goals/types.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { RedisIdempotencyWindow } from '../limits/redis-idempotency.ts';
@@ -26,6 +29,7 @@ import { ClickHouseRetention } from '../store/clickhouse/retention.ts';
 import { parseClickHouseUrl } from '../store/clickhouse/target.ts';
 import { DuckDbEventReader } from '../store/duckdb/event-reader.ts';
 import { DuckDbEventStore } from '../store/duckdb/event-store.ts';
+import { DuckDbFunnelStore } from '../store/duckdb/funnel-store.ts';
 import { DuckDbFxStore } from '../store/duckdb/fx-store.ts';
 import { DuckDbGoalStore } from '../store/duckdb/goal-store.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
@@ -54,6 +58,9 @@ export interface Stores {
   readonly accounts: AccountStore;
   /** Goals of each site, beside the sites (DuckDB file or PostgreSQL); the stats engine reads them. */
   readonly goals: GoalStore;
+  /** Saved funnels, beside the goals; and the funnel query over the events (funnels/). */
+  readonly funnels: FunnelStore;
+  readonly funnelEngine: FunnelEngine;
   /** Exchange rates where the stats convert revenue: the DuckDB file or every ClickHouse shard. */
   readonly fx: FxRateStore;
   /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`): shared by all nodes with Redis. */
@@ -102,6 +109,7 @@ export async function openStores(
     const fresh = () => events.caughtUp(freshReadWaitMs);
     const accounts = await DuckDbAccountStore.open(deps.duckdb);
     const goals = await DuckDbGoalStore.open(deps.duckdb);
+    const funnels = await DuckDbFunnelStore.open(deps.duckdb);
     const fx = await DuckDbFxStore.open(deps.duckdb);
     return {
       mode: 'embedded',
@@ -114,6 +122,11 @@ export async function openStores(
       ),
       accounts,
       goals,
+      funnels,
+      funnelEngine: createDuckDbFunnelEngine(deps.duckdb, {
+        goals: (siteId) => goals.listGoals(siteId),
+        beforeRead: fresh,
+      }),
       fx,
       limiter: (rules) => new MemoryRateLimiter(rules),
       signInAttempts: (limits) => new MemorySignInAttempts(limits),
@@ -125,6 +138,7 @@ export async function openStores(
         // The store is local and up: load everything, so the file alone is complete after a stop.
         await events.close(shutdownDrainMs);
         fx.close();
+        funnels.close();
         goals.close();
         accounts.close();
         store.close();
@@ -166,6 +180,11 @@ export async function openStores(
     ),
     accounts: metadata.accountStore(),
     goals,
+    funnels: metadata.funnelStore(),
+    funnelEngine: createClickHouseFunnelEngine(target, {
+      goals: (siteId) => goals.listGoals(siteId),
+      beforeRead: fresh,
+    }),
     fx: new ClickHouseFxStore(target),
     limiter: (rules, namespace) =>
       redis === null ? new MemoryRateLimiter(rules) : new RedisRateLimiter(redis, rules, namespace, deps.log),
@@ -241,6 +260,7 @@ export interface AdminStores {
   readonly accounts: AccountStore;
   readonly reader: EventReader;
   readonly goals: GoalStore;
+  readonly funnels: FunnelStore;
   readonly fx: FxRateStore;
   close(): Promise<void>;
 }
@@ -257,15 +277,18 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     const metadata = await DuckDbMetadataStore.open(instance);
     const accounts = await DuckDbAccountStore.open(instance);
     const goals = await DuckDbGoalStore.open(instance);
+    const funnels = await DuckDbFunnelStore.open(instance);
     const fx = await DuckDbFxStore.open(instance);
     return {
       metadata,
       accounts,
       reader: new DuckDbEventReader(instance),
       goals,
+      funnels,
       fx,
       close: async () => {
         fx.close();
+        funnels.close();
         goals.close();
         accounts.close();
         metadata.close();
@@ -284,6 +307,7 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     accounts: metadata.accountStore(),
     reader: new ClickHouseEventReader(target),
     goals: metadata.goalStore(),
+    funnels: metadata.funnelStore(),
     fx: new ClickHouseFxStore(target),
     close: () => metadata.close(),
   };
