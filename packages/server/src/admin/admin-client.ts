@@ -9,8 +9,8 @@ import {
   adminSocketPath,
   type CreatedKeyInfo,
 } from './admin-ops.ts';
-import { socketFxOps } from './fx-ops.ts';
 import { socketFunnelOps } from './funnel-ops.ts';
+import { socketFxOps } from './fx-ops.ts';
 import { socketGoalOps } from './goal-ops.ts';
 import { socketProxyKeyOps } from './proxy-key-ops.ts';
 

@@ -3,8 +3,8 @@ import type { AccountDeletionPlan } from '../accounts/account-deletion.ts';
 import type { User } from '../accounts/types.ts';
 import type { ExportFormat } from '../api/event-export.ts';
 import type { ApiKeyRecord, RefusalCount, Site } from '../store/types.ts';
-import type { FxOps } from './fx-ops.ts';
 import type { FunnelOps } from './funnel-ops.ts';
+import type { FxOps } from './fx-ops.ts';
 import type { GoalOps } from './goal-ops.ts';
 import type { ProxyKeyOps } from './proxy-key-ops.ts';
 

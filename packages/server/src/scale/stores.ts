@@ -8,10 +8,10 @@ import { type MonthlyQuota, StoredMonthlyQuota } from '../auth/monthly-quota.ts'
 import type { Config, RateRule } from '../config.ts';
 import { AppendLog } from '../event-log/append-log.ts';
 import { freshReader, freshReadWaitMs, freshStats } from '../event-log/fresh-reads.ts';
-import type { FxRateStore } from '../fx/types.ts';
 import { createClickHouseFunnelEngine, createDuckDbFunnelEngine } from '../funnels/engines.ts';
 import type { FunnelEngine } from '../funnels/funnel-engine.ts';
 import type { FunnelStore } from '../funnels/types.ts';
+import type { FxRateStore } from '../fx/types.ts';
 import type { GoalStore } from '../goals/types.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { RedisIdempotencyWindow } from '../limits/redis-idempotency.ts';
