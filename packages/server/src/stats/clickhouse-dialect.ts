@@ -109,6 +109,8 @@ export function createClickHouseDialect(database: string): SqlDialect {
     matchingLabels: (cases) =>
       `arrayJoin(arrayFilter(v -> v != '', [${cases.map(([condition, label]) => `if(${condition}, ${label}, '')`).join(', ')}]))`,
     utcDay: (tsExpr) => `toString(toDate(toDateTime(intDiv(${tsExpr}, 1000), 'UTC')))`,
+    // Read with a max() fold per pageview (stats/engagement.ts): rows not merged yet answer the same.
+    engagementTable: `${sqlIdentifier(database)}.engagement`,
     // The latest import wins per day and currency (ReplacingMergeTree may not have merged yet).
     fxRates: `(SELECT day, currency, argMax(per_eur, source_version) AS per_eur FROM ${sqlIdentifier(database)}.fx_rates GROUP BY day, currency)`,
   };

@@ -11,6 +11,7 @@
  */
 import type { Goal } from '../goals/types.ts';
 import type { SqlDialect, TimeBucket } from './dialect.ts';
+import { asksEngagement, engagementJoin, withEngagementEnd } from './engagement.ts';
 import { FieldContext, sourceInputFields } from './fields.ts';
 import { goalsNamed } from './goal-conditions.ts';
 import { defineGoalRevenue, revenueTarget } from './goal-revenue.ts';
@@ -281,8 +282,10 @@ export function compileStatsQuery(
     const start = params.bind(options.range.startMs, 'int');
     const end = params.bind(options.range.endMs, 'int');
     define('ev', scanSql(d, fields.eventColumns, site, start, end));
-    if (fields.needsSessions)
-      define('sess', edges ? rollupVisitsSql(fields, site, start, end, edges) : visitsSql(fields, ref('ev')));
+    if (fields.needsSessions) {
+      const visits = edges ? rollupVisitsSql(fields, site, start, end, edges) : visitsSql(fields, ref('ev'));
+      define('sess', withEngagementEnd(fields, visits, site, start, options.range.endMs));
+    }
   }
   const ev = prepared?.events ?? ref('ev');
   const sess = fields.needsSessions ? (prepared?.visits ?? ref('sess')) : '';
@@ -369,8 +372,24 @@ export function compileStatsQuery(
     );
   }
 
+  // Time on page and scroll depth, per dimension tuple, from the engaged pageviews (engagement.ts).
+  const engagement = asksEngagement(query)
+    ? engagementJoin(d, params, {
+        siteId: query.siteId,
+        startMs: options.range.startMs,
+        events: ev,
+        sess,
+        dims,
+        where:
+          query.filters.length > 0 ? fields.filter({ op: 'and', filters: query.filters }) : d.trueLiteral,
+      })
+    : null;
+  if (engagement) define('eng', engagement.sql);
+
   const a = (column: string) => d.qualify('a', column);
   const metricSql: Record<Metric, string> = {
+    time_on_page: engagement?.metricSql.time_on_page ?? 'NULL',
+    scroll_depth: engagement?.metricSql.scroll_depth ?? 'NULL',
     visitors: a('visitors'),
     visits: a('visits'),
     pageviews: a('pageviews'),
@@ -400,6 +419,7 @@ export function compileStatsQuery(
   const joins = [
     ...(revenue ? [{ table: ref('rev'), alias: 'r', keys: dimCols }] : []),
     ...(conversion ? [{ table: ref('conv'), alias: 'c', keys: convCols }] : []),
+    ...(engagement ? [{ table: ref('eng'), alias: 'g', keys: dimCols }] : []),
     ...(goalRevenue
       ? [
           { table: ref('grt'), alias: 'gr', keys: dimCols },

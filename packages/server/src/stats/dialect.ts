@@ -115,6 +115,8 @@ export interface SqlDialect {
   matchingLabels(cases: ReadonlyArray<readonly [condition: string, label: string]>): string;
   /** The UTC calendar day (`YYYY-MM-DD` text) of a scanned event's `ts`. */
   utcDay(tsExpr: string): string;
+  /** The heartbeats folded per pageview (issue 15, stats/engagement.ts), as a table name. */
+  readonly engagementTable: string;
   /** Exchange rates (`day`, `currency`, `per_eur`: units per 1 EUR), one row per day and currency. */
   readonly fxRates: string;
 }

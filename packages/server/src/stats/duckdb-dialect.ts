@@ -68,6 +68,7 @@ export const duckDbDialect: SqlDialect = {
   matchingLabels: (cases) =>
     `unnest(list_filter([${cases.map(([condition, label]) => `CASE WHEN ${condition} THEN ${label} END`).join(', ')}]::VARCHAR[], lambda v: v IS NOT NULL))`,
   utcDay: (tsExpr) => `strftime(${tsExpr}, '%Y-%m-%d')`,
+  engagementTable: 'engagement',
   fxRates: 'fx_rates',
 };
 

@@ -299,11 +299,16 @@ export class FieldContext {
         'v_is_bounce',
         () => `(${this.field('pageviews')} = 1 AND ${this.field('customs')} = 0)`,
       ),
-      duration: this.visit(
-        'v_duration',
-        () => `(${this.field('last_ms')} - ${this.field('first_ms')}) / 1000.0`,
-      ),
+      // The visit's first and last event; `v_duration` is added over them by
+      // stats/engagement.ts `withEngagementEnd`, which extends the end to the last engaged moment.
+      duration: this.durationOfVisit(),
     };
+  }
+
+  private durationOfVisit(): string {
+    this.visit('v_first_ms', () => this.field('first_ms'));
+    this.visit('v_last_ms', () => this.field('last_ms'));
+    return 's.v_duration';
   }
 
   /** SQL condition for a filter tree. Values are bound parameters; contains is case-insensitive. */

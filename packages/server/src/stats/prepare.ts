@@ -9,6 +9,7 @@
 import type { Goal } from '../goals/types.ts';
 import { joinedVisitsSql, type PreparedTables, rollupVisitsSql, scanSql, visitsSql } from './compile.ts';
 import type { SqlDialect } from './dialect.ts';
+import { withEngagementEnd } from './engagement.ts';
 import { FieldContext } from './fields.ts';
 import type { VisitEdges } from './rollup-visits.ts';
 import type { SqlParams } from './sql-params.ts';
@@ -125,12 +126,19 @@ export function prepareSelects(
   return {
     withProps,
     eventsSql,
+    // Durations run to the last engaged moment (engagement.ts), joined once here for the batch.
     visitsSql: (from) =>
-      edges
-        ? rollupVisitsSql(fields, site, start, end, edges)
-        : joinedVisits
-          ? joinedVisitsSql(fields, from, entrySql)
-          : visitsSql(fields, from),
+      withEngagementEnd(
+        fields,
+        edges
+          ? rollupVisitsSql(fields, site, start, end, edges)
+          : joinedVisits
+            ? joinedVisitsSql(fields, from, entrySql)
+            : visitsSql(fields, from),
+        site,
+        start,
+        range.endMs,
+      ),
   };
 }
 

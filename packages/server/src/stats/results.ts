@@ -2,7 +2,9 @@
  * Turns SQL rows into Plausible-shaped result rows: rounding, revenue maps, and the per-row
  * comparison with the previous period (time buckets are matched by position in the range).
  */
+
 import { formatAmountE4 } from '../ingest/revenue.ts';
+import { engagementMetricValue } from './engagement.ts';
 import type {
   Metric,
   MetricValue,
@@ -102,6 +104,9 @@ export function metricValue(metric: Metric, raw: unknown, row: SqlRow = {}): Met
     case 'bounce_rate':
     case 'visit_duration':
       return Math.round(toNumber(raw));
+    case 'time_on_page':
+    case 'scroll_depth':
+      return engagementMetricValue(raw);
     default:
       return toNumber(raw);
   }

@@ -16,6 +16,9 @@ export const metricNames = [
   'total_revenue',
   'average_revenue',
   'revenue_per_visitor',
+  // Engagement (issue 15, stats/engagement.ts): from heartbeats, per pageview.
+  'time_on_page',
+  'scroll_depth',
 ] as const;
 export type Metric = (typeof metricNames)[number];
 

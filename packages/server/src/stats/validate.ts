@@ -3,6 +3,7 @@
  * in code. Field names are the Plausible v2 wire names, so a client can point at its mistake.
  */
 import { isCalendarDay } from '../dates/calendar-day.ts';
+import { engagementQueryErrors } from './engagement.ts';
 import {
   type Dimension,
   type Filter,
@@ -157,6 +158,9 @@ export function validateStatsQuery(query: StatsQuery): StatsFieldError[] {
       });
     }
   }
+
+  // Engagement metrics read the engagement table: only its page and the visit dimensions apply.
+  errors.push(...engagementQueryErrors(query));
 
   query.orderBy.forEach((order, i) => {
     const known =
