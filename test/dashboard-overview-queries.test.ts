@@ -36,22 +36,23 @@ function overviewContract(open: OpenFixture): void {
   it('top pages count pageviews: pages seen only by custom events are not listed', async () => {
     // Pageviews: /blog/post-1 V2 u2 + V7 u6; /pricing V1 u1 + V5 u4; / V1 + V3 (both u1);
     // /about V0, /docs and /docs/install V4. /checkout (V3's purchases) and /blog/post-2 (V6's
-    // outbound click) saw custom events only. Ties: path ascending.
+    // outbound click) saw custom events only. Ties: path ascending. No heartbeats in this
+    // fixture: time on page and scroll depth are unknown (null), not 0.
     assert.deepEqual(rows(await panel('pages')), [
-      ['/blog/post-1', 2, 2],
-      ['/pricing', 2, 2],
-      ['/', 1, 2],
-      ['/about', 1, 1],
-      ['/docs', 1, 1],
-      ['/docs/install', 1, 1],
+      ['/blog/post-1', 2, 2, null, null],
+      ['/pricing', 2, 2, null, null],
+      ['/', 1, 2, null, null],
+      ['/about', 1, 1, null, null],
+      ['/docs', 1, 1, null, null],
+      ['/docs/install', 1, 1, null, null],
     ]);
   });
 
   it('top pages keep the dashboard filters', async () => {
     // DE visits in the week: V1 (/, /pricing, Signup on /pricing) and V3 (/, purchases on /checkout).
     assert.deepEqual(rows(await panel('pages', [{ op: 'is', dimension: 'visit:country', values: ['DE'] }])), [
-      ['/', 1, 2],
-      ['/pricing', 1, 1],
+      ['/', 1, 2, null, null],
+      ['/pricing', 1, 1, null, null],
     ]);
     // /checkout had events but no pageview: no top page, rather than a row with 0 pageviews.
     assert.deepEqual(
@@ -113,8 +114,8 @@ describe('REST top pages', () => {
   it('lists viewed pages with the visitors who viewed them', async () => {
     const data = assertApiOk(await apiGet(server, `/analytics/${site.id}/pages?range=7d`, key));
     assert.deepEqual(data.pages, [
-      { page: '/', visitors: 1, pageviews: 1 },
-      { page: '/pricing', visitors: 1, pageviews: 1 },
+      { page: '/', visitors: 1, pageviews: 1, time_on_page: null, scroll_depth: null },
+      { page: '/pricing', visitors: 1, pageviews: 1, time_on_page: null, scroll_depth: null },
     ]);
   });
 });

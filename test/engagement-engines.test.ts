@@ -226,7 +226,7 @@ describe('validation', () => {
         {
           field: 'filters[0]',
           reason:
-            'time_on_page and scroll_depth can be filtered by event:page, event:hostname and visit dimensions only',
+            'time_on_page and scroll_depth can be filtered by event:page, event:hostname, event:name and visit dimensions only',
         },
       ],
     );

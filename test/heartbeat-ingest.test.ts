@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Site } from '../packages/server/src/store/types.ts';
+import { apiGet, assertApiOk, createKey } from './api-helpers.ts';
 import {
   postEvent,
   postJson,
@@ -151,4 +152,14 @@ test('heartbeats spend their own per-address budget, not the event limit', async
     );
     assert.equal(event.status, 202);
   }
+});
+
+test('the REST top pages show time on page and scroll depth from the heartbeats', async () => {
+  const key = await createKey(server, { siteId: site.id });
+  const data = assertApiOk(await apiGet(server, `/analytics/${site.id}/pages?range=7d`, key));
+  // The first test's /article: one pageview, engaged 200 s, deepest scroll 85 %.
+  assert.deepEqual(
+    (data.pages as Array<{ page: string }>).find((row) => row.page === '/article'),
+    { page: '/article', visitors: 1, pageviews: 1, time_on_page: 200, scroll_depth: 85 },
+  );
 });

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import { engagementMetrics } from '../stats/engagement.ts';
 import {
   type DatePreset,
   overviewQueries,
@@ -36,15 +37,17 @@ export class SiteAnalytics {
   async breakdown<K extends string>(
     name: 'pages' | 'countries' | 'browsers' | 'operating_systems' | 'devices',
     label: K,
-  ): Promise<Array<Record<K, string> & Record<string, number | string>>> {
+  ): Promise<Array<Record<K, string> & Record<string, number | string | null>>> {
     const query: StatsQuery = this.queries[name];
     const response = await this.run(name);
     return response.results.map((row) => {
-      const item: Record<string, number | string> = { [label]: row.dimensions[0] ?? noneLabel };
+      const item: Record<string, number | string | null> = { [label]: row.dimensions[0] ?? noneLabel };
       query.metrics.forEach((metric, index) => {
-        item[metric] = Number(row.metrics[index] ?? 0);
+        const value = row.metrics[index];
+        // Time on page and scroll depth are null for a page without heartbeats: unknown, not 0.
+        item[metric] = value === null && engagementMetrics.includes(metric) ? null : Number(value ?? 0);
       });
-      return item as Record<K, string> & Record<string, number | string>;
+      return item as Record<K, string> & Record<string, number | string | null>;
     });
   }
 }

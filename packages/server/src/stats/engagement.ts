@@ -21,8 +21,16 @@ import type { Filter, Metric, StatsFieldError, StatsQuery } from './types.ts';
 
 export const engagementMetrics: readonly Metric[] = ['time_on_page', 'scroll_depth'];
 
-/** The dimensions an engagement row has (its page), and the visit ones it is joined to. */
-const engagementDimensions = new Set(['event:page', 'event:hostname']);
+/**
+ * What an engagement row can be filtered by: its page and host, its event name (always
+ * `pageview`: heartbeats belong to pageviews), and the visit dimensions of the visit it joins.
+ */
+const engagementDimensions = new Set(['event:page', 'event:hostname', 'event:name']);
+
+/** Whether every filter can be applied to engaged pageviews (the dashboard asks only then). */
+export function engagementFilterable(filters: readonly Filter[]): boolean {
+  return filters.every(readableByEngagement);
+}
 
 export function asksEngagement(query: StatsQuery): boolean {
   return query.metrics.some((metric) => engagementMetrics.includes(metric));
@@ -52,7 +60,7 @@ export function engagementQueryErrors(query: StatsQuery): StatsFieldError[] {
       errors.push({
         field: `filters[${i}]`,
         reason:
-          'time_on_page and scroll_depth can be filtered by event:page, event:hostname and visit dimensions only',
+          'time_on_page and scroll_depth can be filtered by event:page, event:hostname, event:name and visit dimensions only',
       });
     }
   });
@@ -72,7 +80,7 @@ export function engagementMetricValue(raw: unknown): number | null {
  */
 function pageviewsSql(d: SqlDialect, site: string, start: string): string {
   const folded = `SELECT session_id, pageview_key, ${d.anyValue('visitor_id')} AS visitor_id, ${d.anyValue('hostname')} AS hostname, ${d.anyValue('pathname')} AS pathname, max(engaged_ms) AS engaged_ms, max(scroll_max) AS scroll_max FROM ${d.engagementTable} WHERE site_id = ${site} AND last_ms >= ${start} GROUP BY session_id, pageview_key`;
-  return `SELECT ${d.hashId('session_id')} AS session_id, ${d.hashId('visitor_id')} AS visitor_id, hostname, pathname, engaged_ms, scroll_max FROM (${folded}) pv`;
+  return `SELECT ${d.hashId('session_id')} AS session_id, ${d.hashId('visitor_id')} AS visitor_id, hostname, pathname, 'pageview' AS event_name, engaged_ms, scroll_max FROM (${folded}) pv`;
 }
 
 export interface EngagementJoin {

@@ -2,6 +2,7 @@
  * The questions one dashboard page asks, as named queries: the dashboard and the REST overview
  * can run these, and `npm run bench:query` times exactly these.
  */
+import { engagementFilterable } from './engagement.ts';
 import type { DateRange, Filter, Metric, StatsQuery } from './types.ts';
 
 export type OverviewPanel =
@@ -58,7 +59,15 @@ export function overviewQueries(
     sources: breakdown('visit:source'),
     channels: breakdown('visit:channel'),
     // Visitors of a page are the visitors who viewed it, so the filter applies to both metrics.
-    pages: { ...breakdown('event:page', ['visitors', 'pageviews']), filters: [...filters, pageviewsOnly] },
+    // Time on page and scroll depth (heartbeats, issue 15) whenever the filters apply to them.
+    pages: {
+      ...breakdown('event:page', [
+        'visitors',
+        'pageviews',
+        ...(engagementFilterable(filters) ? (['time_on_page', 'scroll_depth'] as const) : []),
+      ]),
+      filters: [...filters, pageviewsOnly],
+    },
     entry_pages: breakdown('visit:entry_page', ['visitors', 'visits']),
     exit_pages: breakdown('visit:exit_page', ['visitors', 'visits']),
     countries: breakdown('visit:country'),

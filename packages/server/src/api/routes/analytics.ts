@@ -52,7 +52,11 @@ const overviewSchema = {
         total_page_views: { type: 'integer' },
         total_visits: { type: 'integer' },
         bounce_rate: { type: 'number', description: 'Percent of visits with one pageview and no event.' },
-        avg_visit_duration: { type: 'number', description: 'Seconds, first to last event of a visit.' },
+        avg_visit_duration: {
+          type: 'number',
+          description:
+            'Seconds, from the first event of a visit to its last event or last engaged moment (heartbeats).',
+        },
       },
     },
     daily_stats: breakdownRows({
@@ -134,6 +138,16 @@ export function registerAnalyticsRoutes(app: FastifyInstance, context: ApiRouteC
                 page: { type: 'string' },
                 visitors: { type: 'integer' },
                 pageviews: { type: 'integer' },
+                time_on_page: {
+                  type: ['number', 'null'],
+                  description:
+                    'Mean engaged seconds per pageview that sent heartbeats (z.engagement.js); null without any.',
+                },
+                scroll_depth: {
+                  type: ['number', 'null'],
+                  description:
+                    "Mean of each visitor's deepest scroll of the page, in percent; null without heartbeats.",
+                },
               }),
             },
           },
