@@ -24,7 +24,10 @@ export function formatMetric(metric: string, value: MetricValue | undefined): st
     case 'views_per_visit':
       return (Math.round(value * 100) / 100).toFixed(2);
     case 'visit_duration':
+    case 'time_on_page':
       return formatDuration(value);
+    case 'scroll_depth':
+      return `${Math.round(value)}%`;
     default:
       return value >= 10_000 ? compact.format(value) : whole.format(value);
   }

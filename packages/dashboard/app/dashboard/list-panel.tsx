@@ -30,6 +30,8 @@ const metricHeadings: Record<string, string> = {
   pageviews: 'Pageviews',
   events: 'Events',
   conversion_rate: 'CR',
+  time_on_page: 'Time on page',
+  scroll_depth: 'Scroll depth',
 };
 
 /** A titled card with tabs, each a top-10 breakdown; clicking a row filters the dashboard. */

@@ -1,3 +1,4 @@
+import { engagementColumnsFor } from './engagement-columns.ts';
 import { countryName } from './format.ts';
 import { ListPanel, type PanelProps, type PanelTab } from './list-panel.tsx';
 import { pageviewsFilter } from './queries.ts';
@@ -34,7 +35,11 @@ export function SourcesPanel(props: PanelProps) {
 function topPagesTab(props: PanelProps): PanelTab {
   const base = { id: 'top', label: 'Top pages', dimension: 'event:page', heading: 'Page' };
   if (goalFilterOf(props.state) !== null) return { ...base, metrics: ['visitors', 'conversion_rate'] };
-  return { ...base, metrics: ['visitors', 'pageviews'], extraFilters: [pageviewsFilter] };
+  return {
+    ...base,
+    metrics: ['visitors', 'pageviews', ...engagementColumnsFor(props.state)],
+    extraFilters: [pageviewsFilter],
+  };
 }
 
 export function PagesPanel(props: PanelProps) {
