@@ -2,6 +2,7 @@ import { defaultBackoff } from './backoff.js';
 import { publicIngestLimits } from './budget.js';
 import { Delivery } from './delivery.js';
 import { checkEvent } from './event-checks.js';
+import { createHeartbeatSender, type HeartbeatOptions, type HeartbeatResult } from './heartbeat.js';
 import { TrackPromise } from './track-promise.js';
 import type { Transport } from './transport.js';
 import { createBatchTransport } from './transport-batch.js';
@@ -28,6 +29,12 @@ export interface ZenovayClient {
   trackEvent(name: string, options: TrackEventOptions): Promise<TrackResult>;
   /** A pageview, like the spec's `trackPageview`. Never rejects. */
   trackPageview(options: TrackPageviewOptions): Promise<TrackResult>;
+  /**
+   * A pageview's engagement so far (cumulative engaged ms, deepest scroll): see `HeartbeatOptions`.
+   * Sent at once to `POST /e/heartbeat/{trackingCode}` (also with an `apiKey`: batch ingest takes
+   * events only), retried a few times when the server is busy. Never rejects.
+   */
+  heartbeat(options: HeartbeatOptions): Promise<HeartbeatResult>;
   /** Resolves when every event tracked so far is acknowledged or has failed for good. */
   flush(): Promise<void>;
   /** Stops taking events, delivers what is pending, and gives up after `timeoutMs` (default 10 s). */
@@ -87,6 +94,16 @@ export function createClient(options: ClientOptions): ZenovayClient {
     },
   });
   let closing: Promise<ShutdownResult> | null = null;
+  const sendHeartbeat = createHeartbeatSender({
+    host: (options.host ?? '').replace(/\/+$/, ''),
+    trackingCode: options.trackingCode,
+    defaults,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    backoff: options.backoff ?? defaultBackoff,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 3_600_000,
+    fetch: options.fetch,
+    timing,
+  });
 
   const refuse = (
     eventId: string,
@@ -155,6 +172,13 @@ export function createClient(options: ClientOptions): ZenovayClient {
   return {
     trackEvent: (name, opts) => track('custom', name, opts),
     trackPageview: (opts) => track('pageview', undefined, opts),
+    heartbeat: (opts) =>
+      closing
+        ? Promise.resolve({ ok: false, status: 0, code: 'CLIENT_CLOSED' })
+        : sendHeartbeat(opts).then((result) => {
+            if (!result.ok) log?.(`heartbeat failed: ${result.code}`);
+            return result;
+          }),
     flush: () => delivery.flush(),
     shutdown({ timeoutMs = 10_000 } = {}) {
       closing ??= (async () => {
