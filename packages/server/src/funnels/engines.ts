@@ -5,7 +5,7 @@ import { ClickHouseRunner } from '../stats/clickhouse-engine.ts';
 import { duckDbDialect } from '../stats/duckdb-dialect.ts';
 import type { GoalSource, SqlRunner } from '../stats/engine.ts';
 import type { SqlRow } from '../stats/results.ts';
-import { ClickHouseHttp } from '../store/clickhouse/http-client.ts';
+import { connectClickHouse } from '../store/clickhouse/connect.ts';
 import type { ClickHouseTarget } from '../store/clickhouse/target.ts';
 import { SerialQueue } from '../store/duckdb/serial.ts';
 import type { DuckDbChainMethod } from './chain-duckdb.ts';
@@ -44,7 +44,7 @@ export function createClickHouseFunnelEngine(
   target: ClickHouseTarget,
   options: FunnelEngineOptions,
 ): FunnelEngine {
-  const http = new ClickHouseHttp(target.shardUrls[0]!);
+  const http = connectClickHouse(target, target.shardUrls[0]!);
   return new FunnelEngine(
     createClickHouseDialect(target.database),
     new ClickHouseRunner(http),

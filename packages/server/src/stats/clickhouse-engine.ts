@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ClickHouseHttp } from '../store/clickhouse/http-client.ts';
+import type { ClickHouseClient } from '../store/clickhouse/client.ts';
+import { connectClickHouse } from '../store/clickhouse/connect.ts';
 import { sqlInt, sqlString } from '../store/clickhouse/sql.ts';
 import type { ClickHouseTarget } from '../store/clickhouse/target.ts';
 import type { Site } from '../store/types.ts';
@@ -19,7 +20,7 @@ import { limits } from './validate.ts';
  * parameter marker becomes a literal here, through the one escaping function (`sqlString`).
  */
 export class ClickHouseRunner implements SqlRunner {
-  constructor(private readonly http: ClickHouseHttp) {}
+  constructor(private readonly http: ClickHouseClient) {}
 
   all(sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> {
     return this.http.rows<SqlRow>(inlineParameters(sql, params));
@@ -51,7 +52,7 @@ const visitsTable = 'zv_batch_visits';
 export class ClickHouseStatsEngine extends SqlStatsEngine {
   constructor(
     database: string,
-    private readonly http: ClickHouseHttp,
+    private readonly http: ClickHouseClient,
     goals?: GoalSource,
   ) {
     super(createClickHouseDialect(database), new ClickHouseRunner(http), goals);
@@ -124,7 +125,7 @@ export class ClickHouseStatsEngine extends SqlStatsEngine {
  * statement at a time), and drops the table; the session's timeout drops it if this cannot.
  */
 async function runInSession(
-  session: ClickHouseHttp,
+  session: ClickHouseClient,
   visitsSql: string,
   statements: ReadonlyArray<CompiledStatement | null>,
 ): Promise<Array<SqlRow[] | undefined>> {
@@ -158,9 +159,9 @@ function mostSharedRange(plans: readonly Plan[]): string {
  */
 export function createClickHouseStatsEngine(
   target: ClickHouseTarget,
-  options: { coalesce?: boolean; http?: ClickHouseHttp; goals?: GoalSource } = {},
+  options: { coalesce?: boolean; http?: ClickHouseClient; goals?: GoalSource } = {},
 ): StatsEngine {
-  const http = options.http ?? new ClickHouseHttp(target.shardUrls[0]!);
+  const http = options.http ?? connectClickHouse(target, target.shardUrls[0]!);
   const engine = new ClickHouseStatsEngine(target.database, http, options.goals);
   return options.coalesce === false ? engine : new CoalescingStatsEngine(engine);
 }

@@ -7,7 +7,8 @@ import type {
   VisitPage,
 } from '../event-reader.ts';
 import { exportedColumns, siteUsageFromRow, visitFromRow } from '../event-reader.ts';
-import { ClickHouseHttp } from './http-client.ts';
+import type { ClickHouseClient } from './client.ts';
+import { connectClickHouse } from './connect.ts';
 import { sqlInt, sqlString } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
 
@@ -29,12 +30,12 @@ function timeRange(startMs: number, endMs: number): string {
  * (no window functions: a visit page's total is a second query).
  */
 export class ClickHouseEventReader implements EventReader {
-  private readonly http: ClickHouseHttp;
+  private readonly http: ClickHouseClient;
   private readonly events: string;
 
   constructor(target: ClickHouseTarget) {
     // The first server's `events` is the whole data set: a Distributed table when sharded.
-    this.http = new ClickHouseHttp(target.shardUrls[0]!);
+    this.http = connectClickHouse(target, target.shardUrls[0]!);
     this.events = `${target.database}.events`;
   }
 

@@ -3,8 +3,9 @@ import type { LogBatch, LogSink } from '../../event-log/log-loader.ts';
 import { isHeartbeat, type LogRow, splitLogRows } from '../../ingest/heartbeat-types.ts';
 import type { EventRow } from '../../ingest/types.ts';
 import type { EventStore } from '../types.ts';
+import type { ClickHouseClient } from './client.ts';
+import { connectClickHouse } from './connect.ts';
 import { engagementInsertSql } from './engagement.ts';
-import { ClickHouseHttp } from './http-client.ts';
 import { type KeyedRow, rowsNotStored, untilNotRunning } from './insert-once.ts';
 import { ensureSchema, eventColumns } from './schema.ts';
 import { sqlInt, sqlIntText, sqlString, sqlStringArray } from './sql.ts';
@@ -33,7 +34,7 @@ export class ClickHouseEventStore implements EventStore, LogSink {
   private schemaReady = false;
 
   private constructor(
-    private readonly shards: readonly ClickHouseHttp[],
+    private readonly shards: readonly ClickHouseClient[],
     private readonly database: string,
   ) {}
 
@@ -47,7 +48,7 @@ export class ClickHouseEventStore implements EventStore, LogSink {
   ): Promise<ClickHouseEventStore> {
     const settings: Record<string, string> =
       target.shardUrls.length > 1 ? { insert_distributed_sync: '1' } : {};
-    const shards = target.shardUrls.map((url) => new ClickHouseHttp(url, settings));
+    const shards = target.shardUrls.map((url) => connectClickHouse(target, url, settings));
     const store = new ClickHouseEventStore(shards, target.database);
     try {
       await store.ensureSchema();
@@ -174,7 +175,7 @@ export class ClickHouseEventStore implements EventStore, LogSink {
   }
 
   /** Inserts and reads go through the first shard; its Distributed table fans out. */
-  private entry(): ClickHouseHttp {
+  private entry(): ClickHouseClient {
     return this.shards[0]!;
   }
 

@@ -1,5 +1,6 @@
 import type { FxRateStore, FxRow } from '../../fx/types.ts';
-import { ClickHouseHttp } from './http-client.ts';
+import type { ClickHouseClient } from './client.ts';
+import { connectClickHouse } from './connect.ts';
 import { fxRatesTable } from './schema.ts';
 import { sqlFloat, sqlIdentifier, sqlInt, sqlString } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
@@ -14,10 +15,10 @@ const batchRows = 5_000;
  * replace a published one; readers take `argMax(per_eur, source_version)` until parts merge.
  */
 export class ClickHouseFxStore implements FxRateStore {
-  private readonly shards: readonly ClickHouseHttp[];
+  private readonly shards: readonly ClickHouseClient[];
 
   constructor(private readonly target: ClickHouseTarget) {
-    this.shards = target.shardUrls.map((url) => new ClickHouseHttp(url, {}, 120_000));
+    this.shards = target.shardUrls.map((url) => connectClickHouse(target, url, {}, 120_000));
   }
 
   async importRates(rows: readonly FxRow[]): Promise<{ written: number }> {

@@ -1,9 +1,11 @@
+import { type ClickHouseClient, pinnedSettings } from './client.ts';
+
 /**
  * ClickHouse over its HTTP interface with plain `fetch` (the official client does not speak to
  * 18.16): the statement travels in the body, settings in the query string. A non-2xx answer is an
- * error carrying ClickHouse's message.
+ * error carrying ClickHouse's message. Every request carries `pinnedSettings` (client.ts).
  */
-export class ClickHouseHttp {
+export class ClickHouseHttp implements ClickHouseClient {
   constructor(
     private readonly baseUrl: string,
     private readonly settings: Record<string, string> = {},
@@ -22,7 +24,7 @@ export class ClickHouseHttp {
   /** Runs a statement; returns the raw response text. */
   async exec(sql: string, settings: Record<string, string> = {}): Promise<string> {
     const url = new URL(this.baseUrl);
-    for (const [key, value] of Object.entries({ ...this.settings, ...settings }))
+    for (const [key, value] of Object.entries({ ...pinnedSettings, ...this.settings, ...settings }))
       url.searchParams.set(key, value);
     const response = await fetch(url, {
       method: 'POST',
@@ -50,7 +52,8 @@ export class ClickHouseHttp {
    */
   async *streamRows<T = Record<string, unknown>>(sql: string, batchSize = 2_048): AsyncGenerator<T[]> {
     const url = new URL(this.baseUrl);
-    for (const [key, value] of Object.entries(this.settings)) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries({ ...pinnedSettings, ...this.settings }))
+      url.searchParams.set(key, value);
     const response = await fetch(url, { method: 'POST', body: `${sql}\nFORMAT JSONEachRow` });
     if (!response.ok)
       throw new ClickHouseError((await response.text()).trim().slice(0, 500), response.status);

@@ -1,5 +1,5 @@
 import type { LogRow } from '../../ingest/heartbeat-types.ts';
-import type { ClickHouseHttp } from './http-client.ts';
+import type { ClickHouseClient } from './client.ts';
 import { sqlInt, sqlString } from './sql.ts';
 
 /** An event with the key ClickHouse folds copies on (see schema.ts). */
@@ -32,7 +32,7 @@ const maxKeyChars = 60_000;
 
 /** The rows of `rows` that `events` does not hold yet, each table key once (the first wins). */
 export async function rowsNotStored<T extends KeyedRow>(
-  http: ClickHouseHttp,
+  http: ClickHouseClient,
   events: string,
   rows: readonly T[],
 ): Promise<T[]> {
@@ -83,7 +83,7 @@ function* chunks(rows: readonly KeyedRow[]): Generator<KeyedRow[]> {
  * while an earlier one runs.
  */
 export async function untilNotRunning(
-  http: ClickHouseHttp,
+  http: ClickHouseClient,
   queryId: string,
   timeoutMs = 60_000,
 ): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EventRetention } from '../retention.ts';
-import { ClickHouseHttp } from './http-client.ts';
+import type { ClickHouseClient } from './client.ts';
+import { connectClickHouse } from './connect.ts';
 import { sqlInt, sqlString } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
 
@@ -24,14 +25,14 @@ export function monthEndMs(yyyymm: number): number {
  * survive a server restart, so no work is lost when a node stops.
  */
 export class ClickHouseRetention implements EventRetention {
-  private readonly shards: readonly ClickHouseHttp[];
+  private readonly shards: readonly ClickHouseClient[];
   private readonly database: string;
   private readonly table: string;
   /** The cutoff the boundary month was last trimmed to by this node. */
   private trimmedTo = Number.NEGATIVE_INFINITY;
 
   constructor(target: ClickHouseTarget) {
-    this.shards = target.shardUrls.map((url) => new ClickHouseHttp(url));
+    this.shards = target.shardUrls.map((url) => connectClickHouse(target, url));
     this.table = target.shardUrls.length > 1 ? 'events_local' : 'events';
     this.database = target.database;
   }
@@ -54,7 +55,7 @@ export class ClickHouseRetention implements EventRetention {
   }
 
   /** Drops every partition whose month ends at or before the cutoff; returns how many. */
-  private async dropWholeMonths(shard: ClickHouseHttp, cutoffMs: number): Promise<number> {
+  private async dropWholeMonths(shard: ClickHouseClient, cutoffMs: number): Promise<number> {
     const rows = await shard.rows<{ partition: string }>(
       `SELECT DISTINCT partition FROM system.parts
        WHERE database = ${sqlString(this.database)} AND table = ${sqlString(this.table)} AND active`,
@@ -70,7 +71,7 @@ export class ClickHouseRetention implements EventRetention {
 
   /** Submits the boundary month's delete when it has rows to delete and no earlier one still runs. */
   private async trimBoundaryMonth(
-    shard: ClickHouseHttp,
+    shard: ClickHouseClient,
     cutoffMs: number,
   ): Promise<'submitted' | 'nothing' | 'busy'> {
     const cutoff = `toDateTime(${sqlInt(Math.floor(cutoffMs / 1000))})`;

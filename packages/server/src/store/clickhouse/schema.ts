@@ -1,5 +1,5 @@
+import type { ClickHouseClient } from './client.ts';
 import { engagementStatements } from './engagement.ts';
-import type { ClickHouseHttp } from './http-client.ts';
 import { sqlIdentifier, sqlString } from './sql.ts';
 
 /** Cluster name in remote_servers (scripts/services/service.sh writes it). */
@@ -113,7 +113,7 @@ ORDER BY (currency, day)`;
 }
 
 /** Creates what is missing on every shard; safe to run from every node at every start. */
-export async function ensureSchema(shards: readonly ClickHouseHttp[], database: string): Promise<void> {
+export async function ensureSchema(shards: readonly ClickHouseClient[], database: string): Promise<void> {
   for (const shard of shards) {
     for (const statement of schemaStatements(database, shards.length)) await shard.exec(statement);
     const tables = shards.length > 1 ? ['events_local', 'events'] : ['events'];
@@ -126,7 +126,7 @@ export async function ensureSchema(shards: readonly ClickHouseHttp[], database: 
  * old rows read as "no revenue". Asked from system.columns first, because `ADD COLUMN IF NOT
  * EXISTS` is not in 18.16's grammar for every engine (and a Distributed table needs it too).
  */
-async function addMissingColumns(shard: ClickHouseHttp, database: string, table: string): Promise<void> {
+async function addMissingColumns(shard: ClickHouseClient, database: string, table: string): Promise<void> {
   const present = await shard.rows<{ name: string }>(
     `SELECT name FROM system.columns WHERE database = ${sqlString(database)} AND table = ${sqlString(table)}`,
   );

@@ -1,3 +1,4 @@
+import type { ClickHouseConnect } from './client.ts';
 import { sqlIdentifier } from './sql.ts';
 
 /**
@@ -9,6 +10,8 @@ import { sqlIdentifier } from './sql.ts';
 export interface ClickHouseTarget {
   readonly shardUrls: readonly string[];
   readonly database: string;
+  /** How to reach a server; over HTTP when absent (tests pass ClickHouse in process). */
+  readonly connect?: ClickHouseConnect;
 }
 
 export function parseClickHouseUrl(raw: string): ClickHouseTarget {
