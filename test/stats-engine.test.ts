@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { overviewQueries, type StatsQueryError } from '../packages/server/src/stats/index.ts';
 import { dimensionsContract, table } from './stats-engine-dimensions.ts';
 import {
+  chdbFixtures,
   clickHouseFixtures,
   nowMs,
   type OpenFixture,
@@ -355,4 +356,10 @@ const clickhouse = clickHouseFixtures();
 describe('on ClickHouse', { skip: clickhouse.skip }, () => {
   statsEngineContract(clickhouse.open);
   after(() => clickhouse.stop());
+});
+
+const chdb = chdbFixtures();
+describe('on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
+  statsEngineContract(chdb.open);
+  after(() => chdb.stop());
 });

@@ -21,12 +21,15 @@ import {
 } from '../packages/server/src/stats/index.ts';
 import type { SqlRow } from '../packages/server/src/stats/results.ts';
 import type { SqlParam } from '../packages/server/src/stats/sql-params.ts';
+import { connectClickHouse } from '../packages/server/src/store/clickhouse/connect.ts';
 import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/event-store.ts';
-import { ClickHouseHttp } from '../packages/server/src/store/clickhouse/http-client.ts';
 import { sqlString } from '../packages/server/src/store/clickhouse/sql.ts';
+import type { ClickHouseTarget } from '../packages/server/src/store/clickhouse/target.ts';
 import { DuckDbEventStore } from '../packages/server/src/store/duckdb/event-store.ts';
 import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import { fixtureEvents, siteA, week } from './stats-fixture-events.ts';
+import { missingChdb } from './support/chdb.ts';
+import { ChdbServer } from './support/chdb-client.ts';
 import { missingService, type RunningService, startService } from './support/services.ts';
 
 export { event, fixtureEvents, nowMs, siteA, siteAUtc, siteB, week } from './stats-fixture-events.ts';
@@ -135,36 +138,65 @@ export function clickHouseFixtures(): {
       server ??= startService('clickhouse');
       const { url } = await server;
       databases += 1;
-      const target = { shardUrls: [url], database: `stats_${databases}` };
-      await ClickHouseEventStore.open(target).then((store) => store.append(events));
-      const http = new ClickHouseHttp(url);
-      if (extras.fx && extras.fx.length > 0) {
-        // The fx import's table (store/clickhouse/schema.ts), filled directly.
-        await http.exec(
-          `CREATE TABLE IF NOT EXISTS ${target.database}.fx_rates (day String, currency String, per_eur Float64, source_version UInt32) ENGINE = ReplacingMergeTree(source_version) ORDER BY (currency, day)`,
-        );
-        const values = extras.fx.map(
-          (row) =>
-            `(${sqlString(row.day)}, ${sqlString(row.currency)}, ${row.perEur}, ${row.day.replaceAll('-', '')})`,
-        );
-        await http.exec(
-          `INSERT INTO ${target.database}.fx_rates (day, currency, per_eur, source_version) VALUES ${values.join(',')}`,
-        );
-      }
-      return {
-        backend: 'clickhouse',
-        engine: createClickHouseStatsEngine(target, { coalesce: false, goals: goalSource(extras) }),
-        countingEngine: () => {
-          const runner = new ClickHouseRunner(http);
-          return counting(createClickHouseDialect(target.database), (sql, params) => runner.all(sql, params));
-        },
-        async close() {
-          await http.exec(`DROP DATABASE IF EXISTS ${target.database}`);
-        },
-      };
+      return openOnClickHouse({ shardUrls: [url], database: `stats_${databases}` }, events, extras);
     },
     async stop() {
       if (server) await (await server).destroy();
+    },
+  };
+}
+
+/**
+ * The same fixtures on ClickHouse in process (chdb, a current release; test/support/chdb-client.ts):
+ * the same event store, engine and statements as on 18.16, through the same client interface.
+ */
+export function chdbFixtures(): {
+  open: OpenFixture;
+  stop: () => Promise<void>;
+  skip: string | undefined;
+} {
+  const skip = missingChdb();
+  let server: ChdbServer | null = null;
+  let databases = 0;
+  return {
+    skip,
+    async open(events = fixtureEvents, extras: FixtureExtras = {}) {
+      server ??= new ChdbServer();
+      databases += 1;
+      return openOnClickHouse(server.target(`stats_${databases}`), events, extras);
+    },
+    async stop() {
+      await server?.close();
+    },
+  };
+}
+
+async function openOnClickHouse(
+  target: ClickHouseTarget,
+  events: readonly EventRow[],
+  extras: FixtureExtras,
+): Promise<StatsFixture> {
+  await ClickHouseEventStore.open(target).then((store) => store.append(events));
+  const http = connectClickHouse(target, target.shardUrls[0]!);
+  if (extras.fx && extras.fx.length > 0) {
+    // The fx import's table (store/clickhouse/schema.ts, created with the events), filled directly.
+    const values = extras.fx.map(
+      (row) =>
+        `(${sqlString(row.day)}, ${sqlString(row.currency)}, ${row.perEur}, ${row.day.replaceAll('-', '')})`,
+    );
+    await http.exec(
+      `INSERT INTO ${target.database}.fx_rates (day, currency, per_eur, source_version) VALUES ${values.join(',')}`,
+    );
+  }
+  return {
+    backend: 'clickhouse',
+    engine: createClickHouseStatsEngine(target, { coalesce: false, goals: goalSource(extras) }),
+    countingEngine: () => {
+      const runner = new ClickHouseRunner(http);
+      return counting(createClickHouseDialect(target.database), (sql, params) => runner.all(sql, params));
+    },
+    async close() {
+      await http.exec(`DROP DATABASE IF EXISTS ${target.database}`);
     },
   };
 }

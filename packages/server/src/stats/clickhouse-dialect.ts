@@ -7,7 +7,8 @@
  * - named subqueries are written inline (`inlineCtes`), and batches run as separate statements;
  * - timestamps are integer milliseconds (`ts_ms`); the coarse `ts` only prunes the scan;
  * - the page and its total come from one array of all rows (`groupArray` + `ARRAY JOIN`);
- * - the final joins use `USING` (nested when there are two), so columns are not qualified.
+ * - the final joins use `USING` (nested when there are two), so columns are not qualified; each
+ *   side of a join has an alias, which current releases require (`joined_subquery_requires_alias`).
  * Reads need no FINAL: each event is stored once (store/clickhouse/schema.ts).
  */
 import { sqlIdentifier, sqlString } from '../store/clickhouse/sql.ts';
@@ -124,11 +125,11 @@ export function createClickHouseDialect(database: string): SqlDialect {
 function clickHouseFinalStatement(s: FinalStatement): string {
   let from = s.agg;
   s.joins.forEach((join, i) => {
-    const left = i === 0 ? from : `(SELECT * FROM ${from})`;
+    const left = i === 0 ? `${from} AS a` : `(SELECT * FROM ${from}) AS a${i}`;
     from =
       join.keys.length > 0
-        ? `${left} LEFT JOIN ${join.table} USING (${join.keys.join(', ')})`
-        : `${left} CROSS JOIN ${join.table}`;
+        ? `${left} LEFT JOIN ${join.table} AS ${join.alias} USING (${join.keys.join(', ')})`
+        : `${left} CROSS JOIN ${join.table} AS ${join.alias}`;
   });
   const tuple = `tuple(${s.columns.map(([, expr]) => expr).join(', ')})`;
   const unrolled = s.columns.map(([alias], i) => `tupleElement(zv_row, ${i + 1}) AS ${alias}`);
