@@ -123,6 +123,10 @@ function dayRange(startDate: string, endDate: string, timezone: string): Resolve
 /** Resolves a range as of `nowMs` in the site's zone. Presets of N days end today, inclusive. */
 export function resolveDateRange(range: DateRange, timezone: string, nowMs: number): ResolvedRange {
   if (range.kind === 'custom') return dayRange(range.start, range.end, timezone);
+  if (range.kind === 'instants') {
+    const { startMs, endMs } = range;
+    return { startMs, endMs, startDate: localDate(startMs, timezone), endDate: localDate(endMs - 1, timezone) };
+  }
   const today = localDate(nowMs, timezone);
   switch (range.preset) {
     case 'today':

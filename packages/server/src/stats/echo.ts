@@ -10,7 +10,9 @@ export function filterToWire(filter: Filter): unknown {
     case 'not':
       return ['not', filterToWire(filter.filter)];
     default:
-      return [filter.op, filter.dimension, [...filter.values]];
+      return filter.caseSensitive === false
+        ? [filter.op, filter.dimension, [...filter.values], { case_sensitive: false }]
+        : [filter.op, filter.dimension, [...filter.values]];
   }
 }
 

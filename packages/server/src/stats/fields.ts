@@ -12,6 +12,7 @@ import type { SqlParams } from './sql-params.ts';
 import {
   type Dimension,
   type Filter,
+  type LeafFilter,
   propDimensionPrefix,
   type ResolvedRange,
   type TimeDimension,
@@ -322,24 +323,61 @@ export class FieldContext {
       }
       case 'not':
         return `(NOT ${this.filter(filter.filter)})`;
-      default: {
-        if (filter.dimension === 'event:goal') {
-          const test = this.anyGoal(goalsNamed(this.goals, filter.op, filter.values));
-          return filter.op === 'is' || filter.op === 'contains' ? test : `(NOT ${test})`;
-        }
-        const expr = this.dimension(filter.dimension);
-        const values = filter.values.map((v) => this.params.bind(v, 'string'));
-        const test =
-          filter.op === 'is' || filter.op === 'is_not'
-            ? `${expr} IN (${values.join(', ')})`
-            : `(${values.map((v) => this.d.containsInsensitive(expr, v)).join(' OR ')})`;
-        return filter.op === 'is' || filter.op === 'contains' ? `(${test})` : `(NOT (${test}))`;
-      }
+      default:
+        return this.leaf(filter);
     }
+  }
+
+  private leaf(filter: LeafFilter): string {
+    const positive = filter.op === 'is' || filter.op === 'contains' || filter.op === 'matches';
+    if (filter.dimension === 'event:goal') {
+      // validate.ts refuses matches on goals: goal names are matched in JS, not in SQL.
+      const op = filter.op === 'matches' || filter.op === 'matches_not' ? 'is' : filter.op;
+      const test = this.anyGoal(goalsNamed(this.goals, op, filter.values));
+      return positive ? test : `(NOT ${test})`;
+    }
+    const expr = this.dimension(filter.dimension);
+    const test = this.leafTest(filter, expr);
+    if (positive) return `(${test})`;
+    if (filter.negationNeedsProperty && filter.dimension.startsWith(propDimensionPrefix)) {
+      const key = this.params.bind(filter.dimension.slice(propDimensionPrefix.length), 'string');
+      return `(${this.d.propValue(key)} IS NOT NULL AND NOT (${test}))`;
+    }
+    return `(NOT (${test}))`;
+  }
+
+  /** The positive test of a leaf over the dimension's displayed value. */
+  private leafTest(filter: LeafFilter, expr: string): string {
+    const exact = filter.op === 'is' || filter.op === 'is_not';
+    const pattern = filter.op === 'matches' || filter.op === 'matches_not';
+    // Each operator's default when the query does not say (the v1 API's answers, unchanged).
+    const caseSensitive = filter.caseSensitive ?? !(filter.op === 'contains' || filter.op === 'contains_not');
+    if (exact) {
+      const values = filter.values.map((v) => this.params.bind(caseSensitive ? v : v.toLowerCase(), 'string'));
+      return `${caseSensitive ? expr : this.d.lower(expr)} IN (${values.join(', ')})`;
+    }
+    if (!pattern && !caseSensitive) {
+      const values = filter.values.map((v) => this.params.bind(v, 'string'));
+      return values.map((v) => this.d.containsInsensitive(expr, v)).join(' OR ');
+    }
+    // Regular expressions run in RE2 on both engines (DuckDB regexp_matches, ClickHouse match):
+    // linear time whatever the pattern, so no pattern can backtrack catastrophically. The pattern
+    // is a constant (ClickHouse needs one), written as an escaped string literal.
+    return filter.values
+      .map((v) => {
+        const source = pattern ? v : escapeRegex(v);
+        return this.d.regexMatch(expr, caseSensitive ? source : `(?i)${source}`);
+      })
+      .join(' OR ');
   }
 
   /** True once a visit-level expression has been requested: the query must build visits. */
   get needsSessions(): boolean {
     return this.visitExprs.size > 0;
   }
+}
+
+/** A literal text as an RE2 pattern that matches it anywhere (case-sensitive contains). */
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }

@@ -57,22 +57,43 @@ export type Dimension = TimeDimension | NamedDimension | PropDimension;
 /** What a filter can test: every dimension except time buckets. */
 export type FilterDimension = NamedDimension | PropDimension;
 
-export const filterOperators = ['is', 'is_not', 'contains', 'contains_not'] as const;
+export const filterOperators = ['is', 'is_not', 'contains', 'contains_not', 'matches', 'matches_not'] as const;
 export type FilterOperator = (typeof filterOperators)[number];
+
+/** A leaf condition; `values` are regular expressions (RE2 syntax) for matches / matches_not. */
+export interface LeafFilter {
+  readonly op: FilterOperator;
+  readonly dimension: FilterDimension;
+  readonly values: readonly string[];
+  /**
+   * Absent: each operator's own default (is and matches case-sensitive, contains case-insensitive,
+   * as the v1 API has always answered). Plausible's surface sets it explicitly.
+   */
+  readonly caseSensitive?: boolean;
+  /**
+   * A negated operator on an `event:props:` dimension skips events that lack the property
+   * (Plausible's rule); absent, a missing property is "(none)" and so differs from every value.
+   */
+  readonly negationNeedsProperty?: boolean;
+}
 
 /** A filter tree: leaf conditions combined with and / or / not, as in Plausible v2. */
 export type Filter =
-  | { readonly op: FilterOperator; readonly dimension: FilterDimension; readonly values: readonly string[] }
+  | LeafFilter
   | { readonly op: 'and' | 'or'; readonly filters: readonly Filter[] }
   | { readonly op: 'not'; readonly filter: Filter };
 
 export const datePresets = ['today', '24h', '7d', '30d', 'month', '90d', '12mo', '1y'] as const;
 export type DatePreset = (typeof datePresets)[number];
 
-/** Custom ranges are whole days in the site's time zone, both ends inclusive (`YYYY-MM-DD`). */
+/**
+ * Custom ranges are whole days in the site's time zone, both ends inclusive (`YYYY-MM-DD`);
+ * `instants` is a range of UTC milliseconds [startMs, endMs) (Plausible's datetime ranges).
+ */
 export type DateRange =
   | { readonly kind: 'preset'; readonly preset: DatePreset }
-  | { readonly kind: 'custom'; readonly start: string; readonly end: string };
+  | { readonly kind: 'custom'; readonly start: string; readonly end: string }
+  | { readonly kind: 'instants'; readonly startMs: number; readonly endMs: number };
 
 export type OrderKey = Metric | Dimension;
 export interface OrderBy {

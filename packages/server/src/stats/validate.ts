@@ -23,6 +23,8 @@ export const limits = {
   maxFilterLeaves: 50,
   maxValuesPerFilter: 100,
   maxValueLength: 2_000,
+  /** Regular expressions (matches / matches_not) are shorter: each compiles per statement. */
+  maxPatternLength: 1_000,
   maxPropKeyLength: 300,
   maxDimensions: 4,
   /** Custom ranges longer than this are refused (about ten years). */
@@ -94,8 +96,36 @@ function validateLeaf(filter: LeafFilter, path: string, errors: StatsFieldError[
         field: `${path}[2][${i}]`,
         reason: `must be a string of at most ${limits.maxValueLength} characters without NUL`,
       });
+    } else if (filter.op === 'matches' || filter.op === 'matches_not') {
+      const problem = patternProblem(value);
+      if (problem) errors.push({ field: `${path}[2][${i}]`, reason: problem });
     }
   });
+  if ((filter.op === 'matches' || filter.op === 'matches_not') && filter.dimension === 'event:goal') {
+    errors.push({ field: `${path}[0]`, reason: `${filter.op} cannot filter event:goal; use is or contains` });
+  }
+}
+
+/**
+ * Why a regular expression cannot be run, or null. Patterns run in RE2 (linear time, so no
+ * pattern backtracks catastrophically), bounded in length; what RE2 lacks (look-around,
+ * back-references) is refused here rather than failing inside the engine. The pattern is only
+ * compiled in JS to check its syntax, never run.
+ */
+export function patternProblem(pattern: string): string | null {
+  if (pattern.length > limits.maxPatternLength) {
+    return `a regular expression may be at most ${limits.maxPatternLength} characters`;
+  }
+  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
+    return 'look-around and back-references are not supported (patterns are RE2 syntax)';
+  }
+  try {
+    // RE2's leading flag group `(?i)` is not JS syntax; the rest of RE2's syntax is (nearly) JS's.
+    new RegExp(pattern.replace(/^\(\?[imsU]+\)/, ''));
+  } catch {
+    return 'not a valid regular expression';
+  }
+  return null;
 }
 
 /** Every problem with the query; empty when the engine can run it. */
@@ -111,6 +141,15 @@ export function validateStatsQuery(query: StatsQuery): StatsFieldError[] {
     } else if (range.start > range.end) {
       errors.push({ field: 'date_range', reason: 'the start date is after the end date' });
     } else if ((Date.parse(range.end) - Date.parse(range.start)) / 86_400_000 > limits.maxRangeDays) {
+      errors.push({ field: 'date_range', reason: `a range may span at most ${limits.maxRangeDays} days` });
+    }
+  }
+
+  if (range.kind === 'instants') {
+    const valid = Number.isSafeInteger(range.startMs) && Number.isSafeInteger(range.endMs);
+    if (!valid || range.startMs >= range.endMs) {
+      errors.push({ field: 'date_range', reason: 'the start is not before the end' });
+    } else if ((range.endMs - range.startMs) / 86_400_000 > limits.maxRangeDays) {
       errors.push({ field: 'date_range', reason: `a range may span at most ${limits.maxRangeDays} days` });
     }
   }
