@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Goal } from '../packages/server/src/goals/types.ts';
 import type { StatsQueryError } from '../packages/server/src/stats/index.ts';
 import {
+  chdbFixtures,
   clickHouseFixtures,
   event,
   nowMs,
@@ -267,4 +268,10 @@ const clickhouse = clickHouseFixtures();
 describe('goals and revenue on ClickHouse', { skip: clickhouse.skip }, () => {
   goalsContract(clickhouse.open);
   after(() => clickhouse.stop());
+});
+
+const chdb = chdbFixtures();
+describe('goals and revenue on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
+  goalsContract(chdb.open);
+  after(() => chdb.stop());
 });

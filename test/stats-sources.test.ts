@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  chdbFixtures,
   clickHouseFixtures,
   event,
   nowMs,
@@ -91,4 +92,10 @@ const clickhouse = clickHouseFixtures();
 describe('on ClickHouse', { skip: clickhouse.skip }, () => {
   sourcesContract(clickhouse.open);
   after(() => clickhouse.stop());
+});
+
+const chdb = chdbFixtures();
+describe('on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
+  sourcesContract(chdb.open);
+  after(() => chdb.stop());
 });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StatsQuery } from '../packages/server/src/stats/index.ts';
 import {
+  chdbFixtures,
   clickHouseFixtures,
   event,
   type Fixture,
@@ -202,4 +203,10 @@ const clickHouse = clickHouseFixtures();
 describe('visits at the edges of a range, ClickHouse', { skip: clickHouse.skip }, () => {
   edgeContract(clickHouse.open);
   after(() => clickHouse.stop());
+});
+
+const chdb = chdbFixtures();
+describe('visits at the edges of a range, ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
+  edgeContract(chdb.open);
+  after(() => chdb.stop());
 });

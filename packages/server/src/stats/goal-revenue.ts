@@ -75,9 +75,10 @@ export function defineGoalRevenue(
     `SELECT ${dims}tcur, rev_cur, rev_day, sum(rev_e4) AS s, count(*) AS n FROM (SELECT ${dims}rev_e4, rev_cur, rev_day, ${tcur} AS tcur FROM ${matched}) m WHERE rev_cur <> '' AND tcur <> '' GROUP BY ${[...groupDims, 'tcur', 'rev_cur', 'rev_day'].join(', ')}`,
   );
   // Two lookups, one join each (ClickHouse 18.16 allows one JOIN per SELECT), joined USING equal
-  // names; a missing rate reads as NULL (DuckDB) or 0 (ClickHouse), both "no rate" below.
+  // names; a missing rate reads as NULL (DuckDB) or 0 (ClickHouse), both "no rate" below. Every
+  // side is named: current ClickHouse refuses a join of unnamed subqueries.
   const carried = `${dims}tcur, rev_cur, rev_day, s, n`;
-  const withSource = `SELECT ${carried}, per_eur AS src_rate FROM ${ref('grev')} LEFT JOIN (SELECT day AS rev_day, currency AS rev_cur, per_eur FROM ${d.fxRates}) fs USING (rev_day, rev_cur)`;
+  const withSource = `SELECT ${carried}, per_eur AS src_rate FROM ${ref('grev')} gv LEFT JOIN (SELECT day AS rev_day, currency AS rev_cur, per_eur FROM ${d.fxRates}) fs USING (rev_day, rev_cur)`;
   const withTarget = `SELECT ${carried}, src_rate, per_eur AS dst_rate FROM (${withSource}) ws LEFT JOIN (SELECT day AS rev_day, currency AS tcur, per_eur FROM ${d.fxRates}) ft USING (rev_day, tcur)`;
   const converted = `CASE WHEN rev_cur = tcur THEN s * 1e0 WHEN coalesce(src_rate, 0) > 0 AND coalesce(dst_rate, 0) > 0 THEN floor(s * (dst_rate / src_rate) + 0.5) ELSE NULL END`;
   define('gconv', `SELECT ${dims}tcur, rev_cur, s, n, ${converted} AS conv_e4 FROM (${withTarget}) w`);
