@@ -8,6 +8,7 @@ import { DateRangePicker, FilterBar } from './controls.tsx';
 import { EventsPanel } from './events-panel.tsx';
 import { FilteredTrafficPanel } from './filtered-panel.tsx';
 import { asNumber } from './format.ts';
+import { FunnelsPanel } from './funnels-panel.tsx';
 import { GoalsPanel } from './goals-panel.tsx';
 import { LiveCounter } from './live-counter.tsx';
 import { LocationsPanel } from './locations-panel.tsx';
@@ -154,6 +155,7 @@ export function DashboardPage(props: { siteId: string }) {
         <EventsPanel {...panelProps} onClearEvent={() => go(withoutFilter(state, 'event:name'))} />
         <FilteredTrafficPanel siteId={props.siteId} state={state} />
       </div>
+      <FunnelsPanel {...panelProps} />
     </div>
   );
 }

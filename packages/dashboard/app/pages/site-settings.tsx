@@ -4,6 +4,7 @@ import { useApi } from '../dashboard/use-stats.ts';
 import { Link } from '../link.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { ApiKeysSection } from './api-keys.tsx';
+import { FunnelsSection } from './funnels-settings.tsx';
 import { GoalsSection } from './goals-settings.tsx';
 import { ProxyKeysSection } from './proxy-keys.tsx';
 import { CopyButton, SnippetTabs } from './snippet-tabs.tsx';
@@ -36,6 +37,7 @@ export function SiteSettingsPage(props: { siteId: string }) {
       <Snippets site={info} />
       <EditSite site={info} onSaved={() => setVersion(version + 1)} />
       <GoalsSection siteId={info.id} />
+      <FunnelsSection siteId={info.id} />
       <ApiKeysSection siteId={info.id} />
       <ProxyKeysSection site={info} />
       <DeleteSite site={info} />

@@ -78,14 +78,15 @@ function rangeChain(fe: string, spec: ChainSpec): string {
   const carried: string[] = [];
   for (let k = 2; k <= spec.steps; k++) {
     const previous = k === 2 ? 'c.s' : `c.u${k - 1}`;
-    const next = `min(CASE WHEN ${bit(k).replace('m', 'f.m')} AND f.t <= c.s + ${spec.windowMs} THEN f.t END)`;
+    const next = `min(CASE WHEN ${bit(k).replace('m', 'f.m')} THEN f.t END)`;
     const nextPageview = 'min(CASE WHEN f.pv = 1 THEN f.t END)';
     const found = spec.strict
       ? `CASE WHEN ${next} <= coalesce(${nextPageview}, ${never}) THEN ${next} END`
       : next;
     const keep = ['c.vid', 'c.s', ...carried.map((u) => `c.${u}`)];
+    // Only events up to the start's window end: a later pageview cannot come before a step in it.
     const match = spec.strict ? `(${bit(k).replace('m', 'f.m')} OR f.pv = 1)` : bit(k).replace('m', 'f.m');
-    chain = `SELECT ${keep.join(', ')}, coalesce(${found}, ${never}) AS u${k} FROM (${chain}) c LEFT JOIN ${fe} f ON f.vid = c.vid AND f.t > ${previous} AND ${previous} < ${never} AND ${match} GROUP BY ${keep.join(', ')}`;
+    chain = `SELECT ${keep.join(', ')}, coalesce(${found}, ${never}) AS u${k} FROM (${chain}) c LEFT JOIN ${fe} f ON f.vid = c.vid AND f.t > ${previous} AND f.t <= c.s + ${spec.windowMs} AND ${previous} < ${never} AND ${match} GROUP BY ${keep.join(', ')}`;
     carried.push(`u${k}`);
   }
   return perVisitor(fe, chain, spec.steps);
