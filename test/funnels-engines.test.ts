@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FunnelQuery, FunnelResult } from '../packages/server/src/funnels/funnel-engine.ts';
 import type { FunnelDefinition } from '../packages/server/src/funnels/types.ts';
 import {
+  chdbFunnels,
   clickHouseFunnels,
   type FunnelBackend,
   funnelNow,
@@ -167,4 +168,10 @@ describe('funnels on ClickHouse 18.16', { skip: clickhouse.skip }, () => {
   funnelContract(() => clickhouse.open());
   // After the contract's own `after` (hooks run in the order they were added).
   after(() => clickhouse.stop());
+});
+
+const chdb = chdbFunnels();
+describe('funnels on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
+  funnelContract(() => chdb.open());
+  after(() => chdb.stop());
 });

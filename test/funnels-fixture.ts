@@ -16,12 +16,15 @@ import {
 import type { FunnelEngine } from '../packages/server/src/funnels/funnel-engine.ts';
 import type { Goal } from '../packages/server/src/goals/types.ts';
 import type { EventRow } from '../packages/server/src/ingest/types.ts';
+import { connectClickHouse } from '../packages/server/src/store/clickhouse/connect.ts';
 import { ClickHouseEventStore } from '../packages/server/src/store/clickhouse/event-store.ts';
-import { ClickHouseHttp } from '../packages/server/src/store/clickhouse/http-client.ts';
+import type { ClickHouseTarget } from '../packages/server/src/store/clickhouse/target.ts';
 import { DuckDbEventStore } from '../packages/server/src/store/duckdb/event-store.ts';
 import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { event } from './stats-fixture-events.ts';
+import { missingChdb } from './support/chdb.ts';
+import { ChdbServer } from './support/chdb-client.ts';
 import { missingService, type RunningService, startService } from './support/services.ts';
 
 export const funnelSite: Site = {
@@ -200,25 +203,41 @@ export function clickHouseFunnels() {
     async open(): Promise<FunnelBackend> {
       server ??= startService('clickhouse');
       const { url } = await server;
-      const target = { shardUrls: [url], database: 'funnels' };
-      await ClickHouseEventStore.open(target).then((store) => store.append(funnelEvents));
-      const http = new ClickHouseHttp(url);
-      await http.exec(
-        'CREATE TABLE IF NOT EXISTS funnels.fx_rates (day String, currency String, per_eur Float64, source_version UInt32) ENGINE = ReplacingMergeTree(source_version) ORDER BY (currency, day)',
-      );
-      await http.exec(
-        `INSERT INTO funnels.fx_rates (day, currency, per_eur, source_version) VALUES ${funnelFx.map((r) => `('${r.day}', '${r.currency}', ${r.perEur}, 1)`).join(',')}`,
-      );
-      return {
-        name: 'clickhouse',
-        engine: createClickHouseFunnelEngine(target, { goals }),
-        async close() {
-          await http.exec('DROP DATABASE IF EXISTS funnels');
-        },
-      };
+      return openOnClickHouse('clickhouse', { shardUrls: [url], database: 'funnels' });
     },
     async stop() {
       if (server) await (await server).destroy();
+    },
+  };
+}
+
+/** The same on ClickHouse in process (chdb, a current release; test/support/chdb-client.ts). */
+export function chdbFunnels() {
+  const skip = missingChdb();
+  let server: ChdbServer | null = null;
+  return {
+    skip,
+    async open(): Promise<FunnelBackend> {
+      server ??= new ChdbServer();
+      return openOnClickHouse('chdb', server.target('funnels'));
+    },
+    async stop() {
+      await server?.close();
+    },
+  };
+}
+
+async function openOnClickHouse(name: string, target: ClickHouseTarget): Promise<FunnelBackend> {
+  await ClickHouseEventStore.open(target).then((store) => store.append(funnelEvents));
+  const http = connectClickHouse(target, target.shardUrls[0]!);
+  await http.exec(
+    `INSERT INTO funnels.fx_rates (day, currency, per_eur, source_version) VALUES ${funnelFx.map((r) => `('${r.day}', '${r.currency}', ${r.perEur}, 1)`).join(',')}`,
+  );
+  return {
+    name,
+    engine: createClickHouseFunnelEngine(target, { goals }),
+    async close() {
+      await http.exec('DROP DATABASE IF EXISTS funnels');
     },
   };
 }

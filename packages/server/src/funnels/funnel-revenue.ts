@@ -43,8 +43,11 @@ export function compileFunnelRevenue(d: SqlDialect, input: FunnelSqlInput, curre
   };
   let completing: string;
   if (d.name === 'clickhouse') {
+    // One `done` row per visitor, so ALL keeps every completing event at that time. Not ANY: since
+    // 20.x (any_join_distinct_right_table_keys=0) ANY INNER keeps one row per key on both sides, and
+    // would count one of two events at the same moment. Both sides named (current releases require it).
     const done = `SELECT vid, done_t AS t FROM (${clickHouseChainSql(events, spec)}) WHERE level = ${n}`;
-    completing = `SELECT rev_e4, rev_cur, rev_day, ${tcur} AS tcur FROM (SELECT vid, t, rev_e4, rev_cur, rev_day FROM (${events}) WHERE ${lastBit}) ANY INNER JOIN (${done}) USING (vid, t)`;
+    completing = `SELECT rev_e4, rev_cur, rev_day, ${tcur} AS tcur FROM (SELECT vid, t, rev_e4, rev_cur, rev_day FROM (${events}) WHERE ${lastBit}) fe ALL INNER JOIN (${done}) fd USING (vid, t)`;
   } else {
     const chain = duckDbChainSql('zv_fe', spec, 'window');
     define('zv_fe', events);
