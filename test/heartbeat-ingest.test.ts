@@ -163,3 +163,10 @@ test('the REST top pages show time on page and scroll depth from the heartbeats'
     { page: '/article', visitors: 1, pageviews: 1, time_on_page: 200, scroll_depth: 85 },
   );
 });
+
+test("deleting the site deletes its pageviews' engagement too", async () => {
+  await server.runtime.eventsLoaded();
+  assert.ok((await engagementRows()).length > 0);
+  assert.equal(await server.runtime.metadata.deleteSite(site.id), true);
+  assert.deepEqual(await engagementRows(), []);
+});

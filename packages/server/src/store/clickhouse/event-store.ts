@@ -164,8 +164,12 @@ export class ClickHouseEventStore implements EventStore, LogSink {
   /** Removes a site's events on every shard (a mutation; it completes in the background). */
   async deleteSiteEvents(siteId: string): Promise<void> {
     const table = this.shards.length > 1 ? 'events_local' : 'events';
+    const engagement = this.shards.length > 1 ? 'engagement_local' : 'engagement';
     for (const shard of this.shards) {
       await shard.exec(`ALTER TABLE ${this.database}.${table} DELETE WHERE site_id = ${sqlString(siteId)}`);
+      await shard.exec(
+        `ALTER TABLE ${this.database}.${engagement} DELETE WHERE site_id = ${sqlString(siteId)}`,
+      );
     }
   }
 

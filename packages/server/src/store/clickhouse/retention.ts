@@ -28,12 +28,14 @@ export class ClickHouseRetention implements EventRetention {
   private readonly shards: readonly ClickHouseClient[];
   private readonly database: string;
   private readonly table: string;
+  private readonly engagementTable: string;
   /** The cutoff the boundary month was last trimmed to by this node. */
   private trimmedTo = Number.NEGATIVE_INFINITY;
 
   constructor(target: ClickHouseTarget) {
     this.shards = target.shardUrls.map((url) => connectClickHouse(target, url));
     this.table = target.shardUrls.length > 1 ? 'events_local' : 'events';
+    this.engagementTable = target.shardUrls.length > 1 ? 'engagement_local' : 'engagement';
     this.database = target.database;
   }
 
@@ -44,6 +46,8 @@ export class ClickHouseRetention implements EventRetention {
     const trim = cutoffMs > this.trimmedTo;
     for (const shard of this.shards) {
       partitions += await this.dropWholeMonths(shard, cutoffMs);
+      // Heartbeats folded per pageview (engagement.ts) go by whole months of their last moment.
+      partitions += await this.dropWholeMonths(shard, cutoffMs, this.engagementTable);
       if (!trim) continue;
       const outcome = await this.trimBoundaryMonth(shard, cutoffMs);
       if (outcome === 'submitted') mutations += 1;
@@ -55,16 +59,20 @@ export class ClickHouseRetention implements EventRetention {
   }
 
   /** Drops every partition whose month ends at or before the cutoff; returns how many. */
-  private async dropWholeMonths(shard: ClickHouseClient, cutoffMs: number): Promise<number> {
+  private async dropWholeMonths(
+    shard: ClickHouseClient,
+    cutoffMs: number,
+    table = this.table,
+  ): Promise<number> {
     const rows = await shard.rows<{ partition: string }>(
       `SELECT DISTINCT partition FROM system.parts
-       WHERE database = ${sqlString(this.database)} AND table = ${sqlString(this.table)} AND active`,
+       WHERE database = ${sqlString(this.database)} AND table = ${sqlString(table)} AND active`,
     );
     const expired = rows
       .map((row) => Number(row.partition))
       .filter((month) => Number.isSafeInteger(month) && monthEndMs(month) <= cutoffMs);
     for (const month of expired) {
-      await shard.exec(`ALTER TABLE ${this.database}.${this.table} DROP PARTITION ${sqlInt(month)}`);
+      await shard.exec(`ALTER TABLE ${this.database}.${table} DROP PARTITION ${sqlInt(month)}`);
     }
     return expired.length;
   }

@@ -33,6 +33,8 @@ export async function deleteDay(connection: DuckDBConnection, dayStartMs: number
     await connection.run('DELETE FROM visits WHERE last_ts < make_timestamp($1::BIGINT * 1000)', [
       dayStartMs + dayMs,
     ]);
+    // Pageviews whose last engaged moment was by the end of the day (their heartbeats, folded).
+    await connection.run('DELETE FROM engagement WHERE last_ms < $1::BIGINT', [dayStartMs + dayMs]);
     await connection.run('COMMIT');
     return Number(reader.getRowsJS()[0]?.[0] ?? 0);
   } catch (error) {

@@ -219,6 +219,7 @@ export class DuckDbMetadataStore implements MetadataStore {
         ]);
         await this.connection.run('DELETE FROM events WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM visits WHERE site_id = $1', [id]);
+        await this.connection.run('DELETE FROM engagement WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM refusals WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM proxy_keys WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM goals WHERE site_id = $1', [id]);
