@@ -106,3 +106,18 @@ test('an invalid heartbeat is refused before sending, with the fields the server
   );
   await client.shutdown();
 });
+
+test('the first-party proxy handler forwards z.engagement.js and heartbeats', async () => {
+  const { upstreamPath } = await import('../packages/node/src/proxy/forward.ts');
+  assert.deepEqual(upstreamPath('/zv/z.engagement.js'), {
+    path: '/z.engagement.js',
+    methods: ['GET', 'HEAD'],
+  });
+  assert.deepEqual(upstreamPath('/zv/z.js'), { path: '/z.js', methods: ['GET', 'HEAD'] });
+  assert.deepEqual(upstreamPath('/zv/e/heartbeat/ZV_code-1'), {
+    path: '/e/heartbeat/ZV_code-1',
+    methods: ['POST', 'OPTIONS'],
+  });
+  assert.deepEqual(upstreamPath('/zv/e/ZV_code-1'), { path: '/e/ZV_code-1', methods: ['POST', 'OPTIONS'] });
+  assert.equal(upstreamPath('/zv/e/heartbeat/a/b'), undefined);
+});

@@ -37,12 +37,17 @@ const forwardedResponseHeaders = [
   'access-control-max-age',
 ];
 
-const scriptPath = /(?:^|\/)z\.js$/;
+/** z.js, or its opt-in build with heartbeats, z.engagement.js (docs/engagement.md). */
+const scriptPath = /(?:^|\/)(z(?:\.engagement)?\.js)$/;
 const ingestPath = /\/e\/([A-Za-z0-9_-]{1,128})$/;
+const heartbeatPath = /\/e\/heartbeat\/([A-Za-z0-9_-]{1,128})$/;
 
 /** The upstream path for a request path, or undefined when it is not one the proxy serves. */
 export function upstreamPath(pathname: string): { path: string; methods: readonly string[] } | undefined {
-  if (scriptPath.test(pathname)) return { path: '/z.js', methods: ['GET', 'HEAD'] };
+  const script = scriptPath.exec(pathname);
+  if (script) return { path: `/${script[1]}`, methods: ['GET', 'HEAD'] };
+  const heartbeat = heartbeatPath.exec(pathname);
+  if (heartbeat) return { path: `/e/heartbeat/${heartbeat[1]}`, methods: ['POST', 'OPTIONS'] };
   const ingest = ingestPath.exec(pathname);
   if (ingest) return { path: `/e/${ingest[1]}`, methods: ['POST', 'OPTIONS'] };
   return undefined;
