@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/query/profile.ts [--site site-0] [--sql out.sql] [--explain]`
+ * `node --import tsx bench/query/profile.ts [--site site-0] [--range 30d|12mo|...] [--sql out.sql] [--explain]`
  * Prints how the 30-day page's one batch statement spends its time on the dataset
  * `npm run bench:query` generated (run that first): DuckDB's settings, the statement (with
  * `--sql`), and with `--explain` its EXPLAIN ANALYZE profile (operators by time).
@@ -14,6 +14,7 @@ import { SqlStatsEngine } from '../../packages/server/src/stats/engine.ts';
 import { overviewQueries } from '../../packages/server/src/stats/overview.ts';
 import type { SqlRow } from '../../packages/server/src/stats/results.ts';
 import type { SqlParam } from '../../packages/server/src/stats/sql-params.ts';
+import type { DatePreset } from '../../packages/server/src/stats/types.ts';
 import type { Site } from '../../packages/server/src/store/types.ts';
 
 const { values } = parseArgs({
@@ -23,6 +24,10 @@ const { values } = parseArgs({
     sql: { type: 'string' },
     explain: { type: 'boolean', default: false },
     runs: { type: 'string', default: '5' },
+    /** The page's date range preset (30d, 12mo, ...). */
+    range: { type: 'string', default: '30d' },
+    /** Rebuild the visits from the events instead of reading the rollup (for an A/B). */
+    'no-rollup': { type: 'boolean', default: false },
   },
 });
 const endMs = Date.parse('2026-03-10T12:00:00Z');
@@ -40,7 +45,10 @@ const run = async (sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> 
   return (await connection.runAndReadAll(sql, [...params])).getRowObjectsJS() as SqlRow[];
 };
 // A read-only file never changes under the statements: one snapshot is any sequence of them.
-const engine = new SqlStatsEngine(duckDbDialect, { all: run, snapshot: (work) => work(run) });
+const engine = new SqlStatsEngine(
+  duckDbDialect,
+  values['no-rollup'] ? { all: run } : { all: run, snapshot: (work) => work(run) },
+);
 const site: Site = {
   id: values.site,
   domain: `${values.site}.example`,
@@ -49,7 +57,9 @@ const site: Site = {
   timezone: 'Europe/Berlin',
   createdAt: new Date(0).toISOString(),
 };
-const queries = Object.values(overviewQueries(site.id, { kind: 'preset', preset: '30d' }));
+const queries = Object.values(
+  overviewQueries(site.id, { kind: 'preset', preset: values.range as DatePreset }),
+);
 await engine.queryMany(queries, site, endMs - 1);
 const statement = captured as unknown as { sql: string; params: readonly SqlParam[] };
 if (values.sql)

@@ -117,7 +117,9 @@ export class SqlStatsEngine implements StatsEngine {
       const row = byIndex.get(i);
       if (row?.built !== true) return null;
       const ms = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-      edges.push({ startUntilMs: ms(row.start_until), endFromMs: ms(row.end_from) });
+      const sessions =
+        typeof row.sessions === 'string' ? (JSON.parse(row.sessions) as string[] | null) : null;
+      edges.push({ startUntilMs: ms(row.start_until), endFromMs: ms(row.end_from), sessions });
     }
     return edges;
   }

@@ -23,7 +23,15 @@ export interface VisitEdges {
   readonly startUntilMs: number | null;
   /** The earliest start among visits that begin in the range and go on past its end. */
   readonly endFromMs: number | null;
+  /**
+   * The straddlers' session ids when there are at most `maxListedStraddlers` (bound into the
+   * statement, which then need not scan the rollup again to find them); otherwise null.
+   */
+  readonly sessions?: readonly string[] | null;
 }
+
+/** Beyond this many straddlers the statement finds them itself (a subquery on the rollup). */
+export const maxListedStraddlers = 2_000;
 
 /** The rollup's column (DuckDB `visits`) holding each aggregate session field of a visit. */
 function rollupSessionColumn(fields: FieldContext, name: SessionField): string {
@@ -55,7 +63,7 @@ function straddlersWhere(fields: FieldContext, site: string, start: string, end:
 export function rollupEdgesSql(fields: FieldContext, site: string, start: string, end: string): string {
   const d = fields.d;
   const ts = d.timestampFromMs;
-  return `SELECT (SELECT built FROM rollup_state WHERE name = 'visits') AS built, ${d.epochMs(`max(last_ts) FILTER (WHERE first_ts < ${ts(start)})`)} AS start_until, ${d.epochMs(`min(first_ts) FILTER (WHERE last_ts >= ${ts(end)})`)} AS end_from FROM visits WHERE ${straddlersWhere(fields, site, start, end)}`;
+  return `SELECT (SELECT built FROM rollup_state WHERE name = 'visits') AS built, ${d.epochMs(`max(last_ts) FILTER (WHERE first_ts < ${ts(start)})`)} AS start_until, ${d.epochMs(`min(first_ts) FILTER (WHERE last_ts >= ${ts(end)})`)} AS end_from, count(*) AS straddlers, CASE WHEN count(*) <= ${maxListedStraddlers} THEN to_json(list(session_id)) END AS sessions FROM visits WHERE ${straddlersWhere(fields, site, start, end)}`;
 }
 
 /**
@@ -89,7 +97,10 @@ export function rollupRawVisitsSql(
   const columns = [...scanned].map((c) =>
     c === 'session_id' || c === 'visitor_id' ? `${d.hashId(c)} AS ${c}` : c,
   );
-  const straddlers = `session_id IN (SELECT session_id FROM visits WHERE ${straddlersWhere(fields, site, start, end)})`;
+  const listed = edges.sessions?.map((id) => params.bind(id, 'string'));
+  const straddlers = listed
+    ? `session_id IN (${listed.join(', ')})`
+    : `session_id IN (SELECT session_id FROM visits WHERE ${straddlersWhere(fields, site, start, end)})`;
   // Two disjoint windows inside the range, each a plain time range the scan skips row groups by.
   const inRange = `site_id = ${site} AND ts >= ${ts(start)} AND ts < ${ts(end)}`;
   const scan = (bounds: string) =>
