@@ -125,7 +125,12 @@ export function resolveDateRange(range: DateRange, timezone: string, nowMs: numb
   if (range.kind === 'custom') return dayRange(range.start, range.end, timezone);
   if (range.kind === 'instants') {
     const { startMs, endMs } = range;
-    return { startMs, endMs, startDate: localDate(startMs, timezone), endDate: localDate(endMs - 1, timezone) };
+    return {
+      startMs,
+      endMs,
+      startDate: localDate(startMs, timezone),
+      endDate: localDate(endMs - 1, timezone),
+    };
   }
   const today = localDate(nowMs, timezone);
   switch (range.preset) {

@@ -353,7 +353,9 @@ export class FieldContext {
     // Each operator's default when the query does not say (the v1 API's answers, unchanged).
     const caseSensitive = filter.caseSensitive ?? !(filter.op === 'contains' || filter.op === 'contains_not');
     if (exact) {
-      const values = filter.values.map((v) => this.params.bind(caseSensitive ? v : v.toLowerCase(), 'string'));
+      const values = filter.values.map((v) =>
+        this.params.bind(caseSensitive ? v : v.toLowerCase(), 'string'),
+      );
       return `${caseSensitive ? expr : this.d.lower(expr)} IN (${values.join(', ')})`;
     }
     if (!pattern && !caseSensitive) {

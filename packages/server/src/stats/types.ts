@@ -57,7 +57,14 @@ export type Dimension = TimeDimension | NamedDimension | PropDimension;
 /** What a filter can test: every dimension except time buckets. */
 export type FilterDimension = NamedDimension | PropDimension;
 
-export const filterOperators = ['is', 'is_not', 'contains', 'contains_not', 'matches', 'matches_not'] as const;
+export const filterOperators = [
+  'is',
+  'is_not',
+  'contains',
+  'contains_not',
+  'matches',
+  'matches_not',
+] as const;
 export type FilterOperator = (typeof filterOperators)[number];
 
 /** A leaf condition; `values` are regular expressions (RE2 syntax) for matches / matches_not. */
