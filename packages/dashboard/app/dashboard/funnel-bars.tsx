@@ -1,4 +1,4 @@
-import './funnels.css';
+import '../funnels.css';
 import type { FunnelStepResult } from '../funnels-api.ts';
 
 /** "1,234" and "45.5%": the numbers a funnel shows. */
