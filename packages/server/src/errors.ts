@@ -44,6 +44,11 @@ export const errorRegistry = {
     message: 'A request with a proxy key must name the visitor as the right-most X-Forwarded-For address.',
   },
   UNKNOWN_TRACKING_CODE: { status: 404, message: 'No site has this tracking code.' },
+  UNKNOWN_DOMAIN: {
+    status: 404,
+    message:
+      'No site has this domain; add it first (zenovay sites add <domain>) or send the domain of a site.',
+  },
   NOT_FOUND: { status: 404, message: 'There is nothing at this path.' },
   CONFLICT: {
     status: 409,

@@ -13,6 +13,7 @@ import type { ProcessHeartbeat } from '../ingest/heartbeat-pipeline.ts';
 import type { ProcessEvent } from '../ingest/pipeline.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
+import { registerPlausibleApi } from '../plausible/plugin.ts';
 import { installProxyGate } from '../proxy/proxy-gate.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
@@ -124,6 +125,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
   registerBatchIngestRoute(app, deps);
   registerExternalApi(app, deps);
+  registerPlausibleApi(app, deps);
   if (deps.dashboard) registerDashboard(app, deps.dashboard);
   return app;
 }

@@ -19,6 +19,18 @@ export class SiteDirectory {
     return this.byCode.get(code);
   }
 
+  /**
+   * The site with this domain (Plausible's Events API names sites so), the earliest added when
+   * several share it. A scan: sites are few, and only that API asks.
+   */
+  byDomain(domain: string): Site | undefined {
+    let found: Site | undefined;
+    for (const site of this.byCode.values()) {
+      if (site.domain === domain && (!found || site.createdAt < found.createdAt)) found = site;
+    }
+    return found;
+  }
+
   remember(site: Site): void {
     this.byCode.set(site.trackingCode, site);
   }
