@@ -56,7 +56,8 @@ export function plausibleDateRange(value: unknown, site: Site, nowMs: number): P
         return days(`${today.slice(0, 4)}-01-01`, `${today.slice(0, 4)}-12-31`);
       case 'all': {
         const added = localDate(Date.parse(site.createdAt), site.timezone || 'UTC');
-        return days(Math.min(added, today), today);
+        // ISO dates compare as strings.
+        return days(added < today ? added : today, today);
       }
       default:
         return { ok: false };
