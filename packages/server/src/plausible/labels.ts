@@ -1,10 +1,13 @@
 /**
  * Blank values: our engine labels them `(none)` everywhere; Plausible labels a blank visit field
  * or hostname `(not set)` and keeps `(none)` for a missing custom property. Rows going out and
- * `is` / `is_not` clauses coming in are translated here, so a client can filter by a label it read.
+ * `is` / `is_not` clauses coming in are translated here, so a client can filter by a label it
+ * read; a blank clause (`""`, as in Plausible's example `["is_not", "visit:country_name", [""]]`)
+ * means blank too. Country codes go out as names under `visit:country_name`.
  */
 import { noneLabel } from '../stats/fields.ts';
 import { propDimensionPrefix } from '../stats/types.ts';
+import { countryName } from './locations.ts';
 
 export const notSetLabel = '(not set)';
 
@@ -12,12 +15,13 @@ function saysNotSet(dimension: string): boolean {
   return !dimension.startsWith(propDimensionPrefix) && !dimension.startsWith('time');
 }
 
-/** A row's dimension value as Plausible shows it. */
-export function toPlausibleLabel(dimension: string, value: string): string {
-  return value === noneLabel && saysNotSet(dimension) ? notSetLabel : value;
+/** A row's dimension value as Plausible shows it, under the dimension name the client sent. */
+export function toPlausibleLabel(sentDimension: string, value: string): string {
+  if (value === noneLabel && saysNotSet(sentDimension)) return notSetLabel;
+  return sentDimension === 'visit:country_name' ? countryName(value) : value;
 }
 
-/** A clause a Plausible client sent, as our engine labels the same value. */
+/** A clause a Plausible client sent, as our engine labels the same value (`dimension`: ours). */
 export function fromPlausibleLabel(dimension: string, clause: string): string {
-  return clause === notSetLabel && saysNotSet(dimension) ? noneLabel : clause;
+  return (clause === notSetLabel || clause === '') && saysNotSet(dimension) ? noneLabel : clause;
 }

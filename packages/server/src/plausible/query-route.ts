@@ -59,7 +59,7 @@ export function registerPlausibleQueryRoute(app: FastifyInstance, deps: Plausibl
       const nowMs = deps.clock.now();
       const parsed = parsePlausibleQuery(fields, site, nowMs);
       if (!parsed.ok) throw new PlausibleError('VALIDATION_ERROR', parsed.error, 400);
-      const violation = plausibleRuleViolation(parsed.query);
+      const violation = plausibleRuleViolation(parsed.query, parsed.extras);
       if (violation) throw new PlausibleError('VALIDATION_ERROR', violation, 400);
       try {
         return await answerPlausible(deps.engine, site, parsed.query, parsed.extras, siteId, nowMs);

@@ -1,26 +1,19 @@
 /**
  * A Plausible Stats API v2 body read into our query model, or the one sentence Plausible would
  * answer (it names the offending field and value). What exists only on Plausible's side is kept
- * beside the query (`PlausibleExtras`): the `percentage` metric, the `include` flags, the sent
- * names, so the answer can be written back in Plausible's words.
+ * beside the query (`PlausibleExtras`): the sent metric and dimension names (`percentage`,
+ * `time`, `visit:country_name`…) and the `include` flags, so the answer is written back in
+ * Plausible's words.
  */
-
 import { resolveDateRange } from '../stats/date-range.ts';
-import {
-  type Dimension,
-  type Filter,
-  type FilterDimension,
-  type FilterOperator,
-  filterOperators,
-  type LeafFilter,
-  type Metric,
-  type OrderBy,
-  type StatsQuery,
-  type TimeDimension,
-} from '../stats/types.ts';
+import type { Dimension, OrderBy, StatsQuery, TimeDimension } from '../stats/types.ts';
+import { isKnownDimension } from '../stats/validate.ts';
 import type { Site } from '../store/types.ts';
 import { plausibleDateRange, plausiblePeriods } from './date-range.ts';
-import { fromPlausibleLabel } from './labels.ts';
+import { hostnameOnEntry, parseFilter, unsupportedDimension } from './filters.ts';
+import { locationAliases } from './locations.ts';
+import { engineMetrics, engineOrderKey } from './metrics.ts';
+import { Refusal, refuse, show } from './refusal.ts';
 
 export interface PlausibleInclude {
   readonly imports: boolean;
@@ -31,7 +24,7 @@ export interface PlausibleInclude {
 export interface PlausibleExtras {
   /** The metrics as sent (`percentage` among them); the engine runs `query.metrics`. */
   readonly metrics: readonly string[];
-  /** The dimensions as sent (`time` stays `time`). */
+  /** The dimensions as sent (`time` stays `time`, `visit:country_name` stays itself). */
   readonly dimensions: readonly string[];
   readonly filters: readonly unknown[];
   readonly include: PlausibleInclude;
@@ -41,10 +34,23 @@ export type PlausibleParse =
   | { readonly ok: true; readonly query: StatsQuery; readonly extras: PlausibleExtras }
   | { readonly ok: false; readonly error: string };
 
-/** Metrics of Plausible's reference we do not answer yet, each with why. */
-const notYet: Readonly<Record<string, string>> = {
-  group_conversion_rate: 'is not supported by this server yet',
-};
+/** The metrics of Plausible's reference that this server answers. */
+export const plausibleMetrics = [
+  'visitors',
+  'visits',
+  'pageviews',
+  'views_per_visit',
+  'bounce_rate',
+  'visit_duration',
+  'events',
+  'percentage',
+  'conversion_rate',
+  'group_conversion_rate',
+  'total_revenue',
+  'average_revenue',
+  'scroll_depth',
+  'time_on_page',
+] as const;
 
 const knownTopLevel = new Set([
   'site_id',
@@ -57,88 +63,16 @@ const knownTopLevel = new Set([
   'pagination',
 ]);
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
-
-class Refusal extends Error {}
-const refuse = (sentence: string): never => {
-  throw new Refusal(sentence);
-};
-
-/** Plausible's automatic `time` dimension: the finest bucket that keeps a range readable. */
+/**
+ * Plausible's automatic `time` dimension: hours for a range of one day, days for up to a month,
+ * months beyond.
+ */
 function autoTime(query: Pick<StatsQuery, 'dateRange'>, site: Site, nowMs: number): TimeDimension {
   const range = resolveDateRange(query.dateRange, site.timezone || 'UTC', nowMs);
-  const hours = (range.endMs - range.startMs) / 3_600_000;
-  if (hours <= 48) return 'time:hour';
-  if (hours <= 40 * 24) return 'time:day';
-  if (hours <= 52 * 7 * 24) return 'time:week';
+  const days = (range.endMs - range.startMs) / 86_400_000;
+  if (days <= 1.05) return 'time:hour';
+  if (days <= 31.05) return 'time:day';
   return 'time:month';
-}
-
-function parseModifiers(value: unknown, path: string): { caseSensitive: boolean } {
-  if (value === undefined) return { caseSensitive: true };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return refuse(
-      `Invalid filter modifiers at ${path}: ${show(value)}; expected an object such as {"case_sensitive": false}`,
-    );
-  }
-  for (const [key, flag] of Object.entries(value)) {
-    if (key !== 'case_sensitive' || typeof flag !== 'boolean') {
-      return refuse(
-        `Invalid filter modifier ${show(key)} at ${path}: only "case_sensitive" (true or false) is known`,
-      );
-    }
-  }
-  return { caseSensitive: (value as { case_sensitive?: boolean }).case_sensitive !== false };
-}
-
-function parseLeaf(value: unknown[], path: string): LeafFilter {
-  const [op, dimension, clauses, modifiers] = value;
-  if (!(filterOperators as readonly unknown[]).includes(op)) {
-    return refuse(`Invalid filter ${show(value)}: unknown operator ${show(op)}`);
-  }
-  if (typeof dimension !== 'string')
-    return refuse(`Invalid filter ${show(value)}: the dimension must be a string`);
-  if (dimension === 'visit:referrer') {
-    return refuse(`Invalid filter ${show(value)}: visit:referrer is not supported by this server yet`);
-  }
-  if (value.length < 3 || value.length > 4 || !Array.isArray(clauses)) {
-    return refuse(`Invalid filter ${show(value)}: expected [operator, dimension, [clauses], modifiers?]`);
-  }
-  const strings = clauses.map((clause) => {
-    if (typeof clause === 'string') return clause;
-    if (typeof clause === 'number' && Number.isFinite(clause)) return String(clause);
-    return refuse(`Invalid filter ${show(value)}: the clause ${show(clause)} is not a string or a number`);
-  });
-  const { caseSensitive } = parseModifiers(modifiers, `${path}[3]`);
-  const exact = op === 'is' || op === 'is_not';
-  return {
-    op: op as FilterOperator,
-    dimension: dimension as FilterDimension,
-    values: exact ? strings.map((clause) => fromPlausibleLabel(dimension, clause)) : strings,
-    caseSensitive,
-    // Plausible: "plan is not free" says nothing about events that have no plan at all.
-    negationNeedsProperty: true,
-  };
-}
-
-function parseFilter(value: unknown, path: string): Filter {
-  if (!Array.isArray(value) || typeof value[0] !== 'string') {
-    return refuse(`Invalid filter ${show(value)} at ${path}: a filter is [operator, dimension, [clauses]]`);
-  }
-  const op = value[0];
-  if (op === 'and' || op === 'or') {
-    if (value.length !== 2 || !Array.isArray(value[1]))
-      return refuse(`Invalid filter ${show(value)}: expected ["${op}", [filters]]`);
-    return { op, filters: (value[1] as unknown[]).map((f, i) => parseFilter(f, `${path}[1][${i}]`)) };
-  }
-  if (op === 'not') {
-    if (value.length !== 2) return refuse(`Invalid filter ${show(value)}: expected ["not", filter]`);
-    return { op, filter: parseFilter(value[1], `${path}[1]`) };
-  }
-  if (op === 'has_done' || op === 'has_not_done') {
-    return refuse(`Invalid filter ${show(value)}: ${op} is not supported by this server yet`);
-  }
-  return parseLeaf(value, path);
 }
 
 function parseInclude(value: unknown): PlausibleInclude & { comparisons: boolean } {
@@ -149,8 +83,8 @@ function parseInclude(value: unknown): PlausibleInclude & { comparisons: boolean
   }
   for (const [key, flag] of Object.entries(value)) {
     if (key === 'comparisons') {
-      const mode = (flag as { mode?: unknown } | null)?.mode;
       if (flag === null || flag === undefined) continue;
+      const mode = (flag as { mode?: unknown }).mode;
       if (mode !== 'previous_period') {
         return refuse(
           `Invalid include.comparisons ${show(flag)}: only {"mode": "previous_period"} is supported`,
@@ -162,7 +96,7 @@ function parseInclude(value: unknown): PlausibleInclude & { comparisons: boolean
         return refuse(`Invalid include.${key} ${show(flag)}: expected true or false`);
       include[key] = flag;
     } else {
-      return refuse(`Invalid include key ${show(key)}: use imports, time_labels or total_rows`);
+      return refuse(`Invalid include key ${show(key)}: use imports, time_labels, total_rows or comparisons`);
     }
   }
   return include;
@@ -179,20 +113,38 @@ function parsePagination(value: unknown): { limit: number; offset: number } {
   if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 10_000) {
     return refuse(`Invalid pagination.limit ${show(limit)}: expected an integer from 1 to 10000`);
   }
-  if (!Number.isInteger(offset) || (offset as number) < 0) {
+  if (!Number.isInteger(offset) || (offset as number) < 0 || (offset as number) > 100_000_000) {
     return refuse(`Invalid pagination.offset ${show(offset)}: expected a non-negative integer`);
   }
   return { limit: limit as number, offset: offset as number };
 }
 
-function stringList(value: unknown, field: string, required: boolean): string[] {
-  if (value === undefined && !required) return [];
-  if (!Array.isArray(value) || (required && value.length === 0)) {
-    return refuse(`Invalid ${field} ${show(value)}: expected a ${required ? 'non-empty ' : ''}list of names`);
+function parseMetrics(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    return refuse(`Invalid metrics ${show(value)}: expected a non-empty list such as ["visitors"]`);
   }
-  for (const item of value)
-    if (typeof item !== 'string')
-      refuse(`Invalid ${field[0] === 'm' ? 'metric' : 'dimension'} ${show(item)}`);
+  value.forEach((metric, i) => {
+    if (typeof metric !== 'string' || !(plausibleMetrics as readonly string[]).includes(metric)) {
+      refuse(`Invalid metric ${show(metric)}: use one of ${plausibleMetrics.join(', ')}`);
+    }
+    if (value.indexOf(metric) !== i)
+      refuse(`Invalid metrics ${show(value)}: ${show(metric)} is listed twice`);
+  });
+  return value as string[];
+}
+
+function parseDimensions(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return refuse(`Invalid dimensions ${show(value)}: expected a list of names`);
+  value.forEach((dimension, i) => {
+    if (typeof dimension !== 'string') refuse(`Invalid dimension ${show(dimension)}`);
+    const why = unsupportedDimension(dimension);
+    if (why) refuse(`Invalid dimension ${show(dimension)}: ${why}`);
+    const known = dimension === 'time' || isKnownDimension(locationAliases[dimension] ?? dimension);
+    if (!known) refuse(`Invalid dimension ${show(dimension)}`);
+    if (value.indexOf(dimension) !== i)
+      refuse(`Invalid dimensions ${show(value)}: ${show(dimension)} is listed twice`);
+  });
   return value as string[];
 }
 
@@ -216,9 +168,7 @@ function translate(body: Record<string, unknown>, site: Site, nowMs: number) {
       refuse(`Invalid request key ${show(key)}: this field is not part of the query`);
   }
   if (body.date_range === undefined)
-    refuse(
-      'Missing date_range: use one of day, 7d, 28d, 30d, 91d, month, 6mo, 12mo, year, all, or [start, end]',
-    );
+    refuse(`Missing date_range: use one of ${plausiblePeriods.join(', ')}, or [start, end]`);
   const parsedRange = plausibleDateRange(body.date_range, site, nowMs);
   if (!parsedRange.ok) {
     return refuse(
@@ -226,21 +176,18 @@ function translate(body: Record<string, unknown>, site: Site, nowMs: number) {
     );
   }
   const dateRange = parsedRange.range;
-  const sentMetrics = stringList(body.metrics, 'metrics', true);
-  for (const metric of sentMetrics) {
-    const why = notYet[metric];
-    if (why) refuse(`Invalid metric ${show(metric)}: ${metric} ${why}`);
-    if (metric === 'revenue' || metric === 'revenue_per_visitor') refuse(`Invalid metric ${show(metric)}`);
-  }
-  const sentDimensions = stringList(body.dimensions, 'dimensions', false);
-  if (sentDimensions.includes('visit:referrer'))
-    refuse('Invalid dimension "visit:referrer": visit:referrer is not supported by this server yet');
+  const sentMetrics = parseMetrics(body.metrics);
+  const sentDimensions = parseDimensions(body.dimensions);
   const time = sentDimensions.includes('time') ? autoTime({ dateRange }, site, nowMs) : null;
-  const dimensions = sentDimensions.map((d) => (d === 'time' && time ? time : d)) as Dimension[];
+  const dimensions = sentDimensions.map((d) =>
+    d === 'time' && time ? time : (locationAliases[d] ?? d),
+  ) as Dimension[];
   const filtersInput = body.filters ?? [];
   if (!Array.isArray(filtersInput))
     return refuse(`Invalid filters ${show(filtersInput)}: expected a list of filters`);
-  const filters = filtersInput.map((f, i) => parseFilter(f, `filters[${i}]`));
+  const parsedFilters = filtersInput.map((f, i) => parseFilter(f, `filters[${i}]`));
+  const groupsVisits = dimensions.some((d) => d.startsWith('visit:'));
+  const filters = groupsVisits ? parsedFilters.map(hostnameOnEntry) : parsedFilters;
   const include = parseInclude(body.include);
   if (include.time_labels && !dimensions.some((d) => d.startsWith('time:'))) {
     refuse(
@@ -248,15 +195,13 @@ function translate(body: Record<string, unknown>, site: Site, nowMs: number) {
     );
   }
   const pagination = parsePagination(body.pagination);
-  // The engine counts visitors for percentage; asking it twice would be refused as a repeat.
-  const metrics = [...new Set(sentMetrics.map((m) => (m === 'percentage' ? 'visitors' : m)))] as Metric[];
   const query: StatsQuery = {
     siteId: site.id,
     dateRange,
-    metrics,
+    metrics: engineMetrics(sentMetrics),
     dimensions,
     filters,
-    orderBy: parseOrderBy(body.order_by, time),
+    orderBy: parseOrderBy(body.order_by, sentMetrics, sentDimensions, dimensions),
     limit: pagination.limit,
     page: 0,
     offset: pagination.offset,
@@ -269,7 +214,12 @@ function translate(body: Record<string, unknown>, site: Site, nowMs: number) {
   };
 }
 
-function parseOrderBy(value: unknown, time: TimeDimension | null): OrderBy[] {
+function parseOrderBy(
+  value: unknown,
+  sentMetrics: readonly string[],
+  sentDimensions: readonly string[],
+  dimensions: readonly Dimension[],
+): OrderBy[] {
   if (value === undefined) return [];
   if (!Array.isArray(value))
     return refuse(`Invalid order_by ${show(value)}: expected a list of [name, "asc" | "desc"]`);
@@ -282,8 +232,14 @@ function parseOrderBy(value: unknown, time: TimeDimension | null): OrderBy[] {
     ) {
       return refuse(`Invalid order_by entry ${show(entry)}: expected [name, "asc" | "desc"]`);
     }
-    // percentage is visitors over a constant total: it orders exactly as visitors.
-    const key = entry[0] === 'percentage' ? 'visitors' : entry[0] === 'time' && time ? time : entry[0];
-    return { key: key as Metric, direction: entry[1] };
+    const name = entry[0];
+    const at = sentDimensions.indexOf(name);
+    if (at >= 0) return { key: dimensions[at] as Dimension, direction: entry[1] };
+    if (!sentMetrics.includes(name)) {
+      return refuse(
+        `Invalid order_by entry ${show(entry)}: ${show(name)} is neither a queried metric nor a queried dimension`,
+      );
+    }
+    return { key: engineOrderKey(name) as OrderBy['key'], direction: entry[1] };
   });
 }

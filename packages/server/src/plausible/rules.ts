@@ -1,21 +1,16 @@
 /**
  * Combinations Plausible's Stats API refuses although our engine could answer them: refused here
  * too, so a query that works against us works against Plausible and the other way round. Each
- * sentence names the metric, dimension or value at fault.
+ * sentence names the metric, dimension or filter at fault.
  */
 import type { Filter, LeafFilter, StatsQuery } from '../stats/types.ts';
+import type { PlausibleExtras } from './query.ts';
 
 /** Metrics of a whole visit: they mean nothing per custom event or per property value. */
 const visitMetrics = ['bounce_rate', 'visit_duration', 'views_per_visit'] as const;
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-
-/** An ISO 3166-1 alpha-2 code the runtime's ICU knows as a region (not `ZZ`, not `EU`-style groups). */
-export function isCountryCode(value: string): boolean {
-  if (!/^[A-Z]{2}$/.test(value) || value === 'ZZ') return false;
-  const name = regionNames.of(value);
-  return name !== undefined && name !== value && name !== 'Unknown Region';
-}
+/** Metrics whose numerator is a goal's conversions. */
+const conversionMetrics = ['conversion_rate', 'group_conversion_rate'] as const;
 
 function leaves(filter: Filter): LeafFilter[] {
   if ('dimension' in filter) return [filter];
@@ -24,27 +19,31 @@ function leaves(filter: Filter): LeafFilter[] {
 }
 
 /** Plausible's refusal of this query, or null when Plausible would run it. */
-export function plausibleRuleViolation(query: StatsQuery): string | null {
+export function plausibleRuleViolation(query: StatsQuery, extras: PlausibleExtras): string | null {
   const all = query.filters.flatMap(leaves);
-  for (const leaf of all) {
-    if (leaf.dimension === 'visit:country' && (leaf.op === 'is' || leaf.op === 'is_not')) {
-      const bad = leaf.values.find((value) => !isCountryCode(value));
-      if (bad !== undefined) {
-        return `Invalid visit:country filter: ${JSON.stringify(bad)} is not an ISO 3166-1 alpha-2 country code (such as "DE")`;
-      }
-    }
-  }
   const eventDimension = query.dimensions.find((d) => d === 'event:name' || d.startsWith('event:props:'));
-  const sessionMetric = query.metrics.find((m) => (visitMetrics as readonly string[]).includes(m));
+  const sessionMetric = extras.metrics.find((m) => (visitMetrics as readonly string[]).includes(m));
   if (eventDimension && sessionMetric) {
     return `Metric \`${sessionMetric}\` cannot be queried with the event dimension \`${eventDimension}\`: it is a property of a whole visit`;
   }
-  if (query.metrics.includes('views_per_visit')) {
+  if (extras.metrics.includes('views_per_visit')) {
     if (all.some((leaf) => leaf.dimension === 'event:page')) {
       return 'Metric `views_per_visit` cannot be queried with a filter on `event:page`';
     }
     if (query.dimensions.length > 0) {
-      return `Metric \`views_per_visit\` cannot be queried with \`dimensions\` (${query.dimensions.join(', ')})`;
+      return `Metric \`views_per_visit\` cannot be queried with \`dimensions\` (${extras.dimensions.join(', ')})`;
+    }
+  }
+  const conversion = extras.metrics.find((m) => (conversionMetrics as readonly string[]).includes(m));
+  if (conversion) {
+    const byGoal =
+      query.dimensions.includes('event:goal') ||
+      query.filters.some((f) => 'dimension' in f && f.dimension === 'event:goal' && f.op === 'is');
+    if (!byGoal) {
+      return `Metric \`${conversion}\` can only be queried with an \`event:goal\` dimension or a top-level "is" filter on \`event:goal\``;
+    }
+    if (conversion === 'group_conversion_rate' && query.dimensions.length === 0) {
+      return 'Metric `group_conversion_rate` needs `dimensions`: it is the conversion rate within each group';
     }
   }
   return null;

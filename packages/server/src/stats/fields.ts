@@ -268,6 +268,8 @@ export class FieldContext {
         return this.visit('v_entry_page', () => this.noneIfEmpty(this.field('entry_page')));
       case 'visit:exit_page':
         return this.visit('v_exit_page', () => this.noneIfEmpty(this.field('exit_page')));
+      case 'visit:entry_page_hostname':
+        return this.visit('v_entry_hostname', () => this.noneIfEmpty(this.field('entry_hostname')));
       case 'visit:source':
         this.sourceVisitNames.add('v_source');
         return this.visit('v_source', () => this.source());

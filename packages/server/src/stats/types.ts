@@ -33,6 +33,8 @@ export const namedDimensions = [
   'event:hostname',
   'visit:entry_page',
   'visit:exit_page',
+  // The hostname of the visit's first event (Plausible's name; its hostname filter on visits).
+  'visit:entry_page_hostname',
   'visit:source',
   'visit:channel',
   'visit:utm_source',
