@@ -33,6 +33,28 @@ export const errorRegistry = {
     status: 429,
     message: 'Too many sign-in attempts; wait for the time in Retry-After, then try again.',
   },
+  // Shared dashboards and site roles (issue 21, sharing/ and members/).
+  SHARE_PASSWORD_REQUIRED: {
+    status: 401,
+    message: 'This shared dashboard is protected by a password; send it to unlock the view.',
+  },
+  SHARE_PASSWORD_WRONG: { status: 401, message: 'The password of this shared dashboard is wrong.' },
+  SHARE_PASSWORD_RATE_LIMITED: {
+    status: 429,
+    message: 'Too many wrong passwords for this shared dashboard; wait for the time in Retry-After.',
+  },
+  SHARE_RATE_LIMITED: {
+    status: 429,
+    message: 'This shared dashboard is getting too many requests; retry after the time in Retry-After.',
+  },
+  PANEL_NOT_SHARED: {
+    status: 403,
+    message: 'This shared dashboard does not show the panel this question belongs to.',
+  },
+  ROLE_FORBIDDEN: {
+    status: 403,
+    message: 'Your role on this site does not allow this; ask an owner of the site.',
+  },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Domain not authorized for this tracking code.' },
   INVALID_PROXY_KEY: {
     status: 401,

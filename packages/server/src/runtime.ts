@@ -20,6 +20,7 @@ import type { RateLimiter } from './limits/rate-limiter.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ProxyKeyRegistry } from './proxy/proxy-key-registry.ts';
 import { openStores } from './scale/stores.ts';
+import { sharePasswordLimits, shareViewLimits } from './sharing/limits.ts';
 import { SiteDirectory } from './sites/site-directory.ts';
 import { SiteService } from './sites/site-service.ts';
 import { BackgroundCompactor } from './store/duckdb/event-compaction.ts';
@@ -167,6 +168,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     stats: stores.stats,
     // Shared by every node with Redis: 10 failures per (email, address) means 10 in total.
     signInAttempts: stores.signInAttempts(signInLimits),
+    sharedLinks: stores.sharedLinks,
+    shareLimiter: stores.limiter(shareViewLimits, 'share'),
+    sharePasswordAttempts: stores.signInAttempts(sharePasswordLimits),
     directory,
     flushRefusals: () => refusals.flush(),
     proxyKeys,

@@ -26,12 +26,14 @@ export interface CookieOptions {
   readonly sameSite: 'Lax' | 'Strict';
   /** Seconds; 0 deletes the cookie. */
   readonly maxAgeSeconds: number;
+  /** Where the browser sends it; `/` unless given (a shared view's unlock is scoped to its link). */
+  readonly path?: string;
 }
 
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   const parts = [
     `${name}=${encodeURIComponent(value)}`,
-    'Path=/',
+    `Path=${options.path ?? '/'}`,
     `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`,
     `SameSite=${options.sameSite}`,
   ];

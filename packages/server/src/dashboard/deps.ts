@@ -4,9 +4,12 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Funnels } from '../funnels/funnels.ts';
 import type { GoalService } from '../goals/goal-service.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { SignInAttempts } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
+import type { AnswerCache } from '../sharing/answer-cache.ts';
+import type { ShareService } from '../sharing/share-service.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import type { SiteRemover } from '../sites/site-removal.ts';
 import type { SiteService } from '../sites/site-service.ts';
@@ -42,6 +45,14 @@ export interface DashboardDeps {
   readonly flushRefusals: () => Promise<void>;
   /** Counts failed sign-ins per (email, address), per address and per email. */
   readonly signInAttempts: SignInAttempts;
+  /** Shared links and public sites (sharing/). */
+  readonly shares: ShareService;
+  /** What shared views spend and reuse: a budget per view, password attempts, a brief answer cache. */
+  readonly shareViews: {
+    readonly limiter: RateLimiter;
+    readonly passwordAttempts: SignInAttempts;
+    readonly cache: AnswerCache;
+  };
   /** The built dashboard (`packages/dashboard/dist`). */
   readonly staticDir: string;
 }

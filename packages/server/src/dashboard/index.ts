@@ -6,6 +6,8 @@ import { registerFunnelRoutes } from './funnel-routes.ts';
 import { registerGoalRoutes } from './goal-routes.ts';
 import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
 import { createSessionTools, installSessionGuard } from './session-guard.ts';
+import { registerSharedLinkRoutes } from './shared-link-routes.ts';
+import { registerSharedViewRoutes } from './shared-view-routes.ts';
 import { registerSiteRoutes } from './site-routes.ts';
 import { registerStaticRoutes } from './static-routes.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
@@ -18,7 +20,12 @@ export function registerDashboard(
   app: FastifyInstance,
   deps: DashboardDeps & { duckdb: DuckDBInstance },
 ): void {
-  registerStaticRoutes(app, deps.staticDir);
+  // `/<domain>` opens the dashboard for a site made public; any other such path stays a 404.
+  registerStaticRoutes(
+    app,
+    deps.staticDir,
+    async (domain) => (await deps.shares.resolve(domain))?.kind === 'public',
+  );
   const tools = createSessionTools(deps);
   app.register(
     async (scope) => {
@@ -29,7 +36,16 @@ export function registerDashboard(
       registerGoalRoutes(scope, deps);
       registerFunnelRoutes(scope, deps);
       registerStatsRoutes(scope, deps);
+      registerSharedLinkRoutes(scope, deps);
     },
     { prefix: '/api/dashboard' },
+  );
+  // Shared views: outside the session guard on purpose (no session is read, nothing is written).
+  app.register(
+    (scope, _options, done) => {
+      registerSharedViewRoutes(scope, deps, tools);
+      done();
+    },
+    { prefix: '/api/share' },
   );
 }

@@ -15,7 +15,7 @@ const contentTypes: Record<string, string> = {
 };
 
 /** Paths the single-page app handles itself; each gets index.html. */
-const appPaths = ['/', '/login', '/setup', '/account', '/sites', '/sites/*'];
+const appPaths = ['/', '/login', '/setup', '/account', '/sites', '/sites/*', '/share/*'];
 
 interface StaticFile {
   readonly body: Buffer;
@@ -43,7 +43,11 @@ which builds it) and restart the server.</p>`;
  * year of caching (a new build has new names). Nothing is read from outside the build folder:
  * asset names are looked up in a map, never joined onto a path.
  */
-export function registerStaticRoutes(app: FastifyInstance, staticDir: string): void {
+export function registerStaticRoutes(
+  app: FastifyInstance,
+  staticDir: string,
+  isPublicSite: (domain: string) => Promise<boolean> = async () => false,
+): void {
   const indexPath = path.join(staticDir, 'index.html');
   const index = fs.existsSync(indexPath) ? fs.readFileSync(indexPath) : null;
   const assets = loadAssets(staticDir);
@@ -55,6 +59,11 @@ export function registerStaticRoutes(app: FastifyInstance, staticDir: string): v
     return reply.type('text/html; charset=utf-8').send(index);
   };
   for (const appPath of appPaths) app.get(appPath, sendIndex);
+  // A public site's dashboard at `/<domain>`; other one-segment paths answer as before (404).
+  app.get<{ Params: { domain: string } }>('/:domain', async (request, reply) => {
+    if (!(await isPublicSite(request.params.domain))) throw new ApiError('NOT_FOUND');
+    return sendIndex(request, reply);
+  });
 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const file = assets.get(request.params.name);

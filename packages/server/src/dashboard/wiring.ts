@@ -9,9 +9,19 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Funnels } from '../funnels/funnels.ts';
 import type { GoalService } from '../goals/goal-service.ts';
+import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
+import { AnswerCache } from '../sharing/answer-cache.ts';
+import {
+  shareCacheMaxEntries,
+  shareCacheTtlMs,
+  sharePasswordLimits,
+  shareViewLimits,
+} from '../sharing/limits.ts';
+import { ShareService } from '../sharing/share-service.ts';
+import type { SharedLinkStore } from '../sharing/types.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
 import { siteRemover } from '../sites/site-removal.ts';
 import { SiteService } from '../sites/site-service.ts';
@@ -57,6 +67,12 @@ export interface OpenDashboardInput {
   /** The runtime's funnels (saved funnels and the funnel query); omitted, no funnel routes. */
   readonly funnels?: Funnels;
   readonly signInAttempts?: SignInAttempts;
+  /** Shared links and public sites: DuckDB or PostgreSQL (scale/stores.ts). */
+  readonly sharedLinks: SharedLinkStore;
+  /** Each shared view's request budget (sharing/limits.ts); shared by all nodes with Redis. */
+  readonly shareLimiter?: RateLimiter;
+  /** Wrong passwords of shared links; shared by all nodes with Redis. */
+  readonly sharePasswordAttempts?: SignInAttempts;
   readonly staticDir?: string;
   /** The stats engine to share with the REST API; by default one over `duckdb`. */
   readonly stats?: StatsEngine;
@@ -94,6 +110,12 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     liveVisitors: (siteId: string) => live.count(siteId),
     flushRefusals: input.flushRefusals,
     signInAttempts: input.signInAttempts ?? new MemorySignInAttempts(signInLimits),
+    shares: new ShareService(input.sharedLinks, input.metadata, input.directory, input.clock),
+    shareViews: {
+      limiter: input.shareLimiter ?? new MemoryRateLimiter(shareViewLimits),
+      passwordAttempts: input.sharePasswordAttempts ?? new MemorySignInAttempts(sharePasswordLimits),
+      cache: new AnswerCache(shareCacheTtlMs, shareCacheMaxEntries),
+    },
     staticDir: input.staticDir ?? defaultDashboardDir,
     duckdb: input.duckdb,
   };

@@ -21,6 +21,7 @@ import { RedisSignInAttempts } from '../limits/redis-sign-in-attempts.ts';
 import { RedisVisitStore } from '../limits/redis-visits.ts';
 import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
+import type { SharedLinkStore } from '../sharing/types.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import { ClickHouseEventReader } from '../store/clickhouse/event-reader.ts';
 import { ClickHouseEventStore } from '../store/clickhouse/event-store.ts';
@@ -34,6 +35,7 @@ import { DuckDbFxStore } from '../store/duckdb/fx-store.ts';
 import { DuckDbGoalStore } from '../store/duckdb/goal-store.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
+import { DuckDbSharedLinkStore } from '../store/duckdb/shared-link-store.ts';
 import { buildVisitRollup } from '../store/duckdb/visit-rollup.ts';
 import type { EventReader } from '../store/event-reader.ts';
 import { PostgresMetadataStore } from '../store/postgres/metadata-store.ts';
@@ -61,6 +63,8 @@ export interface Stores {
   /** Saved funnels, beside the goals; and the funnel query over the events (funnels/). */
   readonly funnels: FunnelStore;
   readonly funnelEngine: FunnelEngine;
+  /** Shared dashboard links and public sites (sharing/), beside the sites. */
+  readonly sharedLinks: SharedLinkStore;
   /** Exchange rates where the stats convert revenue: the DuckDB file or every ClickHouse shard. */
   readonly fx: FxRateStore;
   /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`): shared by all nodes with Redis. */
@@ -110,9 +114,11 @@ export async function openStores(
     const accounts = await DuckDbAccountStore.open(deps.duckdb);
     const goals = await DuckDbGoalStore.open(deps.duckdb);
     const funnels = await DuckDbFunnelStore.open(deps.duckdb);
+    const sharedLinks = await DuckDbSharedLinkStore.open(deps.duckdb);
     const fx = await DuckDbFxStore.open(deps.duckdb);
     return {
       mode: 'embedded',
+      sharedLinks,
       metadata,
       events,
       reader: freshReader(new DuckDbEventReader(deps.duckdb), fresh),
@@ -138,6 +144,7 @@ export async function openStores(
         // The store is local and up: load everything, so the file alone is complete after a stop.
         await events.close(shutdownDrainMs);
         fx.close();
+        sharedLinks.close();
         funnels.close();
         goals.close();
         accounts.close();
@@ -181,6 +188,7 @@ export async function openStores(
     accounts: metadata.accountStore(),
     goals,
     funnels: metadata.funnelStore(),
+    sharedLinks: metadata.sharedLinkStore(),
     funnelEngine: createClickHouseFunnelEngine(target, {
       goals: (siteId) => goals.listGoals(siteId),
       beforeRead: fresh,
@@ -261,6 +269,7 @@ export interface AdminStores {
   readonly reader: EventReader;
   readonly goals: GoalStore;
   readonly funnels: FunnelStore;
+  readonly sharedLinks: SharedLinkStore;
   readonly fx: FxRateStore;
   close(): Promise<void>;
 }
@@ -278,9 +287,11 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     const accounts = await DuckDbAccountStore.open(instance);
     const goals = await DuckDbGoalStore.open(instance);
     const funnels = await DuckDbFunnelStore.open(instance);
+    const sharedLinks = await DuckDbSharedLinkStore.open(instance);
     const fx = await DuckDbFxStore.open(instance);
     return {
       metadata,
+      sharedLinks,
       accounts,
       reader: new DuckDbEventReader(instance),
       goals,
@@ -288,6 +299,7 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
       fx,
       close: async () => {
         fx.close();
+        sharedLinks.close();
         funnels.close();
         goals.close();
         accounts.close();
@@ -308,6 +320,7 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     reader: new ClickHouseEventReader(target),
     goals: metadata.goalStore(),
     funnels: metadata.funnelStore(),
+    sharedLinks: metadata.sharedLinkStore(),
     fx: new ClickHouseFxStore(target),
     close: () => metadata.close(),
   };

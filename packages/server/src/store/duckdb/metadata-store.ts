@@ -224,6 +224,8 @@ export class DuckDbMetadataStore implements MetadataStore {
         await this.connection.run('DELETE FROM proxy_keys WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM goals WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM funnels WHERE site_id = $1', [id]);
+        await this.connection.run('DELETE FROM shared_links WHERE site_id = $1', [id]);
+        await this.connection.run('DELETE FROM public_sites WHERE site_id = $1', [id]);
         await this.connection.run('COMMIT');
         return reader.getRowObjectsJS().length > 0;
       } catch (error) {

@@ -211,6 +211,24 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
     version: 13,
     sql: engagementMigrationSql,
   },
+  {
+    // Shared links (issue 21, sharing/): only a SHA-256 of each link's token; panels is a comma
+    // list (NULL: every panel). Revoking deletes the row. public_sites: sites anyone may read at
+    // /<domain>.
+    version: 14,
+    sql: `
+      CREATE TABLE shared_links (
+        id VARCHAR PRIMARY KEY,
+        site_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        token_hash VARCHAR NOT NULL UNIQUE,
+        password_hash VARCHAR,
+        panels VARCHAR,
+        created_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE public_sites (site_id VARCHAR PRIMARY KEY, made_public_at TIMESTAMP NOT NULL);
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {

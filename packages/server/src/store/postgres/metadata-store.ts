@@ -13,6 +13,7 @@ import { PostgresAccountStore } from './account-store.ts';
 import { PostgresFunnelStore } from './funnel-store.ts';
 import { PostgresGoalStore } from './goal-store.ts';
 import { migratePostgres } from './migrate.ts';
+import { PostgresSharedLinkStore } from './shared-link-store.ts';
 
 /** Formats a timestamptz column as the interface's ISO 8601 UTC string with milliseconds. */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -230,6 +231,11 @@ export class PostgresMetadataStore implements MetadataStore {
   /** Saved funnels on the same database and pool; a site's go with it (cascade). */
   funnelStore(): PostgresFunnelStore {
     return new PostgresFunnelStore(this.pool);
+  }
+
+  /** Shared links and public sites on the same database and pool; a site's go with it (cascade). */
+  sharedLinkStore(): PostgresSharedLinkStore {
+    return new PostgresSharedLinkStore(this.pool);
   }
 
   close(): Promise<void> {
