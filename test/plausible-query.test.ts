@@ -260,3 +260,48 @@ test('goals: event:goal, conversion_rate, group_conversion_rate, revenue', async
     ],
   ]);
 });
+
+test("Plausible's documented example requests, sent unchanged", async () => {
+  // The reference's first curl example.
+  const simplest = await plausibleQuery(fx.server.url, fx.key, {
+    site_id: 'dummy.site',
+    metrics: ['visitors'],
+    date_range: '7d',
+  });
+  assert.deepEqual(simplest.body.results, [{ metrics: [3], dimensions: [] }]);
+  // The reference's request-structure example: blank countries left out, by country and city.
+  const structure = await plausibleQuery(fx.server.url, fx.key, {
+    site_id: 'dummy.site',
+    metrics: ['visitors', 'pageviews', 'bounce_rate'],
+    date_range: '7d',
+    filters: [['is_not', 'visit:country_name', ['']]],
+    dimensions: ['visit:country_name', 'visit:city_name'],
+  });
+  // A: s1 and s3 from Mountain View (3 pageviews, no bounce); B: s2 from Sydney (a bounce);
+  // C: s4 from London. Cities as DB-IP Lite places 1.1.1.1, 81.2.69.142 and 8.8.8.8.
+  assert.deepEqual(rows(structure), [
+    ['Australia', 'Sydney', 1, 1, 100],
+    ['United Kingdom', 'London', 1, 1, 0],
+    ['United States', 'Mountain View', 1, 3, 0],
+  ]);
+  assert.deepEqual(structure.body.query.dimensions, ['visit:country_name', 'visit:city_name']);
+  assert.deepEqual(structure.body.query.filters, [['is_not', 'visit:country_name', ['']]]);
+});
+
+test('our own /api/external/v1/stats/query keeps its meanings (enveloped; pages count the visits they are in)', async () => {
+  const response = await fetch(`${fx.server.url}/api/external/v1/stats/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': fx.key },
+    body: JSON.stringify({
+      site_id: 'dummy.site',
+      metrics: ['bounce_rate'],
+      date_range: ['2026-03-03', '2026-03-09'],
+      dimensions: ['event:page'],
+      filters: [['is', 'event:page', ['/blog/one']]],
+    }),
+  });
+  const body = await response.json();
+  assert.equal(body.success, true);
+  // /blog/one is in s1 (no bounce) and s2 (a bounce): 50 here, 100 on the Plausible surface.
+  assert.deepEqual(body.data.results, [{ dimensions: ['/blog/one'], metrics: [50] }]);
+});

@@ -17,7 +17,7 @@ import {
   type LeafFilter,
 } from '../stats/types.ts';
 import { limits } from '../stats/validate.ts';
-import { fromPlausibleLabel } from './labels.ts';
+import { fromPlausibleLabel, notSetLabel } from './labels.ts';
 import { countryNameFilter, isCountryCode, locationAliases } from './locations.ts';
 import { refuse, show } from './refusal.ts';
 
@@ -82,7 +82,7 @@ function parseLeaf(value: unknown[]): LeafFilter {
   const operator = op as FilterOperator;
   const exact = operator === 'is' || operator === 'is_not';
   if (sentDimension === 'visit:country' && exact) {
-    const bad = strings.find((clause) => clause !== '' && !isCountryCode(clause));
+    const bad = strings.find((clause) => clause !== '' && clause !== notSetLabel && !isCountryCode(clause));
     if (bad !== undefined) {
       return refuse(
         `Invalid visit:country filter ${show(value)}: ${show(bad)} is not an ISO 3166-1 alpha-2 country code (such as "DE"); use visit:country_name for names`,
