@@ -40,6 +40,8 @@ export interface StatsFixture {
   readonly engine: StatsEngine;
   /** An engine on the same events whose runner counts the statements it sends. */
   countingEngine(): { engine: SqlStatsEngine; statements: () => number };
+  /** On ClickHouse: runs a statement in the fixture's database (named `database`). */
+  readonly clickHouse?: { readonly database: string; exec(sql: string): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -191,6 +193,12 @@ async function openOnClickHouse(
   return {
     backend: 'clickhouse',
     engine: createClickHouseStatsEngine(target, { coalesce: false, goals: goalSource(extras) }),
+    clickHouse: {
+      database: target.database,
+      exec: async (sql) => {
+        await http.exec(sql);
+      },
+    },
     countingEngine: () => {
       const runner = new ClickHouseRunner(http);
       return counting(createClickHouseDialect(target.database), (sql, params) => runner.all(sql, params));

@@ -1,6 +1,8 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
+import { createLogger } from '../../packages/server/src/log.ts';
 import { overviewQueries, type StatsEngine } from '../../packages/server/src/stats/index.ts';
 import type { ClickHouseHttp } from '../../packages/server/src/store/clickhouse/http-client.ts';
+import { buildVisitRollup } from '../../packages/server/src/store/duckdb/visit-rollup.ts';
 import type { Site } from '../../packages/server/src/store/types.ts';
 
 /**
@@ -23,11 +25,15 @@ export async function fillDuckDb(duckdb: DuckDBInstance, n: number): Promise<voi
         'v' || ((i // 8) * 7919 % ${Math.max(1, Math.floor(n / 8))}), 'desktop', 'Firefox', 'Linux',
         'C' || (i % 30), '', '', [], [], ''
       FROM range(${n}) t(i)`);
+    // Inserted behind the loader's back: the visit rollup is built from them, as on an upgrade.
+    await connection.run("UPDATE rollup_state SET built = false WHERE name = 'visits'");
+    await buildVisitRollup(connection, createLogger('warn'));
   } finally {
     connection.closeSync();
   }
 }
 
+/** Fills the events table; its materialized view fills the visit rollup in the same insert. */
 export async function fillClickHouse(http: ClickHouseHttp, database: string, n: number): Promise<void> {
   await http.exec(
     `INSERT INTO ${database}.events

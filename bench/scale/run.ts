@@ -2,6 +2,7 @@ import { execFile, fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import { ClickHouseStatsEngine } from '../../packages/server/src/stats/clickhouse-engine.ts';
 import { createDuckDbStatsEngine } from '../../packages/server/src/stats/index.ts';
 import { ClickHouseEventStore } from '../../packages/server/src/store/clickhouse/event-store.ts';
@@ -87,7 +88,7 @@ async function ingest(label: string, env: Record<string, string>, firstAddress: 
     const result = await drive(node.port, `/e/${site.tracking_code}`, firstAddress);
     const rps = (result.requests / result.durationMs) * 1000;
     console.log(
-      `ingest ${label.padEnd(10)} ${rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms  statuses ${JSON.stringify(result.statuses)}`,
+      `ingest ${label.padEnd(22)} ${rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms  statuses ${JSON.stringify(result.statuses)}`,
     );
   } finally {
     await node.kill('SIGTERM', 60_000).catch(() => undefined);
@@ -105,7 +106,7 @@ async function timeQueries(label: string, runOnce: () => Promise<unknown>): Prom
   }
   times.sort((a, b) => a - b);
   console.log(
-    `query  ${label.padEnd(10)} 30-day view over ${events.toLocaleString('en')} events: median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)}, ${runs} runs)`,
+    `query  ${label.padEnd(22)} 30-day view over ${events.toLocaleString('en')} events: median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times.at(-1)!.toFixed(0)}, ${runs} runs)`,
   );
   return answers;
 }
@@ -120,12 +121,26 @@ async function ensureClickHouseFilled(http: ClickHouseHttp, url: string): Promis
     process.stderr.write(`ClickHouse already holds ${events} bench events\n`);
     return;
   }
-  await http.exec('DROP TABLE IF EXISTS zenovay_query.events');
+  // The whole database: the visit rollup must be refilled with the events.
+  await http.exec('DROP DATABASE IF EXISTS zenovay_query');
   await ClickHouseEventStore.open({ shardUrls: [url], database: 'zenovay_query' });
   const started = performance.now();
   await fillClickHouse(http, 'zenovay_query', events);
   await http.exec('OPTIMIZE TABLE zenovay_query.events FINAL');
   process.stderr.write(`ClickHouse filled in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/** The ClickHouse engine as if its visit rollup were not built: visits rebuilt from events. */
+class RebuiltVisitsEngine extends ClickHouseStatsEngine {
+  protected override async bucketRollupReady(): Promise<boolean> {
+    return false;
+  }
+}
+
+async function setDuckDbRollup(duckdb: DuckDBInstance, built: boolean): Promise<void> {
+  const connection = await duckdb.connect();
+  await connection.run(`UPDATE rollup_state SET built = ${built} WHERE name = 'visits'`);
+  connection.closeSync();
 }
 
 async function queries(clickhouseUrl: string): Promise<void> {
@@ -138,6 +153,16 @@ async function queries(clickhouseUrl: string): Promise<void> {
     'duckdb',
     dashboardPage(createDuckDbStatsEngine(duckdb, { coalesce: false })),
   );
+  // A/B in the same run: visits rebuilt from events (the rollup marked unbuilt).
+  await setDuckDbRollup(duckdb, false);
+  const duckRebuilt = await timeQueries(
+    'duckdb (no rollup)',
+    dashboardPage(createDuckDbStatsEngine(duckdb, { coalesce: false })),
+  );
+  await setDuckDbRollup(duckdb, true);
+  console.log(
+    `same answers with and without the DuckDB rollup: ${duckAnswers === duckRebuilt ? 'yes' : 'NO'}`,
+  );
   duckdb.closeSync();
   fs.rmSync(duckDir, { recursive: true, force: true });
 
@@ -148,6 +173,13 @@ async function queries(clickhouseUrl: string): Promise<void> {
   const clickHouseAnswers = await timeQueries(
     'clickhouse',
     dashboardPage(new ClickHouseStatsEngine('zenovay_query', http)),
+  );
+  const clickHouseRebuilt = await timeQueries(
+    'clickhouse (no rollup)',
+    dashboardPage(new RebuiltVisitsEngine('zenovay_query', http)),
+  );
+  console.log(
+    `same answers with and without the ClickHouse rollup: ${clickHouseAnswers === clickHouseRebuilt ? 'yes' : 'NO'}`,
   );
   // The same page on the same data must give the same answers, or the timings compare nothing.
   console.log(`same answers on both engines: ${duckAnswers === clickHouseAnswers ? 'yes' : 'NO'}`);

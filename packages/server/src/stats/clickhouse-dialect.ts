@@ -30,6 +30,8 @@ export function createClickHouseDialect(database: string): SqlDialect {
   const dialect: SqlDialect = {
     name: 'clickhouse',
     inlineCtes: true,
+    visitRollup: 'buckets',
+    visitRollupTable: `${sqlIdentifier(database)}.visit_buckets`,
     trueLiteral: '1',
     falseLiteral: '0',
     placeholder: (index) => `\0${index}\0`,

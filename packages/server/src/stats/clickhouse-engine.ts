@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../store/clickhouse/client.ts';
 import { connectClickHouse } from '../store/clickhouse/connect.ts';
 import { sqlInt, sqlString } from '../store/clickhouse/sql.ts';
 import type { ClickHouseTarget } from '../store/clickhouse/target.ts';
+import { visitBucketsBuilt } from '../store/clickhouse/visit-buckets.ts';
 import type { Site } from '../store/types.ts';
 import { createClickHouseDialect, parameterMarker } from './clickhouse-dialect.ts';
 import { CoalescingStatsEngine } from './coalescing-engine.ts';
@@ -50,12 +51,26 @@ const visitsTable = 'zv_batch_visits';
  * visit (~120 bytes), where a table of the events would not fit the memory limit.
  */
 export class ClickHouseStatsEngine extends SqlStatsEngine {
+  /** Once the rollup is built it stays built (a new database starts built: schema.ts). */
+  private rollupBuilt = false;
+
   constructor(
-    database: string,
+    private readonly database: string,
     private readonly http: ClickHouseClient,
     goals?: GoalSource,
   ) {
     super(createClickHouseDialect(database), new ClickHouseRunner(http), goals);
+  }
+
+  /**
+   * Whether the visit rollup (store/clickhouse/visit-buckets.ts) holds every stored event; asked
+   * until it does (a tiny table), then never again. A server whose schema predates the rollup
+   * (no `rollup_state` yet) answers from events.
+   */
+  protected override async bucketRollupReady(): Promise<boolean> {
+    if (this.rollupBuilt) return true;
+    this.rollupBuilt = await visitBucketsBuilt(this.http, this.database).catch(() => false);
+    return this.rollupBuilt;
   }
 
   override async queryBatch(
@@ -77,6 +92,8 @@ export class ClickHouseStatsEngine extends SqlStatsEngine {
     );
     if (readsVisits.filter(Boolean).length < 2) return super.queryBatch(items, site);
 
+    const buckets = await this.bucketEdges();
+    const edges = buckets ? { visitEdges: buckets } : {};
     const prepared = new SqlParams(this.dialect);
     const sharedPlan = plans.find(sameRange)!;
     const selects = prepareSelects(
@@ -88,31 +105,38 @@ export class ClickHouseStatsEngine extends SqlStatsEngine {
       plans.filter(sameRange).map((plan) => plan.query),
       false,
       goals,
+      buckets,
     );
     const events = `(${inlineParameters(selects.eventsSql, prepared.values)})`;
     const tables: PreparedTables = { events, visits: visitsTable, withProps: selects.withProps };
     const visitsSql = inlineParameters(selects.visitsSql(`${events} ev`), prepared.values);
 
-    const inSession = plans.map((plan, i) => (readsVisits[i] ? this.compileMain(plan, tables) : null));
+    const inSession = plans.map((plan, i) =>
+      readsVisits[i]
+        ? this.compile(plan, plan.range, plan.query.limit, plan.offset, { prepared: tables, ...edges })
+        : null,
+    );
     const session = this.http.withSettings({
       session_id: `zenovay-stats-${randomUUID()}`,
       session_timeout: '60',
     });
     const sessionRows = runInSession(session, visitsSql, inSession);
     const mainRows = plans.map((plan, i) =>
-      readsVisits[i] ? sessionRows.then((rows) => rows[i] ?? []) : this.run(this.compileMain(plan)),
+      readsVisits[i]
+        ? sessionRows.then((rows) => rows[i] ?? [])
+        : this.run(this.compile(plan, plan.range, plan.query.limit, plan.offset, edges)),
     );
     const previousRows = plans.map((plan) =>
       plan.previousRange
-        ? this.run(this.compile(plan, plan.previousRange, limits.maxLimit, 0))
+        ? this.run(this.compile(plan, plan.previousRange, limits.maxLimit, 0, edges))
         : Promise.resolve([]),
     );
     const [mains, previous] = await Promise.all([Promise.all(mainRows), Promise.all(previousRows)]);
     return plans.map((plan, i) => this.finish(plan, mains[i]!, previous[i]!));
   }
 
-  private compileMain(plan: Plan, prepared?: PreparedTables): CompiledStatement {
-    return this.compile(plan, plan.range, plan.query.limit, plan.offset, prepared ? { prepared } : {});
+  private compileMain(plan: Plan, prepared: PreparedTables): CompiledStatement {
+    return this.compile(plan, plan.range, plan.query.limit, plan.offset, { prepared });
   }
 
   private run(statement: CompiledStatement): Promise<SqlRow[]> {

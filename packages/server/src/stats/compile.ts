@@ -10,6 +10,7 @@
  * User input appears only as bound parameters (SqlParams) or through dialect.stringLiteral.
  */
 import type { Goal } from '../goals/types.ts';
+import { bucketAligned, bucketVisitsRawSql } from './clickhouse-visit-buckets.ts';
 import type { SqlDialect, TimeBucket } from './dialect.ts';
 import { asksEngagement, engagementJoin, withEngagementEnd } from './engagement.ts';
 import { FieldContext, sourceInputFields } from './fields.ts';
@@ -81,6 +82,11 @@ export function visitsSql(fields: FieldContext, from: string): string {
   if (fields.entryRecord.size > 0)
     raw.push(`${fields.d.argMinRecord([...fields.entryRecord], 'ts')} AS entry`);
   const rawSql = `(SELECT session_id${raw.length ? ', ' : ''}${raw.join(', ')} FROM ${from} GROUP BY session_id)`;
+  return visitLayerSql(fields, rawSql);
+}
+
+/** The visit expressions over raw visit rows (`rawSql`, parenthesised), source in a layer of its own. */
+function visitLayerSql(fields: FieldContext, rawSql: string): string {
   const visit = [...fields.visitExprs].map(([name, sql]) => `${sql} AS ${name}`);
   const layered = fields.sourceLayer
     ? `(SELECT raw.*, ${fields.sourceLayer} AS src FROM ${rawSql} raw)`
@@ -99,7 +105,27 @@ export function rollupVisitsSql(
   end: string,
   edges: VisitEdges,
 ): string {
+  const d = fields.d;
+  if (d.visitRollup === 'buckets' && d.visitRollupTable) {
+    // No CTEs on ClickHouse 18.16: the visit expressions over the raw rows, as visitsSql layers them.
+    return visitLayerSql(fields, `(${bucketVisitsRawSql(fields, d.visitRollupTable, site, start, end)})`);
+  }
   return classifiedVisitsSql(fields, rollupRawVisitsSql(fields, fields.params, site, start, end, edges));
+}
+
+/**
+ * The rollup edges to read visits with for this range, or undefined to rebuild them from events:
+ * a dialect with a rollup the engine found ready (`edges` given); a bucketed rollup only for
+ * ranges on bucket boundaries (every local day).
+ */
+export function usableRollup(
+  d: SqlDialect,
+  range: ResolvedRange,
+  edges: VisitEdges | undefined,
+): VisitEdges | undefined {
+  if (!d.visitRollup || !edges) return undefined;
+  if (d.visitRollup === 'buckets' && !bucketAligned(range)) return undefined;
+  return edges;
 }
 
 /**
@@ -206,7 +232,7 @@ export function compileStatsQuery(
 ): CompiledStatement {
   const params = options.params ?? new SqlParams(d);
   const goals = options.goals ?? [];
-  const edges = d.visitRollup ? options.visitEdges : undefined;
+  const edges = usableRollup(d, options.range, options.visitEdges);
   const fields = new FieldContext(d, params, options.timezone, options.range, {
     goals,
     visitsFromRollup: edges !== undefined,

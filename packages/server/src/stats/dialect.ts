@@ -47,10 +47,14 @@ export interface SqlDialect {
    */
   readonly eventRow?: boolean;
   /**
-   * Whether the store keeps the write-time visit rollup (`visits`, one row per visit: issue 16),
-   * which the compiler then reads instead of rebuilding visits from events (rollup-visits.ts).
+   * The store's write-time visit rollup (issue 16), which the compiler reads instead of rebuilding
+   * visits from events: `edges` = one row per visit (DuckDB `visits`), straddlers of the range's
+   * edges rebuilt (rollup-visits.ts); `buckets` = aggregate states per (site, 15-minute bucket,
+   * session) in `visitRollupTable` (ClickHouse), merged over the range's buckets
+   * (clickhouse-visit-buckets.ts). Absent: visits are rebuilt from the events of each query.
    */
-  readonly visitRollup?: boolean;
+  readonly visitRollup?: 'edges' | 'buckets';
+  readonly visitRollupTable?: string;
   /** SELECT of `columns` of one site's events in [start, end) (ids hashed, `ts` a timestamp). */
   scanEvents(columns: readonly string[], site: string, start: string, end: string): string;
   /** A column of a table joined in the final statement, as the final columns refer to it. */

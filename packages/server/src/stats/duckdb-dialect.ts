@@ -18,7 +18,7 @@ export const duckDbDialect: SqlDialect = {
   trueLiteral: 'TRUE',
   falseLiteral: 'FALSE',
   eventRow: true,
-  visitRollup: true,
+  visitRollup: 'edges',
   scanEvents: (columns, site, start, end) => {
     const scanned = columns.map((c) =>
       c === 'session_id' || c === 'visitor_id'

@@ -60,10 +60,14 @@ export class SqlStatsEngine implements StatsEngine {
 
   async query(query: StatsQuery, site: Site, nowMs: number): Promise<StatsResponse> {
     const plan = this.plan(query, site, nowMs, '', await this.goalsFor(site, [query]));
-    const snapshot = this.dialect.visitRollup ? this.runner.snapshot?.bind(this.runner) : undefined;
+    const snapshot =
+      this.dialect.visitRollup === 'edges' ? this.runner.snapshot?.bind(this.runner) : undefined;
+    // A bucketed rollup needs no edges: read as soon as it holds every stored event.
+    const buckets = await this.bucketEdges();
     // Compiled as if the rollup had no straddlers, to learn whether the question reads visits.
     const main = this.compile(plan, plan.range, query.limit, plan.offset, {
       ...(snapshot ? { visitEdges: noStraddlers } : {}),
+      ...(buckets ? { visitEdges: buckets } : {}),
     });
     if (snapshot && main.readsVisits) {
       // Visits from the rollup: the edges, then the statements, in one snapshot.
@@ -83,9 +87,24 @@ export class SqlStatsEngine implements StatsEngine {
     }
     const [rows, previousRows] = await Promise.all([
       this.runner.all(main.sql, main.params),
-      this.previousRows(plan),
+      this.previousRows(plan, buckets),
     ]);
     return this.finish(plan, rows, previousRows);
+  }
+
+  /**
+   * For a dialect whose rollup is bucketed (`visitRollup: 'buckets'`): the edges to compile with
+   * (none straddle: the buckets of a range hold exactly its events' visits) once the rollup holds
+   * every stored event, else undefined (visits are rebuilt from events).
+   */
+  protected async bucketEdges(): Promise<VisitEdges | undefined> {
+    if (this.dialect.visitRollup !== 'buckets') return undefined;
+    return (await this.bucketRollupReady()) ? noStraddlers : undefined;
+  }
+
+  /** Whether the bucketed rollup is built; an engine with one overrides this. */
+  protected async bucketRollupReady(): Promise<boolean> {
+    return false;
   }
 
   /**
@@ -156,7 +175,8 @@ export class SqlStatsEngine implements StatsEngine {
       return Promise.all(items.map((item) => this.query(item.query, site, item.nowMs)));
     }
     const sameRange = (p: Plan) => rangeKey(p) === sharedKey;
-    const snapshot = this.dialect.visitRollup ? this.runner.snapshot?.bind(this.runner) : undefined;
+    const snapshot =
+      this.dialect.visitRollup === 'edges' ? this.runner.snapshot?.bind(this.runner) : undefined;
     if (!snapshot) return this.runBatch(this.runner.all, plans, shared, sameRange, goals, null);
     return snapshot(async (run) => {
       // Every range the batch reads (the shared one, others, previous periods): their edges.
@@ -278,9 +298,9 @@ export class SqlStatsEngine implements StatsEngine {
   }
 
   /** The previous period's rows, unpaged, so that every row on this page finds its match. */
-  private async previousRows(plan: Plan): Promise<SqlRow[]> {
+  private async previousRows(plan: Plan, visitEdges?: VisitEdges): Promise<SqlRow[]> {
     if (!plan.previousRange) return [];
-    const statement = this.compile(plan, plan.previousRange, limits.maxLimit, 0);
+    const statement = this.compile(plan, plan.previousRange, limits.maxLimit, 0, { visitEdges });
     return this.runner.all(statement.sql, statement.params);
   }
 

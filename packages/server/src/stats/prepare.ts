@@ -7,7 +7,14 @@
  * site, mostly writing their string columns, and the events table was scanned twice.)
  */
 import type { Goal } from '../goals/types.ts';
-import { joinedVisitsSql, type PreparedTables, rollupVisitsSql, scanSql, visitsSql } from './compile.ts';
+import {
+  joinedVisitsSql,
+  type PreparedTables,
+  rollupVisitsSql,
+  scanSql,
+  usableRollup,
+  visitsSql,
+} from './compile.ts';
 import type { SqlDialect } from './dialect.ts';
 import { withEngagementEnd } from './engagement.ts';
 import { FieldContext } from './fields.ts';
@@ -87,7 +94,7 @@ export function prepareSelects(
   visitEdges?: VisitEdges,
 ): PreparedSelects {
   const withProps = needsProps(queries, goals);
-  const edges = d.visitRollup ? visitEdges : undefined;
+  const edges = usableRollup(d, range, visitEdges);
 
   // One scan of the events table (the dominant cost of a page): the events CTE also carries the
   // columns the visits are built from (none when they come from the rollup).

@@ -8,6 +8,7 @@ import { connectClickHouse } from './connect.ts';
 import { engagementInsertSql } from './engagement.ts';
 import { type KeyedRow, rowsNotStored, untilNotRunning } from './insert-once.ts';
 import { ensureSchema, eventColumns } from './schema.ts';
+import { type ClickHouseVersion, serverVersion, versionChoices } from './server-version.ts';
 import { sqlInt, sqlIntText, sqlString, sqlStringArray } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
 
@@ -28,10 +29,14 @@ const columnList = eventColumns.map(([name]) => name).join(', ');
 
 /**
  * Events in ClickHouse. Batched `INSERT … VALUES` over HTTP; resolves when ClickHouse has
- * confirmed the insert (with shards: once every shard has its part, `insert_distributed_sync`).
+ * confirmed the insert (with shards: once every shard has its part, by the setting the server's
+ * version names, server-version.ts).
  */
 export class ClickHouseEventStore implements EventStore, LogSink {
   private schemaReady = false;
+  private detected: ClickHouseVersion | null = null;
+  /** Settings of every INSERT: with shards, wait for all of them. */
+  private insertSettings: Readonly<Record<string, string>> = {};
 
   private constructor(
     private readonly shards: readonly ClickHouseClient[],
@@ -46,9 +51,7 @@ export class ClickHouseEventStore implements EventStore, LogSink {
     target: ClickHouseTarget,
     options: { onUnreachable?: (error: Error) => void } = {},
   ): Promise<ClickHouseEventStore> {
-    const settings: Record<string, string> =
-      target.shardUrls.length > 1 ? { insert_distributed_sync: '1' } : {};
-    const shards = target.shardUrls.map((url) => connectClickHouse(target, url, settings));
+    const shards = target.shardUrls.map((url) => connectClickHouse(target, url));
     const store = new ClickHouseEventStore(shards, target.database);
     try {
       await store.ensureSchema();
@@ -59,10 +62,19 @@ export class ClickHouseEventStore implements EventStore, LogSink {
     return store;
   }
 
+  /** Asks the version when it first reaches the server (at open, or after an outage). */
   private async ensureSchema(): Promise<void> {
     if (this.schemaReady) return;
+    const version = await serverVersion(this.entry());
     await ensureSchema(this.shards, this.database);
+    this.detected = version;
+    if (this.shards.length > 1) this.insertSettings = versionChoices(version).syncDistributedInsert;
     this.schemaReady = true;
+  }
+
+  /** The entry server's version, once it has answered. */
+  get serverVersion(): ClickHouseVersion | null {
+    return this.detected;
   }
 
   /**
@@ -99,7 +111,7 @@ export class ClickHouseEventStore implements EventStore, LogSink {
     const { events: rows, heartbeats } = splitLogRows(keyed);
     // Before the events: folded with max() on read, so sending them again on a retry is harmless.
     const engagement = engagementInsertSql(this.database, heartbeats);
-    if (engagement !== null) await this.entry().exec(engagement);
+    if (engagement !== null) await this.entry().exec(engagement, this.insertSettings);
     if (rows.length === 0) return;
     const insertId = options.insertId;
     let sending = rows;
@@ -111,7 +123,7 @@ export class ClickHouseEventStore implements EventStore, LogSink {
     const values = sending.map(valuesTuple).join(',\n');
     await this.entry().exec(
       `INSERT INTO ${this.database}.events (${columnList}) VALUES\n${values}`,
-      insertId === undefined ? {} : { query_id: insertId },
+      insertId === undefined ? this.insertSettings : { ...this.insertSettings, query_id: insertId },
     );
   }
 
@@ -170,6 +182,8 @@ export class ClickHouseEventStore implements EventStore, LogSink {
       await shard.exec(
         `ALTER TABLE ${this.database}.${engagement} DELETE WHERE site_id = ${sqlString(siteId)}`,
       );
+      const visits = this.shards.length > 1 ? 'visit_buckets_local' : 'visit_buckets';
+      await shard.exec(`ALTER TABLE ${this.database}.${visits} DELETE WHERE site_id = ${sqlString(siteId)}`);
     }
   }
 

@@ -3,6 +3,7 @@ import type { ClickHouseClient } from './client.ts';
 import { connectClickHouse } from './connect.ts';
 import { sqlInt, sqlString } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
+import { visitBucketMs } from './visit-buckets.ts';
 
 /** The end (first instant of the next month, UTC) of a `YYYYMM` partition (`PARTITION BY toYYYYMM(ts)`). */
 export function monthEndMs(yyyymm: number): number {
@@ -29,6 +30,7 @@ export class ClickHouseRetention implements EventRetention {
   private readonly database: string;
   private readonly table: string;
   private readonly engagementTable: string;
+  private readonly visitTable: string;
   /** The cutoff the boundary month was last trimmed to by this node. */
   private trimmedTo = Number.NEGATIVE_INFINITY;
 
@@ -36,6 +38,7 @@ export class ClickHouseRetention implements EventRetention {
     this.shards = target.shardUrls.map((url) => connectClickHouse(target, url));
     this.table = target.shardUrls.length > 1 ? 'events_local' : 'events';
     this.engagementTable = target.shardUrls.length > 1 ? 'engagement_local' : 'engagement';
+    this.visitTable = target.shardUrls.length > 1 ? 'visit_buckets_local' : 'visit_buckets';
     this.database = target.database;
   }
 
@@ -48,6 +51,10 @@ export class ClickHouseRetention implements EventRetention {
       partitions += await this.dropWholeMonths(shard, cutoffMs);
       // Heartbeats folded per pageview (engagement.ts) go by whole months of their last moment.
       partitions += await this.dropWholeMonths(shard, cutoffMs, this.engagementTable);
+      // The visit rollup (visit-buckets.ts) by whole months of its 15-minute buckets; the
+      // boundary month's buckets before the cutoff go with the events' trim below. Not counted:
+      // its months mirror the events' months just counted.
+      await this.dropWholeMonths(shard, cutoffMs, this.visitTable);
       if (!trim) continue;
       const outcome = await this.trimBoundaryMonth(shard, cutoffMs);
       if (outcome === 'submitted') mutations += 1;
@@ -94,6 +101,10 @@ export class ClickHouseRetention implements EventRetention {
     );
     if (Number(old?.n ?? 0) === 0) return 'nothing';
     await shard.exec(`ALTER TABLE ${this.database}.${this.table} DELETE WHERE ts < ${cutoff}`);
+    // Buckets wholly before the cutoff (a bucket holding the cutoff keeps its later events' visits).
+    await shard.exec(
+      `ALTER TABLE ${this.database}.${this.visitTable} DELETE WHERE bucket < ${sqlInt(Math.floor(cutoffMs / visitBucketMs))}`,
+    );
     return 'submitted';
   }
 }

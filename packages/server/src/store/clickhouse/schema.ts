@@ -1,6 +1,12 @@
 import type { ClickHouseClient } from './client.ts';
 import { engagementStatements } from './engagement.ts';
 import { sqlIdentifier, sqlString } from './sql.ts';
+import {
+  fillVisitBuckets,
+  markVisitBucketsBuilt,
+  visitBucketStatements,
+  visitBucketsExist,
+} from './visit-buckets.ts';
 
 /** Cluster name in remote_servers (scripts/services/service.sh writes it). */
 export const clusterName = 'zenovay';
@@ -69,8 +75,8 @@ const addedColumns: ReadonlyArray<readonly [string, string]> = [
  * - Properties as parallel arrays (`prop_keys[i]` = `prop_values[i]`), like the embedded store:
  *   `arrayElement(prop_values, indexOf(prop_keys, 'plan'))` reads one without a join.
  * With shards the Distributed table hashes on (site_id, row_key): copies of one event meet on one
- * shard, where a merge can fold them; inserts wait for every shard (`insert_distributed_sync`),
- * so "which rows are stored" is answered over all of them.
+ * shard, where a merge can fold them; inserts wait for every shard (by the setting the server's
+ * version names, server-version.ts), so "which rows are stored" is answered over all of them.
  */
 export function schemaStatements(database: string, shards: number): string[] {
   const db = sqlIdentifier(database);
@@ -114,11 +120,21 @@ ORDER BY (currency, day)`;
 
 /** Creates what is missing on every shard; safe to run from every node at every start. */
 export async function ensureSchema(shards: readonly ClickHouseClient[], database: string): Promise<void> {
+  let rollupNew = false;
   for (const shard of shards) {
+    // The visit rollup is made after the events table (its view reads the events' inserts).
+    const hadRollup = await visitBucketsExist(shard, database, shards.length);
     for (const statement of schemaStatements(database, shards.length)) await shard.exec(statement);
     const tables = shards.length > 1 ? ['events_local', 'events'] : ['events'];
     for (const table of tables) await addMissingColumns(shard, database, table);
+    for (const statement of visitBucketStatements(database, shards.length, clusterName))
+      await shard.exec(statement);
+    if (!hadRollup) {
+      await fillVisitBuckets(shard, database, shards.length);
+      rollupNew = true;
+    }
   }
+  if (rollupNew && shards[0]) await markVisitBucketsBuilt(shards[0], database);
 }
 
 /**

@@ -1,0 +1,135 @@
+import type { ClickHouseClient } from './client.ts';
+import { sqlIdentifier, sqlString } from './sql.ts';
+
+/**
+ * The visit rollup on ClickHouse (issue 16), maintained at write time by the engine itself: a
+ * materialized view on the events table folds every inserted block into partial visit rows, one
+ * per (site, 15-minute bucket, session), holding aggregate states (first and last time, the first
+ * event's entry fields, the first and last pageview's path, counts). AggregatingMergeTree merges
+ * a bucket's partial rows in the background; a query merges the states of the buckets of its range
+ * per session (`-Merge`), which gives each visit exactly as its events INSIDE the range describe
+ * it — the same answer as rebuilding visits from the range's events, straddling visits included,
+ * with no edge logic, for every range whose ends fall on a 15-minute boundary (local midnights
+ * and hours in every time zone do). Other ranges rebuild visits from events.
+ *
+ * Why not Plausible's VersionedCollapsingMergeTree (cancel row + new row per visit): cancelling
+ * needs the visit's previous row, i.e. a read before every write, and a visit keyed by its start
+ * can move when a late event arrives earlier than its start. The states here are a pure function
+ * of the events, in any order and any batching, with nothing to read at write time; the MV runs in
+ * the insert itself, so the rollup is as durable and as exactly-once as the events (the loader's
+ * insert-once check, insert-once.ts, covers both).
+ */
+
+/** The bucket width: 15 minutes, the finest step of any time zone's offset. */
+export const visitBucketMs = 900_000;
+
+/** Entry fields kept per visit, in tuple order (`visitor_id` first), as the events name them. */
+export const visitEntryColumns = [
+  'visitor_id',
+  'referrer_host',
+  'hostname',
+  'query',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'country',
+  'region',
+  'city',
+  'device_type',
+  'browser',
+  'os',
+] as const;
+
+const pageview = "toUInt8(event_type = 'pageview')";
+
+/** Table, Distributed table (sharded) and the materialized view that fills the local one. */
+export function visitBucketStatements(database: string, shards: number, clusterName: string): string[] {
+  const db = sqlIdentifier(database);
+  const local = shards > 1 ? 'visit_buckets_local' : 'visit_buckets';
+  const events = shards > 1 ? 'events_local' : 'events';
+  const entryType = `Tuple(${visitEntryColumns.map(() => 'String').join(', ')})`;
+  const statements = [
+    `CREATE TABLE IF NOT EXISTS ${db}.${local} (
+  site_id String,
+  bucket UInt32,
+  session_id String,
+  first_ms AggregateFunction(min, UInt64),
+  last_ms AggregateFunction(max, UInt64),
+  entry AggregateFunction(argMin, ${entryType}, UInt64),
+  entry_page AggregateFunction(argMinIf, String, UInt64, UInt8),
+  exit_page AggregateFunction(argMaxIf, String, UInt64, UInt8),
+  pageviews AggregateFunction(sum, UInt64),
+  customs AggregateFunction(sum, UInt64)
+) ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(toDateTime(bucket * ${visitBucketMs / 1000}, 'UTC'))
+ORDER BY (site_id, bucket, session_id)`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.visit_buckets_mv TO ${db}.${local} AS ${partialsSql(`${db}.${events}`)}`,
+    `CREATE TABLE IF NOT EXISTS ${db}.rollup_state (name String, built UInt8, at UInt64) ENGINE = ReplacingMergeTree(at) ORDER BY name`,
+  ];
+  if (shards > 1) {
+    statements.push(
+      `CREATE TABLE IF NOT EXISTS ${db}.visit_buckets AS ${db}.visit_buckets_local
+ENGINE = Distributed(${clusterName}, ${db}, visit_buckets_local, cityHash64(site_id, session_id))`,
+    );
+  }
+  return statements;
+}
+
+/** Partial visit rows (aggregate states) of the events in `source`. */
+function partialsSql(source: string): string {
+  return `SELECT site_id, toUInt32(intDiv(ts_ms, ${visitBucketMs})) AS bucket, session_id,
+  minState(ts_ms) AS first_ms, maxState(ts_ms) AS last_ms,
+  argMinState(tuple(${visitEntryColumns.join(', ')}), ts_ms) AS entry,
+  argMinIfState(pathname, ts_ms, ${pageview}) AS entry_page,
+  argMaxIfState(pathname, ts_ms, ${pageview}) AS exit_page,
+  sumState(toUInt64(${pageview})) AS pageviews,
+  sumState(toUInt64(1 - ${pageview})) AS customs
+FROM ${source} GROUP BY site_id, bucket, session_id`;
+}
+
+/** Whether the local rollup table exists yet (asked before `visitBucketStatements` run). */
+export async function visitBucketsExist(
+  shard: ClickHouseClient,
+  database: string,
+  shards: number,
+): Promise<boolean> {
+  const rows = await shard.rows<{ n: string }>(
+    `SELECT count() AS n FROM system.tables WHERE database = ${sqlString(database)} AND name = ${sqlString(shards > 1 ? 'visit_buckets_local' : 'visit_buckets')}`,
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * After `visitBucketStatements` on a shard: fills a rollup table created just now from the events
+ * stored before it existed (an upgraded database; the view sees only later inserts). A node runs
+ * this at start, before its loader inserts anything; with several nodes, start one node on the new
+ * release first, so that no other node inserts between the view's creation and this fill (those
+ * rows would be counted twice). Until `markVisitBucketsBuilt`, the stats rebuild visits from events.
+ */
+export async function fillVisitBuckets(
+  shard: ClickHouseClient,
+  database: string,
+  shards: number,
+): Promise<void> {
+  const db = sqlIdentifier(database);
+  const local = shards > 1 ? 'visit_buckets_local' : 'visit_buckets';
+  const events = shards > 1 ? 'events_local' : 'events';
+  await shard.exec(`INSERT INTO ${db}.${local} ${partialsSql(`${db}.${events}`)}`);
+}
+
+/** Records that the rollup holds every stored event (on the entry server). */
+export async function markVisitBucketsBuilt(client: ClickHouseClient, database: string): Promise<void> {
+  await client.exec(
+    `INSERT INTO ${sqlIdentifier(database)}.rollup_state (name, built, at) VALUES ('visits', 1, 1)`,
+  );
+}
+
+/** Whether the rollup is built (the stats then read it). */
+export async function visitBucketsBuilt(client: ClickHouseClient, database: string): Promise<boolean> {
+  const rows = await client.rows<{ built: string }>(
+    `SELECT argMax(built, at) AS built FROM ${sqlIdentifier(database)}.rollup_state WHERE name = ${sqlString('visits')}`,
+  );
+  return Number(rows[0]?.built ?? 0) === 1;
+}
