@@ -152,6 +152,8 @@ test('the dashboard card: a bar per step, readable names and numbers, the drop-o
 });
 
 test('a period nobody entered: the card says so instead of empty bars', async () => {
+  // This view's problems only: the builder's test above is refused on purpose (400s in the console).
+  watched.problems.length = 0;
   await page.goto(`/sites/${encodeURIComponent(site.id)}?period=custom&from=2026-01-01&to=2026-01-02`);
   await page.waitForSelector(`${card} [data-testid=funnel-empty]`);
   assert.deepEqual(

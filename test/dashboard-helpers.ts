@@ -42,6 +42,10 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
+  if (process.env.ZV_DEBUG_RESPONSES)
+    page.on('response', (response) => {
+      if (response.status() >= 400) console.log(response.status(), response.url());
+    });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
       console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
