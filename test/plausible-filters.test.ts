@@ -137,3 +137,38 @@ test('a hostname filter reads the entry hostname when visit fields are grouped',
   });
   assert.deepEqual(rows(byPage), [['/blog/one', 1]]);
 });
+
+test('has_done: the visits with such an event, for visit-level questions', async () => {
+  // Signup in s1 (Google, 120 s) and s3 (Direct, 30 s), both A's, neither a bounce.
+  const bySource = await ask({
+    metrics: ['visitors', 'visits', 'bounce_rate', 'visit_duration'],
+    dimensions: ['visit:source'],
+    filters: [['has_done', ['is', 'event:name', ['Signup']]]],
+  });
+  assert.deepEqual(rows(bySource), [
+    ['Direct / None', 1, 1, 0, 30],
+    ['Google', 1, 1, 0, 120],
+  ]);
+  // Visits that viewed /blog/one: s1 and s2, whatever page they entered on (one bounce of two).
+  assert.deepEqual(
+    rows(
+      await ask({
+        metrics: ['visits', 'bounce_rate'],
+        filters: [['has_done', ['is', 'event:page', ['/blog/one']]]],
+      }),
+    ),
+    [[2, 50]],
+  );
+  const events = await ask({
+    metrics: ['pageviews'],
+    filters: [['has_done', ['is', 'event:name', ['Signup']]]],
+  });
+  assert.equal(events.status, 400);
+  assert.ok(events.body.error.includes('"pageviews"'), events.body.error);
+  const notDone = await ask({
+    metrics: ['visitors'],
+    filters: [['has_not_done', ['is', 'event:name', ['Signup']]]],
+  });
+  assert.equal(notDone.status, 400);
+  assert.ok(notDone.body.error.includes('has_not_done'), notDone.body.error);
+});
