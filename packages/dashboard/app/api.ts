@@ -17,6 +17,12 @@ export class ApiError extends Error {
 }
 
 let csrfToken = '';
+/** `/api/dashboard` when signed in; a shared view's `/api/share/<key>` (sharing/shared-app.tsx). */
+let apiBase = '/api/dashboard';
+
+export function setApiBase(base: string): void {
+  apiBase = base;
+}
 let onSignedOut: () => void = () => undefined;
 
 export function setCsrfToken(token: string): void {
@@ -32,7 +38,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`/api/dashboard${path}`, {
+  const response = await fetch(`${apiBase}${path}`, {
     method,
     headers,
     credentials: 'same-origin',
@@ -64,6 +70,7 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T>(path: string, body: unknown = {}) => request<T>('DELETE', path, body),
 };
 

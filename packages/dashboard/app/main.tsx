@@ -1,5 +1,9 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
+import { sharedKeyOf } from './sharing/share-key.ts';
+import { SharedApp } from './sharing/shared-app.tsx';
 import './styles.css';
 
-render(<App />, document.getElementById('app')!);
+// A shared link or public site gets the read-only app, which never asks for a session.
+const shareKey = sharedKeyOf(location.pathname);
+render(shareKey ? <SharedApp shareKey={shareKey} /> : <App />, document.getElementById('app')!);

@@ -3,6 +3,7 @@ import { api, type SiteInfo } from '../api.ts';
 import { useGoals } from '../goals-api.ts';
 import { Link } from '../link.tsx';
 import { navigate, useLocation } from '../router.ts';
+import { showsPanel, useViewMode } from '../sharing/view-mode.ts';
 import { TimeSeriesChart } from './chart.tsx';
 import { DateRangePicker, FilterBar } from './controls.tsx';
 import { EventsPanel } from './events-panel.tsx';
@@ -38,6 +39,9 @@ import { useApi, useStats } from './use-stats.ts';
 /** One site's analytics: everything on the page follows the view state in the URL. */
 export function DashboardPage(props: { siteId: string }) {
   const location = useLocation();
+  // Read through a shared link: no way to settings or other sites, only the link's panels.
+  const mode = useViewMode();
+  const shows = (panel: string) => showsPanel(mode, panel);
   const state = readViewState(location.search);
   const site = useApi(
     () => api.get<{ site: SiteInfo }>(`/sites/${encodeURIComponent(props.siteId)}`),
@@ -86,17 +90,21 @@ export function DashboardPage(props: { siteId: string }) {
     <div class="dashboard">
       <div class="site-head">
         <div>
-          <Link href="/sites" class="muted small">
-            ← All sites
-          </Link>
+          {!mode.shared && (
+            <Link href="/sites" class="muted small">
+              ← All sites
+            </Link>
+          )}
           <h1 class="site-title">{info ? info.name : '…'}</h1>
           {info && info.name !== info.domain && <p class="muted small">{info.domain}</p>}
         </div>
         <div class="site-head-right">
           <LiveCounter siteId={props.siteId} />
-          <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`} class="button secondary small">
-            Settings
-          </Link>
+          {!mode.shared && (
+            <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`} class="button secondary small">
+              Settings
+            </Link>
+          )}
         </div>
       </div>
       <div class="controls">
@@ -114,9 +122,17 @@ export function DashboardPage(props: { siteId: string }) {
       />
       {noData && (
         <div class="empty-state" data-testid="empty-state">
-          <strong>No events yet for this period.</strong> Install the snippet on your site or send a test
-          event; see{' '}
-          <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`}>the install instructions</Link>.
+          <strong>No events yet for this period.</strong>
+          {!mode.shared && (
+            <>
+              {' '}
+              Install the snippet on your site or send a test event; see{' '}
+              <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`}>
+                the install instructions
+              </Link>
+              .
+            </>
+          )}
         </div>
       )}
       {top.error && <p class="panel-error">Could not load the totals: {top.error}</p>}
@@ -143,19 +159,23 @@ export function DashboardPage(props: { siteId: string }) {
         )}
       </section>
       <div class="grid">
-        <SourcesPanel {...panelProps} />
-        <PagesPanel {...panelProps} />
-        <LocationsPanel {...panelProps} />
-        <DevicesPanel {...panelProps} />
-        <GoalsPanel
-          {...panelProps}
-          goals={goals}
-          onClearGoal={() => go(withoutFilter(state, goalDimension))}
-        />
-        <EventsPanel {...panelProps} onClearEvent={() => go(withoutFilter(state, 'event:name'))} />
-        <FilteredTrafficPanel siteId={props.siteId} state={state} />
+        {shows('sources') && <SourcesPanel {...panelProps} />}
+        {shows('pages') && <PagesPanel {...panelProps} />}
+        {shows('locations') && <LocationsPanel {...panelProps} />}
+        {shows('devices') && <DevicesPanel {...panelProps} />}
+        {shows('goals') && (
+          <GoalsPanel
+            {...panelProps}
+            goals={goals}
+            onClearGoal={() => go(withoutFilter(state, goalDimension))}
+          />
+        )}
+        {shows('events') && (
+          <EventsPanel {...panelProps} onClearEvent={() => go(withoutFilter(state, 'event:name'))} />
+        )}
+        {shows('refusals') && <FilteredTrafficPanel siteId={props.siteId} state={state} />}
       </div>
-      <FunnelsPanel {...panelProps} />
+      {shows('funnels') && <FunnelsPanel {...panelProps} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useFunnelResult, useFunnels } from '../funnels-api.ts';
 import { Link } from '../link.tsx';
+import { useViewMode } from '../sharing/view-mode.ts';
 import { FunnelBars } from './funnel-bars.tsx';
 import type { PanelProps } from './list-panel.tsx';
 import { formatMoney } from './money.ts';
@@ -22,6 +23,7 @@ export function FunnelsPanel(props: PanelProps) {
       : null,
   );
   const settings = `/sites/${encodeURIComponent(props.siteId)}/settings#funnels`;
+  const { shared } = useViewMode(); // a shared view offers no settings
   const revenue = result.data?.result.revenue;
   return (
     <section class="card funnels-card" data-panel="funnels">
@@ -49,7 +51,15 @@ export function FunnelsPanel(props: PanelProps) {
       {result.error && <p class="panel-error">Could not load: {result.error}</p>}
       {funnels.data && list.length === 0 && (
         <p class="muted panel-empty" data-testid="funnels-empty">
-          No funnels yet — <Link href={settings}>build one in site settings</Link>.
+          No funnels yet
+          {shared ? (
+            '.'
+          ) : (
+            <>
+              {' '}
+              — <Link href={settings}>build one in site settings</Link>.
+            </>
+          )}
         </p>
       )}
       {funnel && !result.data && !result.error && <p class="muted panel-empty">Loading…</p>}

@@ -1,5 +1,6 @@
 import type { GoalInfo } from '../goals-api.ts';
 import { Link } from '../link.tsx';
+import { useViewMode } from '../sharing/view-mode.ts';
 import { asNumber, formatMetric } from './format.ts';
 import { type GoalRow, goalRows } from './goal-rows.ts';
 import type { PanelProps } from './list-panel.tsx';
@@ -21,6 +22,7 @@ export function GoalsPanel(
     goals && goals.length > 0 ? goalsBreakdownQuery(props.siteId, props.state) : null,
   );
   const settings = `/sites/${encodeURIComponent(props.siteId)}/settings#goals`;
+  const { shared } = useViewMode(); // a shared view offers no settings
   return (
     <section class="card" data-panel="goals">
       <header class="card-head">
@@ -35,7 +37,15 @@ export function GoalsPanel(
       {stats.error && <p class="panel-error">Could not load: {stats.error}</p>}
       {goals && goals.length === 0 && (
         <p class="muted panel-empty" data-testid="goals-empty">
-          No goals yet — <Link href={settings}>add one in site settings</Link>.
+          No goals yet
+          {shared ? (
+            '.'
+          ) : (
+            <>
+              {' '}
+              — <Link href={settings}>add one in site settings</Link>.
+            </>
+          )}
         </p>
       )}
       {goals && goals.length > 0 && !stats.data && !stats.error && <p class="muted panel-empty">Loading…</p>}

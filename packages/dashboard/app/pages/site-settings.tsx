@@ -3,6 +3,7 @@ import { api, describeError, type SiteInfo } from '../api.ts';
 import { useApi } from '../dashboard/use-stats.ts';
 import { Link } from '../link.tsx';
 import { navigate, useLocation } from '../router.ts';
+import { SharedLinksSection } from '../sharing/shared-links-section.tsx';
 import { ApiKeysSection } from './api-keys.tsx';
 import { FunnelsSection } from './funnels-settings.tsx';
 import { GoalsSection } from './goals-settings.tsx';
@@ -40,6 +41,7 @@ export function SiteSettingsPage(props: { siteId: string }) {
       <FunnelsSection siteId={info.id} />
       <ApiKeysSection siteId={info.id} />
       <ProxyKeysSection site={info} />
+      <SharedLinksSection site={info} />
       <DeleteSite site={info} />
     </div>
   );
