@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   log?: Logger;
   geo?: GeoReader;
   limiter?: RateLimiter;
+  /** Off: Fastify serves every `POST /e/{code}` (http/ingest-fast-path.ts); for tests and comparisons. */
+  ingestFastPath?: boolean;
 }
 
 /** Everything a running service holds, built from the config; `stop` drains and closes it all. */
@@ -201,6 +203,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     dashboard: dashboard.deps,
     goals,
     funnels,
+    ...(options.ingestFastPath === false ? { ingestFastPath: false } : {}),
   });
 
   let stopping: Promise<void> | null = null;

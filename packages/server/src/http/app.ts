@@ -25,6 +25,7 @@ import { createClientIpResolver } from './client-ip.ts';
 import { installPublicCors } from './cors.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { answerClientError, answerFrameworkError } from './framework-errors.ts';
+import { createIngestFastPath, type IngestFastPath, serverWithFastPath } from './ingest-fast-path.ts';
 import { decorateRequests } from './request-context.ts';
 import { registerBatchIngestRoute } from './routes/batch-ingest.ts';
 import { registerHealthRoute } from './routes/health.ts';
@@ -66,11 +67,36 @@ export interface AppDeps {
   readonly dashboard?: DashboardDeps & { duckdb: DuckDBInstance };
   /** First-party proxy keys (X-Zenovay-Proxy-Key on `/e/` and `/z.js`); omitted, none are valid. */
   readonly proxy?: { readonly keys: ProxyKeyRegistry; readonly limiter: RateLimiter };
+  /**
+   * Plain `POST /e/{code}` requests answered on node:http before Fastify (http/ingest-fast-path.ts);
+   * default on. Off, Fastify serves them all: the tests compare both.
+   */
+  readonly ingestFastPath?: boolean;
 }
 
 /** Builds the HTTP app without listening, so tests and `main` share exactly one wiring. */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const ingestDeps = {
+    sites: deps.sites,
+    clientIp: createClientIpResolver(deps.config.trustedProxyCidrs),
+    limiter: deps.limiter,
+    clock: deps.clock,
+    processEvent: deps.processEvent,
+    countRefusal: deps.countRefusal,
+  };
+  const fastPath: IngestFastPath | null =
+    deps.ingestFastPath === false
+      ? null
+      : createIngestFastPath({
+          ...ingestDeps,
+          maxBodyBytes: deps.config.maxBodyBytes,
+          log: deps.log,
+          // Asked once per code, on its first request (the app is built by then).
+          shadowed: (code): boolean =>
+            app.findRoute({ method: 'POST', url: `/e/${code}` })?.params.trackingCode !== code,
+        });
   const app = Fastify({
+    ...(fastPath ? { serverFactory: serverWithFastPath(fastPath) } : {}),
     // Fastify's request logging would write client addresses; we log only what we choose.
     logger: false,
     bodyLimit: deps.config.maxBodyBytes,
@@ -85,6 +111,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
   });
+  // Closing: Fastify marks every later request `Connection: close`; let it serve them all.
+  if (fastPath)
+    app.addHook('preClose', (done) => {
+      fastPath.disable();
+      done();
+    });
   decorateRequests(app);
   installRequestIds(app);
   installPublicCors(app);
@@ -105,14 +137,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   }
   registerTrackerScriptRoute(app);
-  registerIngestRoutes(app, {
-    sites: deps.sites,
-    clientIp: createClientIpResolver(deps.config.trustedProxyCidrs),
-    limiter: deps.limiter,
-    clock: deps.clock,
-    processEvent: deps.processEvent,
-    countRefusal: deps.countRefusal,
-  });
+  registerIngestRoutes(app, ingestDeps);
   if (deps.processHeartbeat) {
     registerHeartbeatRoute(app, {
       sites: deps.sites,

@@ -20,10 +20,19 @@ export function registerJsonBodyParser(app: FastifyInstance, maxBodyBytes: numbe
         return;
       }
       try {
-        done(null, JSON.parse(body as string));
-      } catch {
-        done(new ApiError('INVALID_JSON'), undefined);
+        done(null, parseEventJson(body as string));
+      } catch (error) {
+        done(error as ApiError, undefined);
       }
     },
   );
+}
+
+/** The body's JSON, or INVALID_JSON (shared with the node:http fast path, http/ingest-fast-path.ts). */
+export function parseEventJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError('INVALID_JSON');
+  }
 }

@@ -14,9 +14,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const publicPrefix = '/e/';
 
-/** Headers a page's script may read besides the CORS-safelisted ones (status and body always). */
-const exposedHeaders =
-  'Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, x-request-id';
+/**
+ * The two headers on every answer under the prefix; shared with the node:http fast path
+ * (http/ingest-fast-path.ts), so both ways into `POST /e/{code}` send the same values.
+ */
+export const corsHeaders = {
+  allowOrigin: '*',
+  /** Headers a page's script may read besides the CORS-safelisted ones (status and body always). */
+  exposeHeaders: 'Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, x-request-id',
+} as const;
 
 export function installPublicCors(app: FastifyInstance): void {
   // onSend runs for every answer, including the error and not-found handlers' and the proxy
@@ -34,8 +40,8 @@ export function installPublicCors(app: FastifyInstance): void {
 }
 
 function addCorsHeaders(reply: FastifyReply): void {
-  reply.header('Access-Control-Allow-Origin', '*');
-  reply.header('Access-Control-Expose-Headers', exposedHeaders);
+  reply.header('Access-Control-Allow-Origin', corsHeaders.allowOrigin);
+  reply.header('Access-Control-Expose-Headers', corsHeaders.exposeHeaders);
 }
 
 async function answerPreflight(_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

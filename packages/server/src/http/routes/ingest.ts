@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../clock.ts';
 import { ApiError } from '../../errors.ts';
-import type { ProcessEvent } from '../../ingest/pipeline.ts';
+import type { AcceptedEvent, ProcessEvent } from '../../ingest/pipeline.ts';
 import type { RateDecision, RateLimiter } from '../../limits/rate-limiter.ts';
 import type { SiteDirectory } from '../../sites/site-directory.ts';
 import { type ClientIpResolver, rateLimitKey } from '../client-ip.ts';
@@ -17,7 +17,7 @@ export interface IngestRouteDeps {
   readonly countRefusal: (siteId: string, code: ApiError['code']) => void;
 }
 
-const jsonType = 'application/json; charset=utf-8';
+export const jsonType = 'application/json; charset=utf-8';
 const acceptedBody = JSON.stringify({ ok: true, duplicate: false });
 const acceptedDuplicateBody = JSON.stringify({ ok: true, duplicate: true });
 
@@ -66,37 +66,16 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps
         setRateHeaders(reply, decision);
         if (!decision.allowed) {
           deps.countRefusal(request.zvSite!.id, 'RATE_LIMIT_EXCEEDED');
-          const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
-          return sendApiError(
-            reply,
-            new ApiError('RATE_LIMIT_EXCEEDED', undefined, { 'Retry-After': retryAfter }),
-          );
+          return sendApiError(reply, rateLimitRefusal(decision));
         }
         return undefined;
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-        throw new ApiError('NOT_AN_OBJECT');
-      }
+      const body = eventObject(request.body);
       try {
-        const accepted = await deps.processEvent(
-          request.zvSite!,
-          body as Record<string, unknown>,
-          request.zvClientIp,
-        );
-        if (accepted.sessionId === undefined) {
-          // The common answers are constant: send them pre-serialised instead of stringifying
-          // an object per request (this is the hottest path of the service).
-          return reply
-            .code(202)
-            .type(jsonType)
-            .send(accepted.duplicate ? acceptedDuplicateBody : acceptedBody);
-        }
-        return reply
-          .code(202)
-          .send({ ok: true, duplicate: accepted.duplicate, session_id: accepted.sessionId });
+        const accepted = await deps.processEvent(request.zvSite!, body, request.zvClientIp);
+        return reply.code(202).type(jsonType).send(acceptedAnswer(accepted));
       } catch (error) {
         // The pipeline has counted its own refusals; send them without counting again.
         if (error instanceof ApiError) return sendApiError(reply, error);
@@ -109,5 +88,35 @@ export function registerIngestRoutes(app: FastifyInstance, deps: IngestRouteDeps
 function setRateHeaders(reply: FastifyReply, decision: RateDecision): void {
   reply.header('X-RateLimit-Limit', String(decision.limit));
   reply.header('X-RateLimit-Remaining', String(decision.remaining));
-  reply.header('X-RateLimit-Reset', String(Math.max(0, Math.ceil(decision.resetMs / 1000))));
+  reply.header('X-RateLimit-Reset', rateLimitReset(decision));
+}
+
+/*
+ * The pieces below are shared with the node:http fast path (http/ingest-fast-path.ts), so both
+ * ways into `POST /e/{code}` answer alike.
+ */
+
+/** `X-RateLimit-Reset`: whole seconds until the closest rule's window resets. */
+export function rateLimitReset(decision: RateDecision): string {
+  return String(Math.max(0, Math.ceil(decision.resetMs / 1000)));
+}
+
+export function rateLimitRefusal(decision: RateDecision): ApiError {
+  const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+  return new ApiError('RATE_LIMIT_EXCEEDED', undefined, { 'Retry-After': retryAfter });
+}
+
+/** The parsed body as the pipeline takes it, or NOT_AN_OBJECT. */
+export function eventObject(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('NOT_AN_OBJECT');
+  return body as Record<string, unknown>;
+}
+
+/**
+ * The 202's body. The common answers are constant: sent pre-serialised instead of stringifying an
+ * object per request (this is the hottest path of the service).
+ */
+export function acceptedAnswer(accepted: AcceptedEvent): string {
+  if (accepted.sessionId === undefined) return accepted.duplicate ? acceptedDuplicateBody : acceptedBody;
+  return JSON.stringify({ ok: true, duplicate: accepted.duplicate, session_id: accepted.sessionId });
 }
