@@ -10,9 +10,19 @@ import type { FilterOperator, LeafFilter } from '../stats/types.ts';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
-/** An ISO 3166-1 alpha-2 code the runtime's ICU knows as a region (not `ZZ`, not groups such as `EU`). */
+/**
+ * Codes ICU names that are not assigned ISO 3166-1 countries: groups (EU, UN, EZ, QO), unknown
+ * (ZZ), pseudo-regions (XA, XB), the exceptionally reserved (AC, CP, DG, EA, IC, TA) and the
+ * withdrawn or aliases that ICU still names as today's country (DD "Germany", UK "United
+ * Kingdom", YU, CS, ZR, TP, BU, SU, FX, NT, AN, HV, DY, NH, RH, VD, YD).
+ */
+const notCountries = new Set(
+  'EU UN EZ QO ZZ XA XB AC CP DG EA IC TA DD UK YU CS ZR TP BU SU FX NT AN HV DY NH RH VD YD'.split(' '),
+);
+
+/** An ISO 3166-1 alpha-2 code the runtime's ICU knows as a country. */
 export function isCountryCode(value: string): boolean {
-  if (!/^[A-Z]{2}$/.test(value) || value === 'ZZ' || value === 'EU' || value === 'UN') return false;
+  if (!/^[A-Z]{2}$/.test(value) || notCountries.has(value)) return false;
   const name = regionNames.of(value);
   return name !== undefined && name !== value && name !== 'Unknown Region';
 }

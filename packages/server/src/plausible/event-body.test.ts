@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { plausibleFieldName, plausiblePayload } from './event-body.ts';
+
+const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+
+describe('plausiblePayload', () => {
+  it('maps the long keys onto our ingest body', () => {
+    const { domains, body } = plausiblePayload(
+      {
+        name: 'Signup',
+        url: 'https://a.example/x',
+        domain: 'A.example, b.example',
+        referrer: 'https://ref.example/',
+        props: { plan: 'pro', gone: null, blank: '' },
+        revenue: { amount: 5, currency: 'USD' },
+      },
+      firefox,
+    );
+    assert.deepEqual(domains, ['a.example', 'b.example']);
+    assert.equal(body.event_type, 'custom');
+    assert.equal(body.event_name, 'Signup');
+    assert.equal(body.url, 'https://a.example/x');
+    assert.equal(body.referrer, 'https://ref.example/');
+    assert.deepEqual(body.properties, { plan: 'pro' });
+    assert.deepEqual(body.revenue, { amount: 5, currency: 'USD' });
+    assert.equal(body.browser, 'Firefox');
+    assert.equal(body.os, 'Linux');
+    assert.equal(body.device_type, 'desktop');
+    assert.equal(body.user_agent, firefox);
+  });
+
+  it("reads the script's short keys, props and revenue as JSON text", () => {
+    const { domains, body } = plausiblePayload(
+      {
+        n: 'pageview',
+        u: 'https://a.example/',
+        d: 'a.example',
+        r: null,
+        p: '{"k":"v"}',
+        $: '{"amount":"1.5","currency":"EUR"}',
+      },
+      firefox,
+    );
+    assert.deepEqual(domains, ['a.example']);
+    assert.equal(body.event_type, 'pageview');
+    assert.equal(body.event_name, undefined);
+    assert.equal(body.referrer, null);
+    assert.deepEqual(body.properties, { k: 'v' });
+    assert.deepEqual(body.revenue, { amount: '1.5', currency: 'EUR' });
+  });
+
+  it('leaves what it cannot read to the validator, which names the field', () => {
+    const { domains, body } = plausiblePayload({ name: 42, domain: 7, props: 'not json' }, '');
+    assert.deepEqual(domains, []);
+    assert.equal(body.event_name, 42);
+    assert.equal(body.properties, 'not json');
+    assert.equal(plausibleFieldName('properties.k'), 'props.k');
+    assert.equal(plausibleFieldName('event_name'), 'name');
+  });
+});
