@@ -1,6 +1,7 @@
 /**
  * Engagement metrics (issue 15) on one hand-computed fixture, answered identically by DuckDB (one
- * query at a time and in a coalesced batch) and by a real ClickHouse 18.16 server: time on page,
+ * query at a time and in a coalesced batch), by a real ClickHouse 18.16 server and by ClickHouse 26
+ * in process (chdb): time on page,
  * scroll depth, and the visit duration that runs to the last engaged moment. Heartbeats are stored
  * through the real event stores, as the log's loader stores them (folded with max()).
  */
@@ -22,6 +23,8 @@ import { DuckDbEventStore } from '../packages/server/src/store/duckdb/event-stor
 import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { event } from './stats-fixture-events.ts';
+import { missingChdb } from './support/chdb.ts';
+import { ChdbServer } from './support/chdb-client.ts';
 import { missingService, type RunningService, startService } from './support/services.ts';
 
 const site: Site = {
@@ -191,6 +194,7 @@ describe('ClickHouse', { skip }, () => {
     server = await startService('clickhouse');
     const target = { shardUrls: [server.url], database: 'engagement_1' };
     const store = await ClickHouseEventStore.open(target);
+    assert.equal(store.serverVersion?.major, 18, `Debian's server reports ${store.serverVersion?.text}`);
     await store.append(rows.slice(0, 9));
     await store.append(rows.slice(9));
     // A batch replayed after a crash: stored twice, answered once (max() per pageview).
@@ -202,6 +206,29 @@ describe('ClickHouse', { skip }, () => {
       async close() {
         await new ClickHouseHttp(server.url).exec('DROP DATABASE IF EXISTS engagement_1');
         await server.destroy();
+      },
+    };
+  });
+});
+
+const chdbSkip = missingChdb();
+describe('ClickHouse 26 in process (chdb)', { skip: chdbSkip }, () => {
+  let chdb: ChdbServer;
+  contract(async () => {
+    chdb = new ChdbServer();
+    const target = chdb.target('engagement_1');
+    const store = await ClickHouseEventStore.open(target);
+    // The server's release, as the store asked it at connect (store/clickhouse/server-version.ts).
+    assert.ok((store.serverVersion?.major ?? 0) >= 24, `chdb reports ${store.serverVersion?.text}`);
+    await store.append(rows.slice(0, 9));
+    await store.append(rows.slice(9));
+    await store.append(rows.slice(6));
+    const goals = async () => [];
+    return {
+      engine: createClickHouseStatsEngine(target, { coalesce: false, goals }),
+      batched: createClickHouseStatsEngine(target, { coalesce: true, goals }),
+      async close() {
+        await chdb.close();
       },
     };
   });

@@ -2,6 +2,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import { createLogger } from '../../packages/server/src/log.ts';
 import { overviewQueries, type StatsEngine } from '../../packages/server/src/stats/index.ts';
 import type { ClickHouseHttp } from '../../packages/server/src/store/clickhouse/http-client.ts';
+import { eventColumns } from '../../packages/server/src/store/clickhouse/schema.ts';
 import { buildVisitRollup } from '../../packages/server/src/store/duckdb/visit-rollup.ts';
 import type { Site } from '../../packages/server/src/store/types.ts';
 
@@ -14,11 +15,17 @@ export const benchSite = 'bench-site';
 export const endMs = Date.parse('2026-03-31T00:00:00Z');
 export const startMs = endMs - 30 * 86_400_000;
 
+/**
+ * The events columns the fills write, in ClickHouse's order (ts, ts_ms, …, precedence); DuckDB has
+ * no ts_ms, row_key or precedence. Named, so that columns added later keep their defaults.
+ */
+const baseColumns = eventColumns.map(([name]) => name).slice(0, 28);
+
 export async function fillDuckDb(duckdb: DuckDBInstance, n: number): Promise<void> {
   const connection = await duckdb.connect();
   try {
     await connection.run(`
-      INSERT INTO events
+      INSERT INTO events (${baseColumns.slice(0, 1).join(', ')}, ${baseColumns.slice(2, 25).join(', ')}, event_id)
       SELECT make_timestamp(${startMs}::BIGINT * 1000 + (i * 2591999999 // ${n}) * 1000) AS ts,
         '${benchSite}', 'pageview', 'pageview', 'bench.example', '/p/' || (i % 200), '', '', '', '', '', '',
         '', 'ref' || (i % 12) || '.example', 'vs' || ((i // 4) * 7919 % ${Math.max(1, Math.floor(n / 4))}),
@@ -36,7 +43,7 @@ export async function fillDuckDb(duckdb: DuckDBInstance, n: number): Promise<voi
 /** Fills the events table; its materialized view fills the visit rollup in the same insert. */
 export async function fillClickHouse(http: ClickHouseHttp, database: string, n: number): Promise<void> {
   await http.exec(
-    `INSERT INTO ${database}.events
+    `INSERT INTO ${database}.events (${baseColumns.join(', ')})
      SELECT toDateTime(intDiv(ts_ms, 1000)) AS ts, ts_ms, '${benchSite}', 'pageview', 'pageview', 'bench.example',
        concat('/p/', toString(number % 200)), '', '', '', '', '', '', '', concat('ref', toString(number % 12), '.example'),
        concat('vs', toString(intDiv(number, 4) * 7919 % ${Math.max(1, Math.floor(n / 4))})),

@@ -2,7 +2,7 @@
  * Where the tests find chdb (ClickHouse in process, Apache-2.0): not a dependency of the project,
  * because its prebuilt engine is ~550 MB. `.ci/run` installs the version pinned in
  * `.ci/chdb/package.json` into `.ci/chdb/node_modules`; a developer runs
- * `npm ci --prefix .ci/chdb` once, or points `ZENOVAY_CHDB_DIR` at another install.
+ * `npm install --prefix .ci/chdb --no-package-lock` once, or points `ZENOVAY_CHDB_DIR` at another install.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,7 +36,7 @@ function chdbPackageDir(): string {
 export function missingChdb(): string | undefined {
   if (fs.existsSync(path.join(chdbPackageDir(), 'package.json'))) return undefined;
   if (process.env.CI === 'true') throw new Error(`chdb not installed in ${chdbPackageDir()}`);
-  return 'chdb not installed (npm ci --prefix .ci/chdb; ~550 MB, kept out of the default npm install)';
+  return 'chdb not installed (npm install --prefix .ci/chdb --no-package-lock; ~550 MB, kept out of the default npm install)';
 }
 
 let loaded: ChdbModule | null = null;
