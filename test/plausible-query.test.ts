@@ -305,3 +305,29 @@ test('our own /api/external/v1/stats/query keeps its meanings (enveloped; pages 
   // /blog/one is in s1 (no bounce) and s2 (a bounce): 50 here, 100 on the Plausible surface.
   assert.deepEqual(body.data.results, [{ dimensions: ['/blog/one'], metrics: [50] }]);
 });
+
+test('visit:referrer: the entry referrer without scheme, www., query or trailing slash', async () => {
+  // s1 came from www.google.com/search?q=dummy, s2 from news.ycombinator.com/item?id=1; s3, s4 from nowhere.
+  const reply = await ask({
+    metrics: ['visitors', 'visits'],
+    date_range: '7d',
+    dimensions: ['visit:referrer'],
+  });
+  assert.deepEqual(rows(reply), [
+    ['Direct / None', 2, 2],
+    ['google.com/search', 1, 1],
+    ['news.ycombinator.com/item', 1, 1],
+  ]);
+  const filtered = await ask({
+    metrics: ['visits'],
+    date_range: '7d',
+    filters: [['contains', 'visit:referrer', ['ycombinator']]],
+  });
+  assert.deepEqual(rows(filtered), [[1]]);
+  const direct = await ask({
+    metrics: ['visits', 'pageviews'],
+    date_range: '7d',
+    filters: [['is', 'visit:referrer', ['Direct / None']]],
+  });
+  assert.deepEqual(rows(direct), [[2, 2]]); // s3 and s4, one pageview each
+});

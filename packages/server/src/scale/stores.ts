@@ -155,6 +155,7 @@ export async function openStores(
   }
   const target = parseClickHouseUrl(clickhouseUrl);
   const clickhouse = await ClickHouseEventStore.open(target, {
+    log: deps.log,
     onUnreachable: (error) =>
       deps.log.warn('ClickHouse unreachable at start; accepting into the log', { error: error.message }),
   });

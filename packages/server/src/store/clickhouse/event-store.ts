@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LogBatch, LogSink } from '../../event-log/log-loader.ts';
 import { isHeartbeat, type LogRow, splitLogRows } from '../../ingest/heartbeat-types.ts';
 import type { EventRow } from '../../ingest/types.ts';
+import type { Logger } from '../../log.ts';
 import type { EventStore } from '../types.ts';
 import type { ClickHouseClient } from './client.ts';
 import { connectClickHouse } from './connect.ts';
@@ -11,6 +12,7 @@ import { ensureSchema, eventColumns } from './schema.ts';
 import { type ClickHouseVersion, serverVersion, versionChoices } from './server-version.ts';
 import { sqlInt, sqlIntText, sqlString, sqlStringArray } from './sql.ts';
 import type { ClickHouseTarget } from './target.ts';
+import { dropVisitBuckets, fillVisitBuckets, markVisitBucketsBuilt } from './visit-buckets.ts';
 
 export type { KeyedRow };
 
@@ -37,10 +39,14 @@ export class ClickHouseEventStore implements EventStore, LogSink {
   private detected: ClickHouseVersion | null = null;
   /** Settings of every INSERT: with shards, wait for all of them. */
   private insertSettings: Readonly<Record<string, string>> = {};
+  /** The visit rollup's fill from stored events (an upgrade); inserts wait for it. */
+  private rollupFill: Promise<void> = Promise.resolve();
+  private schemaStep: Promise<void> | null = null;
 
   private constructor(
     private readonly shards: readonly ClickHouseClient[],
     private readonly database: string,
+    private readonly log: Logger | undefined,
   ) {}
 
   /**
@@ -49,10 +55,10 @@ export class ClickHouseEventStore implements EventStore, LogSink {
    */
   static async open(
     target: ClickHouseTarget,
-    options: { onUnreachable?: (error: Error) => void } = {},
+    options: { onUnreachable?: (error: Error) => void; log?: Logger } = {},
   ): Promise<ClickHouseEventStore> {
     const shards = target.shardUrls.map((url) => connectClickHouse(target, url));
-    const store = new ClickHouseEventStore(shards, target.database);
+    const store = new ClickHouseEventStore(shards, target.database, options.log);
     try {
       await store.ensureSchema();
     } catch (error) {
@@ -62,19 +68,70 @@ export class ClickHouseEventStore implements EventStore, LogSink {
     return store;
   }
 
-  /** Asks the version when it first reaches the server (at open, or after an outage). */
-  private async ensureSchema(): Promise<void> {
-    if (this.schemaReady) return;
+  /**
+   * Asks the version when it first reaches the server (at open, or after an outage). One step at a
+   * time: two concurrent ones could both fill a new rollup (counting its visits twice).
+   */
+  private ensureSchema(): Promise<void> {
+    if (this.schemaReady) return Promise.resolve();
+    this.schemaStep ??= this.createSchema().finally(() => {
+      this.schemaStep = null;
+    });
+    return this.schemaStep;
+  }
+
+  private async createSchema(): Promise<void> {
     const version = await serverVersion(this.entry());
-    await ensureSchema(this.shards, this.database);
+    const newRollups = await ensureSchema(this.shards, this.database);
     this.detected = version;
     if (this.shards.length > 1) this.insertSettings = versionChoices(version).syncDistributedInsert;
+    this.rollupFill = newRollups.length > 0 ? this.fillRollup(newRollups) : Promise.resolve();
+    // Awaited by inserts; a failure is logged there and the fill is tried again (fillRollup).
+    this.rollupFill.catch(() => undefined);
     this.schemaReady = true;
+  }
+
+  /**
+   * Fills rollup tables created just now from the events stored before (in the background: the
+   * node starts and its log accepts meanwhile; inserts wait), then records it. A fill that fails
+   * is dropped, so that the next insert's schema step creates and fills it again from nothing.
+   */
+  private async fillRollup(shardIndexes: readonly number[]): Promise<void> {
+    try {
+      for (const index of shardIndexes) {
+        const shard = this.shards[index]!;
+        await fillVisitBuckets(shard, this.database, this.shards.length, (done, of) => {
+          if (of > 1)
+            this.log?.info('visit rollup progress', {
+              shard: index,
+              months: done,
+              of,
+              percent: Math.round((done / of) * 100),
+            });
+        });
+      }
+      await markVisitBucketsBuilt(this.entry(), this.database);
+    } catch (error) {
+      this.log?.error('could not build the visit rollup; trying again before the next insert', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      for (const index of shardIndexes) {
+        await dropVisitBuckets(this.shards[index]!, this.database, this.shards.length).catch(() => undefined);
+      }
+      this.schemaReady = false;
+      throw error;
+    }
   }
 
   /** The entry server's version, once it has answered. */
   get serverVersion(): ClickHouseVersion | null {
     return this.detected;
+  }
+
+  /** Resolves once the visit rollup holds every stored event (at once unless an upgrade fills it). */
+  async rollupBuilt(): Promise<void> {
+    await this.ensureSchema();
+    await this.rollupFill;
   }
 
   /**
@@ -107,7 +164,7 @@ export class ClickHouseEventStore implements EventStore, LogSink {
 
   async appendKeyed(keyed: readonly KeyedRow[], options: AppendOptions = {}): Promise<void> {
     if (keyed.length === 0) return;
-    await this.ensureSchema();
+    await this.rollupBuilt();
     const { events: rows, heartbeats } = splitLogRows(keyed);
     // Before the events: folded with max() on read, so sending them again on a retry is harmless.
     const engagement = engagementInsertSql(this.database, heartbeats);

@@ -1,12 +1,7 @@
 import type { ClickHouseClient } from './client.ts';
 import { engagementStatements } from './engagement.ts';
 import { sqlIdentifier, sqlString } from './sql.ts';
-import {
-  fillVisitBuckets,
-  markVisitBucketsBuilt,
-  visitBucketStatements,
-  visitBucketsExist,
-} from './visit-buckets.ts';
+import { visitBucketStatements, visitBucketsExist } from './visit-buckets.ts';
 
 /** Cluster name in remote_servers (scripts/services/service.sh writes it). */
 export const clusterName = 'zenovay';
@@ -118,10 +113,14 @@ export function fxRatesTable(database: string): string {
 ORDER BY (currency, day)`;
 }
 
-/** Creates what is missing on every shard; safe to run from every node at every start. */
-export async function ensureSchema(shards: readonly ClickHouseClient[], database: string): Promise<void> {
-  let rollupNew = false;
-  for (const shard of shards) {
+/**
+ * Creates what is missing on every shard; safe to run from every node at every start. Returns the
+ * shards whose visit rollup was created just now: it must be filled from their stored events
+ * (`fillVisitBuckets`) before anything else is inserted, then marked built.
+ */
+export async function ensureSchema(shards: readonly ClickHouseClient[], database: string): Promise<number[]> {
+  const newRollups: number[] = [];
+  for (const [index, shard] of shards.entries()) {
     // The visit rollup is made after the events table (its view reads the events' inserts).
     const hadRollup = await visitBucketsExist(shard, database, shards.length);
     for (const statement of schemaStatements(database, shards.length)) await shard.exec(statement);
@@ -129,12 +128,9 @@ export async function ensureSchema(shards: readonly ClickHouseClient[], database
     for (const table of tables) await addMissingColumns(shard, database, table);
     for (const statement of visitBucketStatements(database, shards.length, clusterName))
       await shard.exec(statement);
-    if (!hadRollup) {
-      await fillVisitBuckets(shard, database, shards.length);
-      rollupNew = true;
-    }
+    if (!hadRollup) newRollups.push(index);
   }
-  if (rollupNew && shards[0]) await markVisitBucketsBuilt(shards[0], database);
+  return newRollups;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from './client.ts';
-import { sqlIdentifier, sqlString } from './sql.ts';
+import { sqlIdentifier, sqlInt, sqlString } from './sql.ts';
 
 /**
  * The visit rollup on ClickHouse (issue 16), maintained at write time by the engine itself: a
@@ -103,20 +103,41 @@ export async function visitBucketsExist(
 
 /**
  * After `visitBucketStatements` on a shard: fills a rollup table created just now from the events
- * stored before it existed (an upgraded database; the view sees only later inserts). A node runs
- * this at start, before its loader inserts anything; with several nodes, start one node on the new
- * release first, so that no other node inserts between the view's creation and this fill (those
- * rows would be counted twice). Until `markVisitBucketsBuilt`, the stats rebuild visits from events.
+ * stored before it existed (an upgraded database; the view sees only later inserts), one month
+ * of events per statement, calling `progress` after each. Nothing may be inserted into the events
+ * meanwhile (those rows would be counted twice): the store holds its loader until this is done
+ * (the log keeps accepting), and with several nodes, one node on the new release starts first.
+ * Until `markVisitBucketsBuilt`, the stats rebuild visits from events.
  */
 export async function fillVisitBuckets(
   shard: ClickHouseClient,
   database: string,
   shards: number,
+  progress: (done: number, of: number) => void = () => undefined,
 ): Promise<void> {
   const db = sqlIdentifier(database);
   const local = shards > 1 ? 'visit_buckets_local' : 'visit_buckets';
-  const events = shards > 1 ? 'events_local' : 'events';
-  await shard.exec(`INSERT INTO ${db}.${local} ${partialsSql(`${db}.${events}`)}`);
+  const events = `${db}.${shards > 1 ? 'events_local' : 'events'}`;
+  const months = await shard.rows<{ m: string | number }>(
+    `SELECT DISTINCT toYYYYMM(ts) AS m FROM ${events} ORDER BY m`,
+  );
+  for (const [i, { m }] of months.entries()) {
+    await shard.exec(
+      `INSERT INTO ${db}.${local} ${partialsSql(`(SELECT * FROM ${events} WHERE toYYYYMM(ts) = ${sqlInt(Number(m))})`)}`,
+    );
+    progress(i + 1, months.length);
+  }
+}
+
+/** Drops a shard's rollup table and view (a fill that failed is started again from nothing). */
+export async function dropVisitBuckets(
+  shard: ClickHouseClient,
+  database: string,
+  shards: number,
+): Promise<void> {
+  const db = sqlIdentifier(database);
+  await shard.exec(`DROP TABLE IF EXISTS ${db}.visit_buckets_mv`);
+  await shard.exec(`DROP TABLE IF EXISTS ${db}.${shards > 1 ? 'visit_buckets_local' : 'visit_buckets'}`);
 }
 
 /** Records that the rollup holds every stored event (on the entry server). */
