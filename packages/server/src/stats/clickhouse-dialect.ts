@@ -96,6 +96,7 @@ export function createClickHouseDialect(database: string): SqlDialect {
     startsWith: (expr, prefix) => `startsWith(${expr}, ${prefix})`,
     endsWith: (expr, suffix) => `endsWith(${expr}, ${suffix})`,
     regexMatch: (expr, pattern) => `match(${expr}, ${sqlString(pattern)})`,
+    regexExtract: (expr, pattern) => `extract(${expr}, ${sqlString(pattern)})`,
     // As DuckDB's TRY_CAST: surrounding white space and a leading '+' are allowed. (DuckDB also
     // reads '1_000' as 1000; ClickHouse does not.)
     tryToDouble: (expr) =>

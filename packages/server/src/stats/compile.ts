@@ -13,7 +13,7 @@ import type { Goal } from '../goals/types.ts';
 import { bucketAligned, bucketVisitsRawSql } from './clickhouse-visit-buckets.ts';
 import type { SqlDialect, TimeBucket } from './dialect.ts';
 import { asksEngagement, engagementJoin, withEngagementEnd } from './engagement.ts';
-import { FieldContext, sourceInputFields } from './fields.ts';
+import { FieldContext, needsVisitsFromEvents, sourceInputFields } from './fields.ts';
 import { goalsNamed } from './goal-conditions.ts';
 import { defineGoalRevenue, revenueTarget } from './goal-revenue.ts';
 import { rollupRawVisitsSql, type VisitEdges } from './rollup-visits.ts';
@@ -232,7 +232,10 @@ export function compileStatsQuery(
 ): CompiledStatement {
   const params = options.params ?? new SqlParams(d);
   const goals = options.goals ?? [];
-  const edges = usableRollup(d, options.range, options.visitEdges);
+  // A field the rollup does not keep (visit:referrer): visits rebuilt from the range's events.
+  const edges = needsVisitsFromEvents([query])
+    ? undefined
+    : usableRollup(d, options.range, options.visitEdges);
   const fields = new FieldContext(d, params, options.timezone, options.range, {
     goals,
     visitsFromRollup: edges !== undefined,

@@ -96,6 +96,8 @@ export interface SqlDialect {
   endsWith(expr: string, suffixExpr: string): string;
   /** Regular-expression test against a pattern written in our code (never user input). */
   regexMatch(expr: string, pattern: string): string;
+  /** The first group of a constant RE2 `pattern` in `expr`, '' when it does not match. */
+  regexExtract(expr: string, pattern: string): string;
   /** A number parsed from text, NULL when it is not one. */
   tryToDouble(expr: string): string;
   /** Aggregate: the (a, b) pairs of a group, read back in JS as `[a, b][]`. */

@@ -58,6 +58,7 @@ export const duckDbDialect: SqlDialect = {
   startsWith: (expr, prefix) => `starts_with(${expr}, ${prefix})`,
   endsWith: (expr, suffix) => `ends_with(${expr}, ${suffix})`,
   regexMatch: (expr, pattern) => `regexp_matches(${expr}, ${duckDbDialectLiteral(pattern)})`,
+  regexExtract: (expr, pattern) => `regexp_extract(${expr}, ${duckDbDialectLiteral(pattern)}, 1)`,
   tryToDouble: (expr) => `TRY_CAST(${expr} AS DOUBLE)`,
   pairList: (a, b) => `list([${a}, ${b}::VARCHAR])`,
   hashId: (expr) => `hash(${expr})`,

@@ -15,6 +15,7 @@ import {
   type LeafFilter,
   propDimensionPrefix,
   type ResolvedRange,
+  type StatsQuery,
   type TimeDimension,
 } from './types.ts';
 
@@ -27,6 +28,7 @@ export type SessionField =
   | 'entry_page'
   | 'exit_page'
   | 'ref_host'
+  | 'entry_referrer'
   | 'entry_hostname'
   | 'entry_query'
   | 'entry_utm_source'
@@ -73,6 +75,26 @@ export function sessionFieldSql(d: SqlDialect, field: SessionField): string {
   }
 }
 
+/** Visit dimensions whose fields the write-time visit rollups do not keep (the full referrer). */
+const notInVisitRollup: ReadonlySet<string> = new Set(['visit:referrer']);
+
+function filterNames(filter: Filter): string[] {
+  if ('dimension' in filter) return [filter.dimension];
+  if (filter.op === 'not') return filterNames(filter.filter);
+  return filter.filters.flatMap(filterNames);
+}
+
+/** Whether a question needs its visits rebuilt from events because a rollup lacks a field it reads. */
+export function needsVisitsFromEvents(
+  queries: readonly Pick<StatsQuery, 'dimensions' | 'filters'>[],
+): boolean {
+  return queries.some(
+    (query) =>
+      query.dimensions.some((d) => notInVisitRollup.has(d)) ||
+      query.filters.flatMap(filterNames).some((d) => notInVisitRollup.has(d)),
+  );
+}
+
 /** Fields read from the visit's first event, gathered into one arg-min of a record (cheaper than one each). */
 export const entryFieldColumn: Partial<Record<SessionField, string>> = {
   ref_host: 'referrer_host',
@@ -89,6 +111,7 @@ export const entryFieldColumn: Partial<Record<SessionField, string>> = {
   device_type: 'device_type',
   browser: 'browser',
   os: 'os',
+  entry_referrer: 'referrer',
 };
 
 /** Every entry field's name, in a fixed order (a dialect without named records indexes by it). */
@@ -268,6 +291,8 @@ export class FieldContext {
         return this.visit('v_entry_page', () => this.noneIfEmpty(this.field('entry_page')));
       case 'visit:exit_page':
         return this.visit('v_exit_page', () => this.noneIfEmpty(this.field('exit_page')));
+      case 'visit:referrer':
+        return this.visit('v_referrer', () => this.noneIfEmpty(this.referrer()));
       case 'visit:entry_page_hostname':
         return this.visit('v_entry_hostname', () => this.noneIfEmpty(this.field('entry_hostname')));
       case 'visit:source':
@@ -284,6 +309,18 @@ export class FieldContext {
         return this.visit(`v_${name}`, () => this.noneIfEmpty(this.field(field)));
       }
     }
+  }
+
+  /**
+   * The entry referrer as Plausible writes it: its host without `www.` (referrer_host) and its
+   * path without trailing slashes, no scheme, query or fragment (`news.ycombinator.com/item`).
+   */
+  private referrer(): string {
+    const path = this.d.regexExtract(
+      this.field('entry_referrer'),
+      '^[^:/?#]+://[^/?#]*(/[^?#]*?)/*(?:[?#].*)?$',
+    );
+    return `concat(${this.field('ref_host')}, ${path})`;
   }
 
   /** Per-visit visitor and counts, for questions answered from visit rows alone. */

@@ -17,7 +17,7 @@ import {
 } from './compile.ts';
 import type { SqlDialect } from './dialect.ts';
 import { withEngagementEnd } from './engagement.ts';
-import { FieldContext } from './fields.ts';
+import { FieldContext, needsVisitsFromEvents } from './fields.ts';
 import type { VisitEdges } from './rollup-visits.ts';
 import type { SqlParams } from './sql-params.ts';
 import {
@@ -94,7 +94,8 @@ export function prepareSelects(
   visitEdges?: VisitEdges,
 ): PreparedSelects {
   const withProps = needsProps(queries, goals);
-  const edges = usableRollup(d, range, visitEdges);
+  // A field the rollup does not keep (visit:referrer): the batch's visits rebuilt from events.
+  const edges = needsVisitsFromEvents(queries) ? undefined : usableRollup(d, range, visitEdges);
 
   // One scan of the events table (the dominant cost of a page): the events CTE also carries the
   // columns the visits are built from (none when they come from the rollup).
