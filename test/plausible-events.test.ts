@@ -194,3 +194,16 @@ test("the visitor's address: X-Forwarded-For only from a trusted proxy, never st
     await stopAndRemove(proxied);
   }
 });
+
+test("the script's engagement events are acknowledged and not stored (they would end every bounce)", async () => {
+  server.clock.set(Date.parse('2026-03-10T11:30:00Z'));
+  const response = await postPlausible(
+    server,
+    { n: 'engagement', u: 'https://dummy.site/read', d: 'dummy.site', sd: 80, e: 12_000 },
+    { 'content-type': 'text/plain' },
+  );
+  assert.equal(response.status, 202);
+  assert.equal(response.body, 'ok');
+  assert.equal(response.headers.get('x-zenovay-dropped'), 'engagement');
+  assert.deepEqual(await rowsWhere(server, site.id, '/read'), []);
+});

@@ -6,7 +6,8 @@
  * The visitor's address is the connection's, or X-Forwarded-For from a trusted proxy only
  * (http/client-ip.ts): never a header any sender can set.
  *
- * Answers: 202 with the text `ok` (Plausible's); refusals `{"error": sentence, "code": CODE}`
+ * Answers: 202 with the text `ok` (Plausible's; an `engagement` event is acknowledged and not
+ * stored, see below); refusals `{"error": sentence, "code": CODE}`
  * with our status for the code (a Plausible client reads neither; a person debugging reads both).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -28,6 +29,9 @@ export interface PlausibleEventDeps {
   readonly processEvent: ProcessEvent;
   readonly countRefusal: (siteId: string, code: ErrorCode) => void;
 }
+
+/** Set on an answer whose event was acknowledged but not stored, with why. */
+export const droppedHeader = 'X-Zenovay-Dropped';
 
 /** Our refusal as a Plausible-style one: the sentence names the payload's own field names. */
 function asPlausible(error: ApiError): PlausibleError {
@@ -94,6 +98,12 @@ export function registerPlausibleEventRoute(app: FastifyInstance, deps: Plausibl
         `domain: no site has the domain ${JSON.stringify(unknown)}; add it first (zenovay sites add ${unknown}).`,
         404,
       );
+    }
+    // Plausible's script reports time on page and scroll depth as an `engagement` event when a
+    // page is left. Stored as a custom event it would end every bounce; our engagement metrics
+    // come from z.engagement.js heartbeats, so it is acknowledged and not stored.
+    if (name === 'engagement') {
+      return reply.code(202).header(droppedHeader, 'engagement').type('text/plain; charset=utf-8').send('ok');
     }
     const clientIp = deps.clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for']);
     for (const site of sites) {
