@@ -331,3 +331,28 @@ test('visit:referrer: the entry referrer without scheme, www., query or trailing
   });
   assert.deepEqual(rows(direct), [[2, 2]]); // s3 and s4, one pageview each
 });
+
+test('scroll_depth and time_on_page pass through (null: the fixture sent no heartbeats)', async () => {
+  const reply = await ask({
+    metrics: ['visitors', 'scroll_depth', 'time_on_page'],
+    date_range: '7d',
+    dimensions: ['event:page'],
+  });
+  assert.deepEqual(rows(reply), [
+    ['/blog/one', 2, null, null],
+    ['/', 1, null, null],
+    ['/pricing', 1, null, null],
+  ]);
+});
+
+test('include.comparisons (previous_period): each row carries the previous period', async () => {
+  // 03-03..03-09 against 02-24..03-02, which holds no visit.
+  const reply = await ask({
+    metrics: ['visitors'],
+    date_range: '7d',
+    include: { comparisons: { mode: 'previous_period' } },
+  });
+  assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  assert.deepEqual(reply.body.results[0].metrics, [3]);
+  assert.deepEqual(reply.body.results[0].comparison.metrics, [0]);
+});
