@@ -37,7 +37,9 @@ function routeSample(id: number): boolean {
   if (known !== undefined) return known;
   const url = byId.get(id)!.callFrame.url;
   const parent = parentOf.get(id);
-  const answer = url.endsWith('src/http/routes/ingest.ts') || (parent !== undefined && routeSample(parent));
+  const answer =
+    url.endsWith('src/http/routes/ingest.ts') ||
+    url.endsWith('src/http/ingest-fast-path.ts') || (parent !== undefined && routeSample(parent));
   inRoute.set(id, answer);
   return answer;
 }

@@ -14,11 +14,22 @@ export class SaltProvider {
   private dayStartMs = 0;
   private dayEndMs = 0;
   private salt: Promise<string> | null = null;
+  /** `salt` once it has resolved, for `ready`. */
+  private loaded: string | null = null;
 
   constructor(
     private readonly store: MetadataStore,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * The current day's salt when it is loaded already, else null (then use `current`). Nearly every
+   * event takes this way: no promise and no microtask hop per event.
+   */
+  ready(): string | null {
+    const now = this.clock.now();
+    return this.loaded !== null && now >= this.dayStartMs && now < this.dayEndMs ? this.loaded : null;
+  }
 
   current(): Promise<string> {
     const now = this.clock.now();
@@ -28,12 +39,18 @@ export class SaltProvider {
     this.dayEndMs = this.dayStartMs + dayMs;
     if (today !== this.day || this.salt === null) {
       this.day = today;
+      this.loaded = null;
       const loading = this.store.saltForDay(today, () => randomBytes(32).toString('base64url'));
       this.salt = loading;
-      // A failed load must not be cached: the next event tries again.
-      loading.catch(() => {
-        if (this.salt === loading) this.salt = null;
-      });
+      loading.then(
+        (salt) => {
+          if (this.salt === loading) this.loaded = salt;
+        },
+        // A failed load must not be cached: the next event tries again.
+        () => {
+          if (this.salt === loading) this.salt = null;
+        },
+      );
     }
     return this.salt;
   }

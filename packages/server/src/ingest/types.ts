@@ -1,12 +1,13 @@
 import type { Revenue } from './revenue.ts';
+import type { WebUrl } from './url-parts.ts';
 
 /** An event that passed validation: what the sender told us, normalised. */
 export interface ValidEvent {
   readonly eventType: 'pageview' | 'custom';
   /** `pageview` for pageviews; the sender's name for custom events. */
   readonly eventName: string;
-  readonly url: URL;
-  readonly referrer: URL | null;
+  readonly url: WebUrl;
+  readonly referrer: WebUrl | null;
   readonly sessionId: string;
   readonly visitorId: string | null;
   readonly deviceType: string;
