@@ -55,6 +55,14 @@ export const errorRegistry = {
     status: 403,
     message: 'Your role on this site does not allow this; ask an owner of the site.',
   },
+  LAST_OWNER: {
+    status: 409,
+    message: 'A site needs an owner: make another member an owner first, or delete the site.',
+  },
+  INVITE_FOR_ANOTHER_EMAIL: {
+    status: 403,
+    message: 'This invitation is for another email address; sign in with that account to accept it.',
+  },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Domain not authorized for this tracking code.' },
   INVALID_PROXY_KEY: {
     status: 401,

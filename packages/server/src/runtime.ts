@@ -18,6 +18,7 @@ import { SaltProvider } from './ingest/salt-provider.ts';
 import { openServerSessions } from './ingest/server-session-seed.ts';
 import type { RateLimiter } from './limits/rate-limiter.ts';
 import { createLogger, type Logger } from './log.ts';
+import type { MemberService } from './members/member-service.ts';
 import { ProxyKeyRegistry } from './proxy/proxy-key-registry.ts';
 import { openStores } from './scale/stores.ts';
 import { sharePasswordLimits, shareViewLimits } from './sharing/limits.ts';
@@ -60,6 +61,8 @@ export interface Runtime {
   readonly events: EventReader;
   /** Dashboard users, sessions and site ownership (`zenovay users add` goes through this). */
   readonly accounts: AccountService;
+  /** Site roles and invitations (`zenovay members` goes through this). */
+  readonly members: MemberService;
   /** First-party proxy keys, checked in memory on the ingest path (`zenovay proxy-keys`). */
   readonly proxyKeys: ProxyKeyRegistry;
   /** Site goals (REST API, dashboard and `zenovay goals` through the admin socket). */
@@ -171,6 +174,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     // Shared by every node with Redis: 10 failures per (email, address) means 10 in total.
     signInAttempts: stores.signInAttempts(signInLimits),
     sharedLinks: stores.sharedLinks,
+    memberStore: stores.members,
     shareLimiter: stores.limiter(shareViewLimits, 'share'),
     sharePasswordAttempts: stores.signInAttempts(sharePasswordLimits),
     directory,
@@ -236,6 +240,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     duckdb: instance,
     events: stores.reader,
     accounts: dashboard.deps.accounts,
+    members: dashboard.deps.members,
     proxyKeys,
     goals,
     funnels,

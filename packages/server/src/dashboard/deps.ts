@@ -7,6 +7,7 @@ import type { GoalService } from '../goals/goal-service.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { SignInAttempts } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
+import type { MemberService } from '../members/member-service.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import type { AnswerCache } from '../sharing/answer-cache.ts';
 import type { ShareService } from '../sharing/share-service.ts';
@@ -45,6 +46,8 @@ export interface DashboardDeps {
   readonly flushRefusals: () => Promise<void>;
   /** Counts failed sign-ins per (email, address), per address and per email. */
   readonly signInAttempts: SignInAttempts;
+  /** Site roles, members and invitations (members/): every site route asks it for the role. */
+  readonly members: MemberService;
   /** Shared links and public sites (sharing/). */
   readonly shares: ShareService;
   /** What shared views spend and reuse: a budget per view, password attempts, a brief answer cache. */

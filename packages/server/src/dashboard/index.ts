@@ -4,6 +4,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import type { DashboardDeps } from './deps.ts';
 import { registerFunnelRoutes } from './funnel-routes.ts';
 import { registerGoalRoutes } from './goal-routes.ts';
+import { registerMemberRoutes } from './member-routes.ts';
 import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
 import { createSessionTools, installSessionGuard } from './session-guard.ts';
 import { registerSharedLinkRoutes } from './shared-link-routes.ts';
@@ -37,6 +38,7 @@ export function registerDashboard(
       registerFunnelRoutes(scope, deps);
       registerStatsRoutes(scope, deps);
       registerSharedLinkRoutes(scope, deps);
+      registerMemberRoutes(scope, deps, tools);
     },
     { prefix: '/api/dashboard' },
   );

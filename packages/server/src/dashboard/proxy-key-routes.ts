@@ -4,7 +4,7 @@ import { ProxyKeyInputError } from '../proxy/proxy-key-registry.ts';
 import type { ProxyKeyRecord } from '../store/types.ts';
 import { bodyObject, optionalStringField } from './body.ts';
 import type { DashboardDeps } from './deps.ts';
-import { ownedSite } from './site-routes.ts';
+import { siteForRole } from './site-access.ts';
 
 function proxyKeyJson(key: ProxyKeyRecord) {
   return { prefix: key.prefix, name: key.name, created_at: key.createdAt, revoked_at: key.revokedAt };
@@ -17,12 +17,12 @@ function proxyKeyJson(key: ProxyKeyRecord) {
  */
 export function registerProxyKeyRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
   scope.get('/sites/:id/proxy-keys', async (request) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'admin');
     return { keys: (await deps.proxyKeys.list(site.id)).map(proxyKeyJson) };
   });
 
   scope.post('/sites/:id/proxy-keys', async (request, reply) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'admin');
     const name = optionalStringField(bodyObject(request.body), 'name', 100);
     const created = await notFoundWhenRefused(() =>
       deps.proxyKeys.create({ siteId: site.id, name: name ?? 'Dashboard proxy' }),
@@ -31,7 +31,7 @@ export function registerProxyKeyRoutes(scope: FastifyInstance, deps: DashboardDe
   });
 
   scope.delete('/sites/:id/proxy-keys/:prefix', async (request) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'admin');
     const { prefix } = request.params as { prefix: string };
     // The registry revokes by prefix across all sites: only a key of this site may be named here.
     const key = (await deps.proxyKeys.list(site.id)).find((item) => item.prefix === prefix);

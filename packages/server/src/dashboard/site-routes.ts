@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ApiKeyInputError } from '../auth/key-service.ts';
 import { ApiError } from '../errors.ts';
 import { siteJson } from '../sites/site-json.ts';
 import { InvalidDomainError, normalizeDomain } from '../sites/site-service.ts';
 import { isValidTimezone } from '../stats/date-range.ts';
-import type { ApiKeyRecord, Site } from '../store/types.ts';
+import type { ApiKeyRecord } from '../store/types.ts';
 import { bodyObject, invalid, optionalStringField, stringField } from './body.ts';
 import type { DashboardDeps } from './deps.ts';
+import { accessForRole, siteForRole } from './site-access.ts';
 
 function keyJson(key: ApiKeyRecord) {
   return {
@@ -34,18 +35,16 @@ function timezoneOf(input: string | undefined): string | undefined {
   return input;
 }
 
-/** The site named in the path, when the signed-in user owns it; 404 otherwise (never say which). */
-export async function ownedSite(deps: DashboardDeps, request: FastifyRequest): Promise<Site> {
-  const { id } = request.params as { id: string };
-  const site = await deps.accounts.siteOf(request.zvUser!.id, id);
-  if (!site) throw new ApiError('NOT_FOUND');
-  return site;
-}
-
-/** Sites and their API keys, limited to the signed-in user's own sites. */
+/**
+ * Sites and their API keys, limited to the signed-in user's sites: every member reads a site,
+ * admins change its details and keys, owners delete it (members/types.ts).
+ */
 export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps): void {
   scope.get('/sites', async (request) => ({
-    sites: (await deps.accounts.sitesOf(request.zvUser!.id)).map(siteJson),
+    sites: (await deps.members.sitesWithRoles(request.zvUser!.id)).map(({ site, role }) => ({
+      ...siteJson(site),
+      role,
+    })),
   }));
 
   scope.post('/sites', async (request, reply) => {
@@ -55,13 +54,16 @@ export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps):
     const name = optionalStringField(body, 'name', 200);
     const site = await deps.sites.add(domain, { timezone, ...(name ? { name } : {}) });
     await deps.accounts.addOwner(site.id, request.zvUser!.id);
-    return reply.code(201).send({ site: siteJson(site) });
+    return reply.code(201).send({ site: { ...siteJson(site), role: 'owner' } });
   });
 
-  scope.get('/sites/:id', async (request) => ({ site: siteJson(await ownedSite(deps, request)) }));
+  scope.get('/sites/:id', async (request) => {
+    const { site, role } = await accessForRole(deps, request, 'viewer');
+    return { site: { ...siteJson(site), role } };
+  });
 
   scope.patch('/sites/:id', async (request) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'admin');
     const body = bodyObject(request.body);
     const domainInput = optionalStringField(body, 'domain', 300);
     const changes = {
@@ -75,7 +77,7 @@ export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps):
   });
 
   scope.delete('/sites/:id', async (request) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'owner');
     const body = bodyObject(request.body ?? {});
     // The person types the domain to confirm: deleting removes every event of the site.
     if (body.confirm_domain !== site.domain)
@@ -85,13 +87,13 @@ export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps):
   });
 
   scope.get('/sites/:id/keys', async (request) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'admin');
     const keys = (await deps.apiKeys.list()).filter((key) => key.siteId === site.id);
     return { keys: keys.map(keyJson) };
   });
 
   scope.post('/sites/:id/keys', async (request, reply) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'admin');
     const body = bodyObject(request.body);
     const permissions = Array.isArray(body.permissions) ? body.permissions.map(String) : ['read'];
     try {
@@ -108,7 +110,7 @@ export function registerSiteRoutes(scope: FastifyInstance, deps: DashboardDeps):
   });
 
   scope.delete('/sites/:id/keys/:prefix', async (request) => {
-    const site = await ownedSite(deps, request);
+    const site = await siteForRole(deps, request, 'admin');
     const { prefix } = request.params as { prefix: string };
     const key = (await deps.apiKeys.list()).find((item) => item.prefix === prefix && item.siteId === site.id);
     if (!key) throw new ApiError('NOT_FOUND');

@@ -12,6 +12,8 @@ import type { GoalService } from '../goals/goal-service.ts';
 import { MemoryRateLimiter, type RateLimiter } from '../limits/rate-limiter.ts';
 import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
+import { MemberService } from '../members/member-service.ts';
+import type { MemberStore } from '../members/types.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import { AnswerCache } from '../sharing/answer-cache.ts';
 import {
@@ -67,6 +69,8 @@ export interface OpenDashboardInput {
   /** The runtime's funnels (saved funnels and the funnel query); omitted, no funnel routes. */
   readonly funnels?: Funnels;
   readonly signInAttempts?: SignInAttempts;
+  /** Site roles and invitations: DuckDB or PostgreSQL (scale/stores.ts). */
+  readonly memberStore: MemberStore;
   /** Shared links and public sites: DuckDB or PostgreSQL (scale/stores.ts). */
   readonly sharedLinks: SharedLinkStore;
   /** Each shared view's request budget (sharing/limits.ts); shared by all nodes with Redis. */
@@ -92,11 +96,13 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     proxyKeys: input.proxyKeys,
     accounts: input.accountStore,
   });
+  const accounts = new AccountService(input.accountStore, input.metadata, input.clock, { removeSite });
   const deps = {
     config: input.config,
     clock: input.clock,
     log: input.log,
-    accounts: new AccountService(input.accountStore, input.metadata, input.clock, { removeSite }),
+    accounts,
+    members: new MemberService(input.memberStore, accounts, input.accountStore, input.clock),
     sites: new SiteService(input.metadata, input.directory, input.clock),
     removeSite,
     directory: input.directory,

@@ -21,6 +21,7 @@ import { RedisSignInAttempts } from '../limits/redis-sign-in-attempts.ts';
 import { RedisVisitStore } from '../limits/redis-visits.ts';
 import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
+import type { MemberStore } from '../members/types.ts';
 import type { SharedLinkStore } from '../sharing/types.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import { ClickHouseEventReader } from '../store/clickhouse/event-reader.ts';
@@ -33,6 +34,7 @@ import { DuckDbEventStore } from '../store/duckdb/event-store.ts';
 import { DuckDbFunnelStore } from '../store/duckdb/funnel-store.ts';
 import { DuckDbFxStore } from '../store/duckdb/fx-store.ts';
 import { DuckDbGoalStore } from '../store/duckdb/goal-store.ts';
+import { DuckDbMemberStore } from '../store/duckdb/member-store.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
 import { DuckDbSharedLinkStore } from '../store/duckdb/shared-link-store.ts';
@@ -65,6 +67,8 @@ export interface Stores {
   readonly funnelEngine: FunnelEngine;
   /** Shared dashboard links and public sites (sharing/), beside the sites. */
   readonly sharedLinks: SharedLinkStore;
+  /** Site roles and invitations (members/), beside the memberships. */
+  readonly members: MemberStore;
   /** Exchange rates where the stats convert revenue: the DuckDB file or every ClickHouse shard. */
   readonly fx: FxRateStore;
   /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`): shared by all nodes with Redis. */
@@ -115,10 +119,12 @@ export async function openStores(
     const goals = await DuckDbGoalStore.open(deps.duckdb);
     const funnels = await DuckDbFunnelStore.open(deps.duckdb);
     const sharedLinks = await DuckDbSharedLinkStore.open(deps.duckdb);
+    const members = await DuckDbMemberStore.open(deps.duckdb);
     const fx = await DuckDbFxStore.open(deps.duckdb);
     return {
       mode: 'embedded',
       sharedLinks,
+      members,
       metadata,
       events,
       reader: freshReader(new DuckDbEventReader(deps.duckdb), fresh),
@@ -144,6 +150,7 @@ export async function openStores(
         // The store is local and up: load everything, so the file alone is complete after a stop.
         await events.close(shutdownDrainMs);
         fx.close();
+        members.close();
         sharedLinks.close();
         funnels.close();
         goals.close();
@@ -190,6 +197,7 @@ export async function openStores(
     goals,
     funnels: metadata.funnelStore(),
     sharedLinks: metadata.sharedLinkStore(),
+    members: metadata.memberStore(),
     funnelEngine: createClickHouseFunnelEngine(target, {
       goals: (siteId) => goals.listGoals(siteId),
       beforeRead: fresh,
@@ -271,6 +279,7 @@ export interface AdminStores {
   readonly goals: GoalStore;
   readonly funnels: FunnelStore;
   readonly sharedLinks: SharedLinkStore;
+  readonly members: MemberStore;
   readonly fx: FxRateStore;
   close(): Promise<void>;
 }
@@ -289,10 +298,12 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     const goals = await DuckDbGoalStore.open(instance);
     const funnels = await DuckDbFunnelStore.open(instance);
     const sharedLinks = await DuckDbSharedLinkStore.open(instance);
+    const members = await DuckDbMemberStore.open(instance);
     const fx = await DuckDbFxStore.open(instance);
     return {
       metadata,
       sharedLinks,
+      members,
       accounts,
       reader: new DuckDbEventReader(instance),
       goals,
@@ -300,6 +311,7 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
       fx,
       close: async () => {
         fx.close();
+        members.close();
         sharedLinks.close();
         funnels.close();
         goals.close();
@@ -322,6 +334,7 @@ export async function openAdminStores(config: Config): Promise<AdminStores> {
     goals: metadata.goalStore(),
     funnels: metadata.funnelStore(),
     sharedLinks: metadata.sharedLinkStore(),
+    members: metadata.memberStore(),
     fx: new ClickHouseFxStore(target),
     close: () => metadata.close(),
   };

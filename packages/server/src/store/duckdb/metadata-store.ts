@@ -226,6 +226,8 @@ export class DuckDbMetadataStore implements MetadataStore {
         await this.connection.run('DELETE FROM funnels WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM shared_links WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM public_sites WHERE site_id = $1', [id]);
+        await this.connection.run('DELETE FROM site_roles WHERE site_id = $1', [id]);
+        await this.connection.run('DELETE FROM site_invites WHERE site_id = $1', [id]);
         await this.connection.run('COMMIT');
         return reader.getRowObjectsJS().length > 0;
       } catch (error) {

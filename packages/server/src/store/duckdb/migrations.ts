@@ -229,6 +229,30 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE public_sites (site_id VARCHAR PRIMARY KEY, made_public_at TIMESTAMP NOT NULL);
     `,
   },
+  {
+    // Site roles and invitations (issue 21, members/). A membership (site_members) without a
+    // site_roles row is an owner: every member from before roles keeps what it had. Invitations
+    // keep only a SHA-256 of their one-time token.
+    version: 15,
+    sql: `
+      CREATE TABLE site_roles (
+        site_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        PRIMARY KEY (site_id, user_id)
+      );
+      CREATE TABLE site_invites (
+        id VARCHAR PRIMARY KEY,
+        token_hash VARCHAR NOT NULL UNIQUE,
+        site_id VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        invited_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        expires_at_ms BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {

@@ -12,6 +12,7 @@ import type {
 import { PostgresAccountStore } from './account-store.ts';
 import { PostgresFunnelStore } from './funnel-store.ts';
 import { PostgresGoalStore } from './goal-store.ts';
+import { PostgresMemberStore } from './member-store.ts';
 import { migratePostgres } from './migrate.ts';
 import { PostgresSharedLinkStore } from './shared-link-store.ts';
 
@@ -231,6 +232,11 @@ export class PostgresMetadataStore implements MetadataStore {
   /** Saved funnels on the same database and pool; a site's go with it (cascade). */
   funnelStore(): PostgresFunnelStore {
     return new PostgresFunnelStore(this.pool);
+  }
+
+  /** Site roles and invitations on the same database and pool; a site's go with it (cascade). */
+  memberStore(): PostgresMemberStore {
+    return new PostgresMemberStore(this.pool);
   }
 
   /** Shared links and public sites on the same database and pool; a site's go with it (cascade). */

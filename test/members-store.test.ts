@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { DuckDbAccountStore } from '../packages/server/src/accounts/duckdb-account-store.ts';
+import type { AccountStore } from '../packages/server/src/accounts/types.ts';
+import type { InviteRecord, MemberStore } from '../packages/server/src/members/types.ts';
+import { DuckDbMemberStore } from '../packages/server/src/store/duckdb/member-store.ts';
+import { DuckDbMetadataStore } from '../packages/server/src/store/duckdb/metadata-store.ts';
+import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
+import { PostgresMetadataStore } from '../packages/server/src/store/postgres/metadata-store.ts';
+import type { MetadataStore, Site } from '../packages/server/src/store/types.ts';
+import { missingService, type RunningService, startService } from './support/services.ts';
+import { tempDataDir } from './support/test-server.ts';
+
+// The MemberStore contract: the embedded (DuckDB, migration 15) and the PostgreSQL (007) store
+// read a membership from before roles as an owner, change roles and memberships without ever
+// leaving a site ownerless (also when two changes race), and keep one-time invitations.
+
+type Factory = () => Promise<{
+  store: MemberStore;
+  accounts: AccountStore;
+  metadata: MetadataStore;
+  dispose: () => Promise<void>;
+}>;
+
+const site = (n: number): Site => ({
+  id: `site-${n}`,
+  domain: `example${n}.com`,
+  name: `Example ${n}`,
+  trackingCode: `zv_code_${n}`,
+  timezone: 'UTC',
+  createdAt: '2026-03-10T12:00:00.000Z',
+});
+
+const invite: InviteRecord = {
+  id: 'inv_0000000000000001',
+  tokenHash: 'e'.repeat(64),
+  siteId: 'site-1',
+  email: 'new@example.com',
+  role: 'viewer',
+  invitedBy: 'user-1',
+  createdAt: '2026-03-10T12:00:00.250Z',
+  expiresAtMs: Date.parse('2026-03-17T12:00:00.250Z'),
+};
+
+function memberContract(name: string, factory: Factory, skip?: string) {
+  describe(`MemberStore contract: ${name}`, { skip }, () => {
+    let store: MemberStore;
+    let accounts: AccountStore;
+    let metadata: MetadataStore;
+    let dispose: () => Promise<void>;
+    before(async () => {
+      ({ store, accounts, metadata, dispose } = await factory());
+      for (const n of [1, 2, 3]) await metadata.createSite(site(n));
+      for (const n of [1, 2, 3]) {
+        await accounts.createUser({
+          id: `user-${n}`,
+          email: `person${n}@example.com`,
+          passwordHash: 'scrypt$x',
+          createdAt: `2026-03-0${n}T00:00:00.000Z`,
+        });
+      }
+    });
+    after(async () => dispose?.());
+
+    test('a membership from before roles is an owner', async () => {
+      await accounts.addSiteMember({ siteId: 'site-1', userId: 'user-1' });
+      assert.deepEqual(await store.siteMembers('site-1'), [
+        { siteId: 'site-1', userId: 'user-1', role: 'owner' },
+      ]);
+      assert.deepEqual(await store.membershipsOf('user-1'), [
+        { siteId: 'site-1', userId: 'user-1', role: 'owner' },
+      ]);
+    });
+
+    test('members are added with a role and their role changed', async () => {
+      assert.equal(await store.setMember('site-1', 'user-2', 'viewer'), 'ok');
+      assert.equal(await store.setMember('site-1', 'user-3', 'admin'), 'ok');
+      assert.equal(await store.setMember('site-1', 'user-3', 'viewer'), 'ok');
+      assert.deepEqual(await store.siteMembers('site-1'), [
+        { siteId: 'site-1', userId: 'user-1', role: 'owner' },
+        { siteId: 'site-1', userId: 'user-2', role: 'viewer' },
+        { siteId: 'site-1', userId: 'user-3', role: 'viewer' },
+      ]);
+      assert.deepEqual(await accounts.siteMembers(), [
+        { siteId: 'site-1', userId: 'user-1' },
+        { siteId: 'site-1', userId: 'user-2' },
+        { siteId: 'site-1', userId: 'user-3' },
+      ]);
+    });
+
+    test('the last owner can be neither removed nor demoted; with a second owner both can', async () => {
+      assert.equal(await store.removeMember('site-1', 'user-1'), 'last-owner');
+      assert.equal(await store.setMember('site-1', 'user-1', 'admin'), 'last-owner');
+      assert.equal((await store.siteMembers('site-1'))[0]!.role, 'owner', 'nothing changed');
+      assert.equal(await store.setMember('site-1', 'user-2', 'owner'), 'ok');
+      assert.equal(await store.setMember('site-1', 'user-1', 'admin'), 'ok');
+      assert.equal(await store.removeMember('site-1', 'user-1'), 'ok');
+      assert.equal(await store.removeMember('site-1', 'user-1'), 'missing');
+      assert.deepEqual(await store.membershipsOf('user-1'), []);
+    });
+
+    test('two owners removing each other at once: one of them stays', async () => {
+      assert.equal(await store.setMember('site-2', 'user-1', 'owner'), 'ok');
+      assert.equal(await store.setMember('site-2', 'user-2', 'owner'), 'ok');
+      const results = await Promise.all([
+        store.removeMember('site-2', 'user-1'),
+        store.removeMember('site-2', 'user-2'),
+      ]);
+      assert.deepEqual([...results].sort(), ['last-owner', 'ok']);
+      const left = await store.siteMembers('site-2');
+      assert.equal(left.length, 1);
+      assert.equal(left[0]!.role, 'owner');
+    });
+
+    test('invitations: listed, found by hash, taken once, revoked by id', async () => {
+      await store.createInvite(invite);
+      const second = {
+        ...invite,
+        id: 'inv_0000000000000002',
+        tokenHash: 'f'.repeat(64),
+        role: 'admin' as const,
+      };
+      await store.createInvite({ ...second, createdAt: '2026-03-10T12:00:01.000Z' });
+      assert.deepEqual(
+        (await store.invites('site-1')).map((i) => i.id),
+        [invite.id, second.id],
+      );
+      assert.deepEqual(await store.inviteByHash('e'.repeat(64)), invite);
+      assert.deepEqual(await store.takeInvite('e'.repeat(64)), invite);
+      assert.equal(await store.takeInvite('e'.repeat(64)), undefined, 'only once');
+      assert.equal(await store.deleteInvite('site-2', second.id), false, 'not that site’s');
+      assert.equal(await store.deleteInvite('site-1', second.id), true);
+      assert.deepEqual(await store.invites('site-1'), []);
+    });
+
+    test('a deleted site takes its roles and invitations with it', async () => {
+      assert.equal(await store.setMember('site-3', 'user-3', 'owner'), 'ok');
+      await store.createInvite({
+        ...invite,
+        id: 'inv_0000000000000003',
+        siteId: 'site-3',
+        tokenHash: '9'.repeat(64),
+      });
+      assert.equal(await metadata.deleteSite('site-3'), true);
+      await accounts.removeSiteMembers('site-3');
+      assert.deepEqual(await store.siteMembers('site-3'), []);
+      assert.deepEqual(await store.invites('site-3'), []);
+      assert.equal(await store.inviteByHash('9'.repeat(64)), undefined);
+    });
+  });
+}
+
+memberContract('DuckDB (embedded)', async () => {
+  const dir = tempDataDir();
+  const instance = await openDuckDb(dir);
+  const metadata = await DuckDbMetadataStore.open(instance);
+  const accounts = await DuckDbAccountStore.open(instance);
+  const store = await DuckDbMemberStore.open(instance);
+  return {
+    store,
+    accounts,
+    metadata,
+    dispose: async () => {
+      store.close();
+      accounts.close();
+      metadata.close();
+      instance.closeSync();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+let postgres: RunningService | undefined;
+after(async () => postgres?.destroy());
+
+memberContract(
+  'PostgreSQL',
+  async () => {
+    postgres = await startService('postgres');
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE members_contract');
+    await admin.end();
+    const metadata = await PostgresMetadataStore.open(
+      postgres.url.replace(/\/postgres$/, '/members_contract'),
+    );
+    return {
+      store: metadata.memberStore(),
+      accounts: metadata.accountStore(),
+      metadata,
+      dispose: () => metadata.close(),
+    };
+  },
+  missingService('postgres'),
+);
