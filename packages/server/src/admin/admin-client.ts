@@ -12,6 +12,7 @@ import {
 import { socketFunnelOps } from './funnel-ops.ts';
 import { socketFxOps } from './fx-ops.ts';
 import { socketGoalOps } from './goal-ops.ts';
+import { socketMemberOps } from './member-ops.ts';
 import { socketProxyKeyOps } from './proxy-key-ops.ts';
 
 /** Admin operations sent to the running server over its Unix socket. */
@@ -55,6 +56,7 @@ export function socketAdminOps(dataDir: string): AdminOps {
     proxyKeys: socketProxyKeyOps((method, path, body) => call(socketPath, method, path, body)),
     goals: socketGoalOps((method, path, body) => call(socketPath, method, path, body)),
     funnels: socketFunnelOps((method, path, body) => call(socketPath, method, path, body)),
+    members: socketMemberOps((method, path, body) => call(socketPath, method, path, body)),
     fx: socketFxOps((method, path, body) => call(socketPath, method, path, body)),
     close: async () => undefined,
   };

@@ -6,6 +6,7 @@ import type { ApiKeyRecord, RefusalCount, Site } from '../store/types.ts';
 import type { FunnelOps } from './funnel-ops.ts';
 import type { FxOps } from './fx-ops.ts';
 import type { GoalOps } from './goal-ops.ts';
+import type { MemberOps } from './member-ops.ts';
 import type { ProxyKeyOps } from './proxy-key-ops.ts';
 
 /** A key as the CLI shows it: everything but the hash (which nobody outside the store needs). */
@@ -51,6 +52,8 @@ export interface AdminOps {
   readonly goals: GoalOps;
   /** Saved funnels (`zenovay funnels`). */
   readonly funnels: FunnelOps;
+  /** Site members and invitations (`zenovay members`). */
+  readonly members: MemberOps;
   readonly fx: FxOps;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { InvalidDomainError } from '../sites/site-service.ts';
 import { AdminInputError, adminSocketPath } from './admin-ops.ts';
 import { answerGoalAndFxAdmin } from './goal-fx-admin.ts';
 import { keyAndExportOps } from './key-ops.ts';
+import { answerMemberAdmin, serviceMemberOps } from './member-ops.ts';
 import { answerProxyKeyAdmin, registryProxyKeyOps } from './proxy-key-ops.ts';
 
 export interface AdminServer {
@@ -118,7 +119,9 @@ async function handle(
       const proxyKeys = registryProxyKeyOps(runtime.proxyKeys);
       const answer = await answerProxyKeyAdmin(proxyKeys, route, url, () => readBody(request));
       const more = answer ?? (await answerGoalAndFxAdmin(runtime, route, url, () => readBody(request)));
-      return more ?? [404, { error: 'not found' }];
+      const members = serviceMemberOps({ ...runtime, listSites: () => runtime.sites.list() });
+      const last = more ?? (await answerMemberAdmin(members, route, url, () => readBody(request)));
+      return last ?? [404, { error: 'not found' }];
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { funnelJson } from '../funnels/funnel-json.ts';
 import { FunnelService } from '../funnels/funnel-service.ts';
 import { GoalService } from '../goals/goal-service.ts';
+import { MemberService } from '../members/member-service.ts';
 import { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
 import { openAdminStores } from '../scale/stores.ts';
 import { siteRemover } from '../sites/site-removal.ts';
@@ -15,6 +16,7 @@ import { serviceFunnelOps } from './funnel-ops.ts';
 import { storeFxOps } from './fx-ops.ts';
 import { serviceGoalOps } from './goal-ops.ts';
 import { keyAndExportOps } from './key-ops.ts';
+import { serviceMemberOps } from './member-ops.ts';
 import { registryProxyKeyOps } from './proxy-key-ops.ts';
 
 /**
@@ -50,6 +52,11 @@ export async function directAdminOps(config: Config): Promise<AdminOps> {
         const goals = await stores.goals.listGoals(siteId);
         return list.map((funnel) => funnelJson(funnel, goals));
       },
+    }),
+    members: serviceMemberOps({
+      members: new MemberService(stores.members, accounts, stores.accounts, systemClock),
+      accounts,
+      listSites: () => sites.list(),
     }),
     fx: storeFxOps(stores.fx),
     close: () => stores.close(),

@@ -9,6 +9,7 @@ import { funnelsCliOptions, funnelsUsage, runFunnelsCommand } from './funnels-co
 import { fxUsage, runFxCommand } from './fx-command.ts';
 import { goalsCliOptions, goalsUsage, runGoalsCommand } from './goals-command.ts';
 import { runKeysCommand } from './keys-command.ts';
+import { membersCliOptions, membersUsage, runMembersCommand } from './members-command.ts';
 import { proxyKeysUsage, runProxyKeysCommand } from './proxy-keys-command.ts';
 
 const usage = `Usage: zenovay <command> [options]
@@ -24,6 +25,7 @@ ${proxyKeysUsage}
 ${goalsUsage}
 ${funnelsUsage}
 ${fxUsage}
+${membersUsage}
   users add <email> [--password-stdin]               create a dashboard account (prints a generated
                                                      password unless one is piped on stdin)
   users delete <email> [--yes]                       delete an account, its sessions and the sites only it
@@ -66,6 +68,7 @@ export async function runCli(
       'data-dir': { type: 'string' },
       ...goalsCliOptions,
       ...funnelsCliOptions,
+      ...membersCliOptions,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -123,6 +126,10 @@ export async function runCli(
     }
     if (group === 'funnels') {
       const code = await runFunnelsCommand(ops.funnels, command, rest, values, out);
+      if (code !== undefined) return code;
+    }
+    if (group === 'members') {
+      const code = await runMembersCommand(ops.members, command, rest, values, out);
       if (code !== undefined) return code;
     }
     if (group === 'fx') {
