@@ -1,7 +1,8 @@
 /**
- * The two visit dimensions added for Plausible's API, on every engine: `visit:referrer` (the
+ * What the engine gained for Plausible's API, on every engine: `visit:referrer` (the
  * entry referrer as Plausible writes it; the rollups do not keep it, so visits are rebuilt from
- * events for it) and `visit:entry_page_hostname`, one by one and in a batch. Hand-computed.
+ * events for it), `visit:entry_page_hostname` and the behavioural filters (has_done,
+ * has_not_done), one by one and in a batch. Hand-computed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

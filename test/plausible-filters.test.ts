@@ -138,17 +138,41 @@ test('a hostname filter reads the entry hostname when visit fields are grouped',
   assert.deepEqual(rows(byPage), [['/blog/one', 1]]);
 });
 
-test('has_done: the visits with such an event, for visit-level questions', async () => {
+test('has_done and has_not_done: the visits with or without such an event, all their events', async () => {
   // Signup in s1 (Google, 120 s) and s3 (Direct, 30 s), both A's, neither a bounce.
-  const bySource = await ask({
-    metrics: ['visitors', 'visits', 'bounce_rate', 'visit_duration'],
-    dimensions: ['visit:source'],
-    filters: [['has_done', ['is', 'event:name', ['Signup']]]],
-  });
-  assert.deepEqual(rows(bySource), [
-    ['Direct / None', 1, 1, 0, 30],
-    ['Google', 1, 1, 0, 120],
-  ]);
+  const signedUp = [['has_done', ['is', 'event:name', ['Signup']]]];
+  assert.deepEqual(
+    rows(
+      await ask({
+        metrics: ['visitors', 'visits', 'bounce_rate', 'visit_duration'],
+        dimensions: ['visit:source'],
+        filters: signedUp,
+      }),
+    ),
+    [
+      ['Direct / None', 1, 1, 0, 30],
+      ['Google', 1, 1, 0, 120],
+    ],
+  );
+  // Every event of s1 (2 pageviews of 3 events) and s3 (1 of 2), not only the Signups.
+  assert.deepEqual(rows(await ask({ metrics: ['pageviews', 'events'], filters: signedUp })), [[3, 5]]);
+  assert.deepEqual(
+    rows(await ask({ metrics: ['pageviews'], dimensions: ['event:page'], filters: signedUp })),
+    [
+      ['/', 2],
+      ['/blog/one', 1],
+    ],
+  );
+  // s2 and s4 did not sign up: one pageview each.
+  assert.deepEqual(
+    rows(
+      await ask({
+        metrics: ['visits', 'pageviews'],
+        filters: [['has_not_done', ['is', 'event:name', ['Signup']]]],
+      }),
+    ),
+    [[2, 2]],
+  );
   // Visits that viewed /blog/one: s1 and s2, whatever page they entered on (one bounce of two).
   assert.deepEqual(
     rows(
@@ -159,16 +183,13 @@ test('has_done: the visits with such an event, for visit-level questions', async
     ),
     [[2, 50]],
   );
-  const events = await ask({
-    metrics: ['pageviews'],
-    filters: [['has_done', ['is', 'event:name', ['Signup']]]],
+  const onVisit = await ask({
+    metrics: ['visits'],
+    filters: [['has_done', ['is', 'visit:country', ['US']]]],
   });
-  assert.equal(events.status, 400);
-  assert.ok(events.body.error.includes('"pageviews"'), events.body.error);
-  const notDone = await ask({
-    metrics: ['visitors'],
-    filters: [['has_not_done', ['is', 'event:name', ['Signup']]]],
-  });
-  assert.equal(notDone.status, 400);
-  assert.ok(notDone.body.error.includes('has_not_done'), notDone.body.error);
+  assert.equal(onVisit.status, 400);
+  assert.ok(
+    onVisit.body.error.includes('has_done') && onVisit.body.error.includes('event'),
+    onVisit.body.error,
+  );
 });

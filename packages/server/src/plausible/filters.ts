@@ -5,7 +5,8 @@
  * - blank clauses and `(not set)` mean a blank visit field (our `(none)`);
  * - `visit:country_name` becomes a filter on country codes (locations.ts);
  * - `event:hostname` applies to the visit's entry hostname when the query groups by visit
- *   fields (`hostnameOnEntry`).
+ *   fields (`hostnameOnEntry`);
+ * - `has_done` / `has_not_done` keep the visits with / without an event matching their filter.
  * Every refusal names the filter and the value at fault.
  */
 
@@ -111,29 +112,15 @@ function parseLeaf(value: unknown[]): LeafFilter {
   };
 }
 
-/**
- * `["has_done", filter]`: the visits with an event matching `filter`. Our engine has no visit
- * predicate over events, but for visit-level questions an event filter already selects exactly
- * the visits that have such an event (docs/api.md, Filters), so a top-level `has_done` is its
- * inner filter, wrapped so the event:page entry rule (answer.ts) does not read it as a page
- * filter; query.ts refuses the questions where the two would differ.
- */
-function parseBehavioural(value: unknown[], path: string, depth: number, topLevel: boolean): Filter {
-  if (value[0] === 'has_not_done' || !topLevel) {
-    return refuse(
-      `Invalid filter ${show(value)}: ${show(value[0])} is supported only as a top-level "has_done" by this server`,
-    );
-  }
-  if (value.length !== 2) return refuse(`Invalid filter ${show(value)}: expected ["has_done", filter]`);
-  return { op: 'and', filters: [parseFilter(value[1], `${path}[1]`, depth + 1)] };
+/** `["has_done", filter]` / `["has_not_done", filter]`: visits with / without such an event. */
+function parseBehavioural(value: unknown[], path: string, depth: number): Filter {
+  const op = value[0] as 'has_done' | 'has_not_done';
+  if (value.length !== 2) return refuse(`Invalid filter ${show(value)}: expected ["${op}", filter]`);
+  return { op, filter: parseFilter(value[1], `${path}[1]`, depth + 1) };
 }
-
-/** Whether a sent filter is a behavioural one (`has_done`). */
-export const isHasDone = (value: unknown): boolean => Array.isArray(value) && value[0] === 'has_done';
 
 /** One filter of the sent list; `path` names it in refusals (`filters[0][1][2]`). */
 export function parseFilter(value: unknown, path: string, depth = 1): Filter {
-  const topLevel = depth === 1;
   if (!Array.isArray(value) || typeof value[0] !== 'string') {
     return refuse(`Invalid filter ${show(value)} at ${path}: a filter is [operator, dimension, [clauses]]`);
   }
@@ -155,7 +142,7 @@ export function parseFilter(value: unknown, path: string, depth = 1): Filter {
     if (value.length !== 2) return refuse(`Invalid filter ${show(value)}: expected ["not", filter]`);
     return { op, filter: parseFilter(value[1], `${path}[1]`, depth + 1) };
   }
-  if (op === 'has_done' || op === 'has_not_done') return parseBehavioural(value, path, depth, topLevel);
+  if (op === 'has_done' || op === 'has_not_done') return parseBehavioural(value, path, depth);
   return parseLeaf(value);
 }
 
@@ -169,6 +156,9 @@ export function hostnameOnEntry(filter: Filter): Filter {
       ? { ...filter, dimension: 'visit:entry_page_hostname' }
       : filter;
   }
-  if (filter.op === 'not') return { op: 'not', filter: hostnameOnEntry(filter.filter) };
+  // has_done asks which events a visit had: its hostname stays the event's.
+  if ('filter' in filter) {
+    return filter.op === 'not' ? { op: 'not', filter: hostnameOnEntry(filter.filter) } : filter;
+  }
   return { op: filter.op, filters: filter.filters.map(hostnameOnEntry) };
 }

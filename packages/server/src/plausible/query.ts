@@ -6,11 +6,11 @@
  * Plausible's words.
  */
 import { resolveDateRange } from '../stats/date-range.ts';
-import type { Dimension, Filter, OrderBy, StatsQuery, TimeDimension } from '../stats/types.ts';
+import type { Dimension, OrderBy, StatsQuery, TimeDimension } from '../stats/types.ts';
 import { isKnownDimension } from '../stats/validate.ts';
 import type { Site } from '../store/types.ts';
 import { plausibleDateRange, plausiblePeriods } from './date-range.ts';
-import { hostnameOnEntry, isHasDone, parseFilter, unsupportedDimension } from './filters.ts';
+import { hostnameOnEntry, parseFilter, unsupportedDimension } from './filters.ts';
 import { locationAliases } from './locations.ts';
 import { engineMetrics, engineOrderKey } from './metrics.ts';
 import { Refusal, refuse, show } from './refusal.ts';
@@ -186,11 +186,8 @@ function translate(body: Record<string, unknown>, site: Site, nowMs: number) {
   if (!Array.isArray(filtersInput))
     return refuse(`Invalid filters ${show(filtersInput)}: expected a list of filters`);
   const parsedFilters = filtersInput.map((f, i) => parseFilter(f, `filters[${i}]`));
-  const hasDone = filtersInput.findIndex(isHasDone);
-  if (hasDone >= 0) checkHasDone(filtersInput, parsedFilters, hasDone, sentMetrics, dimensions);
   const groupsVisits = dimensions.some((d) => d.startsWith('visit:'));
-  // has_done's inner filter keeps the event's hostname: it asks which events the visit had.
-  const filters = parsedFilters.map((f, i) => (groupsVisits && i !== hasDone ? hostnameOnEntry(f) : f));
+  const filters = groupsVisits ? parsedFilters.map(hostnameOnEntry) : parsedFilters;
   const include = parseInclude(body.include);
   if (include.time_labels && !dimensions.some((d) => d.startsWith('time:'))) {
     refuse(
@@ -215,49 +212,6 @@ function translate(body: Record<string, unknown>, site: Site, nowMs: number) {
     query,
     extras: { metrics: sentMetrics, dimensions: sentDimensions, filters: filtersInput, include: flags },
   };
-}
-
-/** Whether every condition of a filter is on a visit field. */
-function onVisitFields(filter: Filter): boolean {
-  if ('dimension' in filter) return filter.dimension.startsWith('visit:');
-  if (filter.op === 'not') return onVisitFields(filter.filter);
-  return filter.filters.every(onVisitFields);
-}
-
-/** Metrics whose answer is the same over "visits with such an event" as over its events' visits. */
-const visitOnlyMetrics = new Set(['visitors', 'visits', 'bounce_rate', 'visit_duration']);
-
-/**
- * `has_done` runs as its inner filter (filters.ts): the same visits, so it is refused where
- * counting events or grouping by event fields would tell the two apart.
- */
-function checkHasDone(
-  sent: readonly unknown[],
-  parsed: readonly Filter[],
-  at: number,
-  metrics: readonly string[],
-  dimensions: readonly Dimension[],
-): void {
-  const filter = show(sent[at]);
-  const others = parsed.filter((_, i) => i !== at);
-  const eventMetric = metrics.find((m) => !visitOnlyMetrics.has(m));
-  if (eventMetric) {
-    refuse(
-      `Invalid filter ${filter}: has_done is supported with visitors, visits, bounce_rate and visit_duration only, not ${show(eventMetric)}`,
-    );
-  }
-  const eventDimension = dimensions.find((d) => !d.startsWith('visit:'));
-  if (eventDimension) {
-    refuse(
-      `Invalid filter ${filter}: has_done is supported with visit:* dimensions only, not ${show(eventDimension)}`,
-    );
-  }
-  const eventFilter = others.findIndex((f) => !onVisitFields(f));
-  if (eventFilter >= 0) {
-    refuse(
-      `Invalid filter ${filter}: has_done combines with visit:* filters only, not ${show(sent[eventFilter >= at ? eventFilter + 1 : eventFilter])}`,
-    );
-  }
 }
 
 function parseOrderBy(

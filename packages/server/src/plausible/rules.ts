@@ -14,7 +14,8 @@ const conversionMetrics = ['conversion_rate', 'group_conversion_rate'] as const;
 
 function leaves(filter: Filter): LeafFilter[] {
   if ('dimension' in filter) return [filter];
-  if (filter.op === 'not') return leaves(filter.filter);
+  // A behavioural filter's events say which visits count, not which events: not the query's leaves.
+  if ('filter' in filter) return filter.op === 'not' ? leaves(filter.filter) : [];
   return filter.filters.flatMap(leaves);
 }
 

@@ -13,7 +13,7 @@ import type { Goal } from '../goals/types.ts';
 import { bucketAligned, bucketVisitsRawSql } from './clickhouse-visit-buckets.ts';
 import type { SqlDialect, TimeBucket } from './dialect.ts';
 import { asksEngagement, engagementJoin, withEngagementEnd } from './engagement.ts';
-import { FieldContext, needsVisitsFromEvents, sourceInputFields } from './fields.ts';
+import { eventsTableMarker, FieldContext, needsVisitsFromEvents, sourceInputFields } from './fields.ts';
 import { goalsNamed } from './goal-conditions.ts';
 import { defineGoalRevenue, revenueTarget } from './goal-revenue.ts';
 import { rollupRawVisitsSql, type VisitEdges } from './rollup-visits.ts';
@@ -207,7 +207,8 @@ export function filteredRevenueGoals(query: StatsQuery, goals: readonly Goal[]):
 
 function isVisitFilter(filter: Filter): boolean {
   if ('dimension' in filter) return filter.dimension.startsWith('visit:');
-  if (filter.op === 'not') return isVisitFilter(filter.filter);
+  // Behaviour (has_done) is tested on the event rows' session ids (fields.ts): it needs the events.
+  if ('filter' in filter) return filter.op === 'not' && isVisitFilter(filter.filter);
   return filter.filters.every(isVisitFilter);
 }
 
@@ -462,7 +463,7 @@ export function compileStatsQuery(
   const offset = params.bind(options.offset, 'int');
   // Goal revenue reads the matched events a second time (and its conversions twice): compute once.
   const materialized = goalRevenue ? new Set(['matched', 'gconv']) : undefined;
-  const sql = d.finalStatement({
+  const statement = d.finalStatement({
     ctes,
     columns,
     agg: ref('agg'),
@@ -472,6 +473,8 @@ export function compileStatsQuery(
     offset,
     ...(materialized ? { materialized } : {}),
   });
+  // Behavioural filters (has_done) read the same events table as the statement (fields.ts).
+  const sql = statement.includes(eventsTableMarker) ? statement.replaceAll(eventsTableMarker, ev) : statement;
   return { sql, params: params.values, metricColumns, orderBy: order, readsVisits: fields.needsSessions };
 }
 

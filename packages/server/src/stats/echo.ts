@@ -8,7 +8,9 @@ export function filterToWire(filter: Filter): unknown {
     case 'or':
       return [filter.op, filter.filters.map(filterToWire)];
     case 'not':
-      return ['not', filterToWire(filter.filter)];
+    case 'has_done':
+    case 'has_not_done':
+      return [filter.op, filterToWire(filter.filter)];
     default:
       return filter.caseSensitive === false
         ? [filter.op, filter.dimension, [...filter.values], { case_sensitive: false }]

@@ -39,7 +39,8 @@ export function asksEngagement(query: StatsQuery): boolean {
 function readableByEngagement(filter: Filter): boolean {
   if ('dimension' in filter)
     return engagementDimensions.has(filter.dimension) || filter.dimension.startsWith('visit:');
-  if (filter.op === 'not') return readableByEngagement(filter.filter);
+  // A visit's behaviour (has_done) is readable wherever its session is: engaged pageviews carry it.
+  if ('filter' in filter) return filter.op !== 'not' || readableByEngagement(filter.filter);
   return filter.filters.every(readableByEngagement);
 }
 

@@ -19,6 +19,12 @@ import {
   type TimeDimension,
 } from './types.ts';
 
+/**
+ * Where a behavioural filter's subquery reads the scanned events: the compiler knows that table
+ * only once every filter is written, so it replaces this marker in the finished statement.
+ */
+export const eventsTableMarker = '\u0001zv_events\u0001';
+
 /** Shown for a missing property or an empty value, and matched by filters the same way. */
 export const noneLabel = '(none)';
 
@@ -80,7 +86,7 @@ const notInVisitRollup: ReadonlySet<string> = new Set(['visit:referrer']);
 
 function filterNames(filter: Filter): string[] {
   if ('dimension' in filter) return [filter.dimension];
-  if (filter.op === 'not') return filterNames(filter.filter);
+  if ('filter' in filter) return filterNames(filter.filter);
   return filter.filters.flatMap(filterNames);
 }
 
@@ -362,6 +368,14 @@ export class FieldContext {
       }
       case 'not':
         return `(NOT ${this.filter(filter.filter)})`;
+      case 'has_done':
+      case 'has_not_done': {
+        // The visits with (without) an event matching the inner filter, over the same scanned
+        // events (`eventsTableMarker`, which compile.ts replaces by the events table); the inner
+        // `e` is the subquery's own (validate.ts allows only event fields inside).
+        const negation = filter.op === 'has_not_done' ? 'NOT ' : '';
+        return `(e.session_id ${negation}IN (SELECT e.session_id FROM ${eventsTableMarker} e WHERE ${this.filter(filter.filter)}))`;
+      }
       default:
         return this.leaf(filter);
     }

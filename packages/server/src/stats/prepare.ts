@@ -56,7 +56,7 @@ function visitDimensionsUsed(queries: readonly StatsQuery[]): NamedDimension[] {
   const walk = (filter: Filter): void => {
     if ('dimension' in filter) {
       if (FieldContext.isVisitDimension(filter.dimension)) used.add(filter.dimension as NamedDimension);
-    } else if (filter.op === 'not') walk(filter.filter);
+    } else if ('filter' in filter) walk(filter.filter);
     else filter.filters.forEach(walk);
   };
   for (const query of queries) {

@@ -88,11 +88,21 @@ export interface LeafFilter {
   readonly negationNeedsProperty?: boolean;
 }
 
-/** A filter tree: leaf conditions combined with and / or / not, as in Plausible v2. */
+/**
+ * A filter tree: leaf conditions combined with and / or / not, as in Plausible v2, and Plausible's
+ * behavioural filters: `has_done` keeps the visits that have an event matching its filter (over
+ * event fields only), all of their events; `has_not_done` the visits that have none.
+ */
 export type Filter =
   | LeafFilter
   | { readonly op: 'and' | 'or'; readonly filters: readonly Filter[] }
-  | { readonly op: 'not'; readonly filter: Filter };
+  | { readonly op: 'not'; readonly filter: Filter }
+  | BehaviouralFilter;
+
+export interface BehaviouralFilter {
+  readonly op: 'has_done' | 'has_not_done';
+  readonly filter: Filter;
+}
 
 export const datePresets = ['today', '24h', '7d', '30d', 'month', '90d', '12mo', '1y'] as const;
 export type DatePreset = (typeof datePresets)[number];

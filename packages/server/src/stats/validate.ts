@@ -71,6 +71,15 @@ function validateFilter(
     validateFilter(filter.filter, `${path}[1]`, depth + 1, errors, leaves);
     return;
   }
+  if (filter.op === 'has_done' || filter.op === 'has_not_done') {
+    // The inner filter selects events, so only event fields apply; one level of behaviour.
+    const inner = JSON.stringify(filter.filter);
+    if (inner.includes('"visit:') || inner.includes('"has_done"') || inner.includes('"has_not_done"')) {
+      errors.push({ field: path, reason: `${filter.op} takes a filter on event fields (event:*) only` });
+    }
+    validateFilter(filter.filter, `${path}[1]`, depth + 1, errors, leaves);
+    return;
+  }
   leaves.n += 1;
   validateLeaf(filter as LeafFilter, path, errors);
 }
