@@ -4,7 +4,7 @@ import type { EventRow } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import type { KeyedRow } from '../store/clickhouse/insert-once.ts';
 import type { EventStore } from '../store/types.ts';
-import { LogLoader, type LogPosition, type LogSink } from './log-loader.ts';
+import { LogLoader, type LogPosition, type LogSink, type RecentRows } from './log-loader.ts';
 import { encodeRecords } from './records.ts';
 import { fsyncDir, listSegments, logIdentity, readSegment, segmentName } from './segment-files.ts';
 
@@ -37,6 +37,9 @@ export interface AppendLogOptions {
  */
 export const defaultLoadDelayMs = 500;
 
+/** Encoded bytes of appended batches kept in memory for the loader (see `AppendLog.recentBatches`). */
+const recentCapBytes = 16 * 1_048_576;
+
 /** The log holds `capBytes` of unloaded events, or the disk is full: nothing more is accepted for now. */
 export class LogFullError extends Error {
   constructor(reason: 'cap' | 'disk') {
@@ -66,6 +69,14 @@ export class AppendLog implements EventStore {
   private shownBytes = 0;
   private showTimer: NodeJS.Timeout | null = null;
   private readonly loader: LogLoader;
+  /**
+   * Batches this process appended that may not be loaded yet, oldest first, as handed to `append`:
+   * the loader takes them from here rather than reading back and decoding its own writes. Bounded
+   * by `recentCapBytes` (of their encoded size); beyond it batches are left to the file alone.
+   */
+  private recentBatches: Array<{ sequence: number; from: number; to: number; rows: readonly KeyedRow[] }> =
+    [];
+  private recentBytes = 0;
   readonly id: string;
 
   private constructor(private readonly options: AppendLogOptions) {
@@ -83,6 +94,7 @@ export class AppendLog implements EventStore {
       sink: options.sink,
       log: options.log,
       openSegment: () => (this.current ? { sequence: this.current.sequence, offset: this.shownBytes } : null),
+      recent: (sequence, from, end, maxBytes) => this.recentRows(sequence, from, end, maxBytes),
       onDeleted: (bytes) => {
         this.usedBytes -= bytes;
       },
@@ -130,6 +142,7 @@ export class AppendLog implements EventStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new LogFullError('disk');
       throw error;
     }
+    this.remember(this.current.sequence, this.current.bytes, this.current.bytes + data.length, rows);
     this.current.bytes += data.length;
     this.usedBytes += data.length;
     this.lastAppended = { sequence: this.current.sequence, offset: this.current.bytes };
@@ -137,6 +150,38 @@ export class AppendLog implements EventStore {
       await this.closeCurrent();
       this.showAppended(); // a closed segment is read whole
     } else this.scheduleShow();
+  }
+
+  private remember(sequence: number, from: number, to: number, rows: readonly KeyedRow[]): void {
+    if (this.recentBytes + (to - from) > recentCapBytes) return;
+    this.recentBatches.push({ sequence, from, to, rows });
+    this.recentBytes += to - from;
+  }
+
+  /**
+   * The remembered rows of bytes [from, …) of `sequence`, whole batches up to `end` (and `maxBytes`,
+   * unless the first batch alone is more), or null when the batch starting at `from` is not at
+   * hand. Batches before `from` are loaded: they are forgotten here.
+   */
+  private recentRows(sequence: number, from: number, end: number, maxBytes: number): RecentRows | null {
+    let dropped = 0;
+    for (const batch of this.recentBatches) {
+      if (batch.sequence > sequence || (batch.sequence === sequence && batch.to > from)) break;
+      dropped++;
+      this.recentBytes -= batch.to - batch.from;
+    }
+    if (dropped > 0) this.recentBatches.splice(0, dropped);
+    const first = this.recentBatches[0];
+    if (!first || first.sequence !== sequence || first.from !== from || first.to > end) return null;
+    const rows: KeyedRow[] = [];
+    let to = from;
+    for (const batch of this.recentBatches) {
+      if (batch.sequence !== sequence || batch.from !== to || batch.to > end) break;
+      if (to > from && batch.to - from > maxBytes) break;
+      for (const row of batch.rows) rows.push(row);
+      to = batch.to;
+    }
+    return { rows, to };
   }
 
   /** Shows the loader what is appended once enough has gathered or the delay is over. */
