@@ -91,6 +91,8 @@ export interface SessionInfo {
 
 export interface SiteInfo {
   id: string;
+  /** The signed-in user's role on the site (members/roles.ts); absent from older servers. */
+  role?: 'owner' | 'admin' | 'viewer';
   domain: string;
   name: string;
   tracking_code: string;

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type SessionInfo, setCsrfToken, whenSignedOut } from './api.ts';
 import { DashboardPage } from './dashboard/dashboard-page.tsx';
 import { Link } from './link.tsx';
+import { InvitePage } from './members/invite-page.tsx';
 import { AccountPage } from './pages/account.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { SiteSettingsPage } from './pages/site-settings.tsx';
@@ -38,6 +39,20 @@ export function App() {
 
   if (failure) return <p class="page-error">The dashboard could not reach the server: {failure}</p>;
   if (!session) return <p class="muted center">Loading…</p>;
+
+  // An invitation link works signed in or not: the invitee may not have an account yet.
+  const invite = /^\/invite\/([A-Za-z0-9_-]+)$/.exec(location.path);
+  if (invite) {
+    return (
+      <InvitePage
+        token={invite[1]!}
+        onSignedIn={(user, csrf) => {
+          setCsrfToken(csrf);
+          setSession({ user, setup_needed: false, csrf_token: csrf });
+        }}
+      />
+    );
+  }
 
   if (!session.user) {
     const mode = session.setup_needed ? 'setup' : 'login';
@@ -89,16 +104,16 @@ export function App() {
         {location.path === '/account' ? (
           <AccountPage email={session.user.email} onDeleted={signedOut} />
         ) : (
-          <Route path={location.path} />
+          <Route path={location.path} user={session.user} />
         )}
       </main>
     </div>
   );
 }
 
-function Route(props: { path: string }) {
+function Route(props: { path: string; user: { id: string; email: string } }) {
   const settings = /^\/sites\/([^/]+)\/settings$/.exec(props.path);
-  if (settings) return <SiteSettingsPage siteId={decodeURIComponent(settings[1]!)} />;
+  if (settings) return <SiteSettingsPage siteId={decodeURIComponent(settings[1]!)} user={props.user} />;
   const dashboard = /^\/sites\/([^/]+)$/.exec(props.path);
   if (dashboard && dashboard[1] !== 'new')
     return <DashboardPage key={dashboard[1]} siteId={decodeURIComponent(dashboard[1]!)} />;

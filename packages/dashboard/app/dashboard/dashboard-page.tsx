@@ -2,8 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type SiteInfo } from '../api.ts';
 import { useGoals } from '../goals-api.ts';
 import { Link } from '../link.tsx';
+import { roleAtLeast } from '../members/roles.ts';
 import { navigate, useLocation } from '../router.ts';
-import { showsPanel, useViewMode } from '../sharing/view-mode.ts';
+import { showsPanel, useViewMode, ViewModeContext } from '../sharing/view-mode.ts';
 import { TimeSeriesChart } from './chart.tsx';
 import { DateRangePicker, FilterBar } from './controls.tsx';
 import { EventsPanel } from './events-panel.tsx';
@@ -75,6 +76,8 @@ export function DashboardPage(props: { siteId: string }) {
 
   if (site.error) return <p class="page-error">{site.error}</p>;
   const info = site.data?.site;
+  // Settings are for admins and owners; a viewer (or a shared view) only reads.
+  const mayConfigure = !mode.shared && roleAtLeast(info?.role, 'admin');
   const noData =
     top.data !== null && state.filters.length === 0 && asNumber(top.data.results[0]?.metrics[0]) === 0;
   const metricLabel = chartMetricsOf(state).find((m) => m.id === state.metric)?.label ?? state.metric;
@@ -87,95 +90,100 @@ export function DashboardPage(props: { siteId: string }) {
     state.compare && series.data ? previousSeries(series.data, labels, timeDimensionOf(state)) : null;
 
   return (
-    <div class="dashboard">
-      <div class="site-head">
-        <div>
-          {!mode.shared && (
-            <Link href="/sites" class="muted small">
-              ← All sites
-            </Link>
-          )}
-          <h1 class="site-title">{info ? info.name : '…'}</h1>
-          {info && info.name !== info.domain && <p class="muted small">{info.domain}</p>}
-        </div>
-        <div class="site-head-right">
-          <LiveCounter siteId={props.siteId} />
-          {!mode.shared && (
-            <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`} class="button secondary small">
-              Settings
-            </Link>
-          )}
-        </div>
-      </div>
-      <div class="controls">
-        <DateRangePicker state={state} onChange={go} />
-      </div>
-      {droppedGoal !== null && (
-        <p class="notice" data-testid="dropped-goal">
-          The goal “{droppedGoal}” no longer exists (renamed or deleted), so this view shows all traffic.
-        </p>
-      )}
-      <FilterBar
-        filters={state.filters}
-        onRemove={(dimension) => go(withoutFilter(state, dimension))}
-        onClear={() => go({ ...state, filters: [] })}
-      />
-      {noData && (
-        <div class="empty-state" data-testid="empty-state">
-          <strong>No events yet for this period.</strong>
-          {!mode.shared && (
-            <>
-              {' '}
-              Install the snippet on your site or send a test event; see{' '}
-              <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`}>
-                the install instructions
+    <ViewModeContext.Provider value={{ ...mode, configurable: mayConfigure }}>
+      <div class="dashboard">
+        <div class="site-head">
+          <div>
+            {!mode.shared && (
+              <Link href="/sites" class="muted small">
+                ← All sites
               </Link>
-              .
-            </>
-          )}
+            )}
+            <h1 class="site-title">{info ? info.name : '…'}</h1>
+            {info && info.name !== info.domain && <p class="muted small">{info.domain}</p>}
+          </div>
+          <div class="site-head-right">
+            <LiveCounter siteId={props.siteId} />
+            {mayConfigure && (
+              <Link
+                href={`/sites/${encodeURIComponent(props.siteId)}/settings`}
+                class="button secondary small"
+              >
+                Settings
+              </Link>
+            )}
+          </div>
         </div>
-      )}
-      {top.error && <p class="panel-error">Could not load the totals: {top.error}</p>}
-      {top.data && (
-        <TopStats
-          result={top.data}
-          cards={goalName === null ? siteCards : goalCards(revenueGoal)}
-          busy={top.loading}
-          selected={state.metric}
-          onSelect={(metric) => go({ ...state, metric })}
+        <div class="controls">
+          <DateRangePicker state={state} onChange={go} />
+        </div>
+        {droppedGoal !== null && (
+          <p class="notice" data-testid="dropped-goal">
+            The goal “{droppedGoal}” no longer exists (renamed or deleted), so this view shows all traffic.
+          </p>
+        )}
+        <FilterBar
+          filters={state.filters}
+          onRemove={(dimension) => go(withoutFilter(state, dimension))}
+          onClear={() => go({ ...state, filters: [] })}
         />
-      )}
-      <section class="card chart-card" data-panel="chart">
-        {series.error && <p class="panel-error">Could not load the chart: {series.error}</p>}
-        {series.data && (
-          <TimeSeriesChart
-            labels={labels}
-            bucket={timeDimensionOf(state)}
-            metric={state.metric}
-            metricLabel={metricLabel}
-            values={valueAt(series.data.results)}
-            previous={previousValues}
+        {noData && (
+          <div class="empty-state" data-testid="empty-state">
+            <strong>No events yet for this period.</strong>
+            {mayConfigure && (
+              <>
+                {' '}
+                Install the snippet on your site or send a test event; see{' '}
+                <Link href={`/sites/${encodeURIComponent(props.siteId)}/settings`}>
+                  the install instructions
+                </Link>
+                .
+              </>
+            )}
+          </div>
+        )}
+        {top.error && <p class="panel-error">Could not load the totals: {top.error}</p>}
+        {top.data && (
+          <TopStats
+            result={top.data}
+            cards={goalName === null ? siteCards : goalCards(revenueGoal)}
+            busy={top.loading}
+            selected={state.metric}
+            onSelect={(metric) => go({ ...state, metric })}
           />
         )}
-      </section>
-      <div class="grid">
-        {shows('sources') && <SourcesPanel {...panelProps} />}
-        {shows('pages') && <PagesPanel {...panelProps} />}
-        {shows('locations') && <LocationsPanel {...panelProps} />}
-        {shows('devices') && <DevicesPanel {...panelProps} />}
-        {shows('goals') && (
-          <GoalsPanel
-            {...panelProps}
-            goals={goals}
-            onClearGoal={() => go(withoutFilter(state, goalDimension))}
-          />
-        )}
-        {shows('events') && (
-          <EventsPanel {...panelProps} onClearEvent={() => go(withoutFilter(state, 'event:name'))} />
-        )}
-        {shows('refusals') && <FilteredTrafficPanel siteId={props.siteId} state={state} />}
+        <section class="card chart-card" data-panel="chart">
+          {series.error && <p class="panel-error">Could not load the chart: {series.error}</p>}
+          {series.data && (
+            <TimeSeriesChart
+              labels={labels}
+              bucket={timeDimensionOf(state)}
+              metric={state.metric}
+              metricLabel={metricLabel}
+              values={valueAt(series.data.results)}
+              previous={previousValues}
+            />
+          )}
+        </section>
+        <div class="grid">
+          {shows('sources') && <SourcesPanel {...panelProps} />}
+          {shows('pages') && <PagesPanel {...panelProps} />}
+          {shows('locations') && <LocationsPanel {...panelProps} />}
+          {shows('devices') && <DevicesPanel {...panelProps} />}
+          {shows('goals') && (
+            <GoalsPanel
+              {...panelProps}
+              goals={goals}
+              onClearGoal={() => go(withoutFilter(state, goalDimension))}
+            />
+          )}
+          {shows('events') && (
+            <EventsPanel {...panelProps} onClearEvent={() => go(withoutFilter(state, 'event:name'))} />
+          )}
+          {shows('refusals') && <FilteredTrafficPanel siteId={props.siteId} state={state} />}
+        </div>
+        {shows('funnels') && <FunnelsPanel {...panelProps} />}
       </div>
-      {shows('funnels') && <FunnelsPanel {...panelProps} />}
-    </div>
+    </ViewModeContext.Provider>
   );
 }

@@ -23,7 +23,7 @@ export function FunnelsPanel(props: PanelProps) {
       : null,
   );
   const settings = `/sites/${encodeURIComponent(props.siteId)}/settings#funnels`;
-  const { shared } = useViewMode(); // a shared view offers no settings
+  const { configurable } = useViewMode(); // viewers and shared views are offered no settings
   const revenue = result.data?.result.revenue;
   return (
     <section class="card funnels-card" data-panel="funnels">
@@ -52,7 +52,7 @@ export function FunnelsPanel(props: PanelProps) {
       {funnels.data && list.length === 0 && (
         <p class="muted panel-empty" data-testid="funnels-empty">
           No funnels yet
-          {shared ? (
+          {!configurable ? (
             '.'
           ) : (
             <>

@@ -22,7 +22,7 @@ export function GoalsPanel(
     goals && goals.length > 0 ? goalsBreakdownQuery(props.siteId, props.state) : null,
   );
   const settings = `/sites/${encodeURIComponent(props.siteId)}/settings#goals`;
-  const { shared } = useViewMode(); // a shared view offers no settings
+  const { configurable } = useViewMode(); // viewers and shared views are offered no settings
   return (
     <section class="card" data-panel="goals">
       <header class="card-head">
@@ -38,7 +38,7 @@ export function GoalsPanel(
       {goals && goals.length === 0 && (
         <p class="muted panel-empty" data-testid="goals-empty">
           No goals yet
-          {shared ? (
+          {!configurable ? (
             '.'
           ) : (
             <>

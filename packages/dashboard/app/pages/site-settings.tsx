@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { api, describeError, type SiteInfo } from '../api.ts';
 import { useApi } from '../dashboard/use-stats.ts';
 import { Link } from '../link.tsx';
+import { LeaveSite, MembersSection } from '../members/members-section.tsx';
+import { roleAtLeast } from '../members/roles.ts';
 import { navigate, useLocation } from '../router.ts';
 import { SharedLinksSection } from '../sharing/shared-links-section.tsx';
 import { ApiKeysSection } from './api-keys.tsx';
@@ -13,7 +15,7 @@ import { installSnippets } from './snippets.ts';
 import { TimezoneField } from './timezone-field.tsx';
 
 /** Install snippets, site details, goals, API keys, proxy keys and deletion for one site. */
-export function SiteSettingsPage(props: { siteId: string }) {
+export function SiteSettingsPage(props: { siteId: string; user: { id: string; email: string } }) {
   const location = useLocation();
   const [version, setVersion] = useState(0);
   const site = useApi(
@@ -23,6 +25,9 @@ export function SiteSettingsPage(props: { siteId: string }) {
   if (site.error) return <p class="page-error">{site.error}</p>;
   if (!site.data) return <p class="muted">Loading…</p>;
   const info = site.data.site;
+  // What the page offers follows the role (the server checks it on every request regardless).
+  const admin = roleAtLeast(info.role, 'admin');
+  const owner = roleAtLeast(info.role, 'owner');
   return (
     <div class="settings">
       <Link href={`/sites/${encodeURIComponent(info.id)}`} class="muted small">
@@ -36,13 +41,19 @@ export function SiteSettingsPage(props: { siteId: string }) {
         </p>
       )}
       <Snippets site={info} />
-      <EditSite site={info} onSaved={() => setVersion(version + 1)} />
-      <GoalsSection siteId={info.id} />
-      <FunnelsSection siteId={info.id} />
-      <ApiKeysSection siteId={info.id} />
-      <ProxyKeysSection site={info} />
-      <SharedLinksSection site={info} />
-      <DeleteSite site={info} />
+      {admin && (
+        <>
+          <EditSite site={info} onSaved={() => setVersion(version + 1)} />
+          <GoalsSection siteId={info.id} />
+          <FunnelsSection siteId={info.id} />
+          <ApiKeysSection siteId={info.id} />
+          <ProxyKeysSection site={info} />
+          <SharedLinksSection site={info} />
+          <MembersSection site={info} myEmail={props.user.email} />
+        </>
+      )}
+      <LeaveSite site={info} myUserId={props.user.id} />
+      {owner && <DeleteSite site={info} />}
     </div>
   );
 }

@@ -24,7 +24,10 @@ export function SitesPage() {
                 <strong>{site.name}</strong>
                 {site.name !== site.domain && <span class="muted small"> {site.domain}</span>}
               </Link>
-              <span class="muted small">{site.timezone}</span>
+              <span class="muted small">
+                {site.timezone}
+                {site.role && site.role !== 'owner' && <span data-testid="site-role"> · {site.role}</span>}
+              </span>
               <Link href={`/sites/${encodeURIComponent(site.id)}/settings`} class="button secondary small">
                 Settings
               </Link>

@@ -55,7 +55,7 @@ export function SharedApp(props: { shareKey: string }) {
         {state.kind === 'failed' && <p class="page-error">{state.message}</p>}
         {state.kind === 'locked' && <UnlockForm onUnlocked={() => setVersion(version + 1)} />}
         {state.kind === 'open' && (
-          <ViewModeContext.Provider value={{ shared: true, panels: state.info.panels }}>
+          <ViewModeContext.Provider value={{ shared: true, panels: state.info.panels, configurable: false }}>
             <DashboardPage siteId={state.info.site.id} />
           </ViewModeContext.Provider>
         )}

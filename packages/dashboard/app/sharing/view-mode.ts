@@ -10,9 +10,11 @@ export interface ViewMode {
   readonly shared: boolean;
   /** The panels shown; null: every panel. */
   readonly panels: readonly string[] | null;
+  /** Whether the reader may reach settings (signed in as an admin or owner; never shared). */
+  readonly configurable: boolean;
 }
 
-export const ViewModeContext = createContext<ViewMode>({ shared: false, panels: null });
+export const ViewModeContext = createContext<ViewMode>({ shared: false, panels: null, configurable: true });
 
 export function useViewMode(): ViewMode {
   return useContext(ViewModeContext);

@@ -15,7 +15,7 @@ const contentTypes: Record<string, string> = {
 };
 
 /** Paths the single-page app handles itself; each gets index.html. */
-const appPaths = ['/', '/login', '/setup', '/account', '/sites', '/sites/*', '/share/*'];
+const appPaths = ['/', '/login', '/setup', '/account', '/sites', '/sites/*', '/share/*', '/invite/*'];
 
 interface StaticFile {
   readonly body: Buffer;
