@@ -30,6 +30,9 @@ export interface PlausibleEventDeps {
   readonly countRefusal: (siteId: string, code: ErrorCode) => void;
 }
 
+/** Sites one event may be recorded for (Plausible's comma-separated `domain`). */
+const maxDomains = 10;
+
 /** Set on an answer whose event was acknowledged but not stored, with why. */
 export const droppedHeader = 'X-Zenovay-Dropped';
 
@@ -79,6 +82,13 @@ export function registerPlausibleEventRoute(app: FastifyInstance, deps: Plausibl
       throw new PlausibleError(
         'VALIDATION_ERROR',
         'name: is required (e.g. "pageview" or a custom event name).',
+        400,
+      );
+    }
+    if (domains.length > maxDomains) {
+      throw new PlausibleError(
+        'VALIDATION_ERROR',
+        `domain: ${domains.length} domains listed; at most ${maxDomains} (one event is recorded per site).`,
         400,
       );
     }

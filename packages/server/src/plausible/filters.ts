@@ -56,6 +56,11 @@ function clauseStrings(value: unknown[], clauses: unknown): string[] {
   if (!Array.isArray(clauses) || clauses.length === 0) {
     return refuse(`Invalid filter ${show(value)}: the clauses must be a non-empty list`);
   }
+  if (clauses.length > limits.maxValuesPerFilter) {
+    return refuse(
+      `Invalid filter ${show(value)}: ${clauses.length} clauses; at most ${limits.maxValuesPerFilter}`,
+    );
+  }
   return clauses.map((clause) => {
     if (typeof clause === 'string') return clause;
     if (typeof clause === 'number' && Number.isFinite(clause)) return String(clause);
@@ -133,6 +138,9 @@ export function parseFilter(value: unknown, path: string, depth = 1): Filter {
       return refuse(
         `Invalid filter ${show(value)}: expected ["${op}", [filters, …]] with at least one filter`,
       );
+    if (value[1].length > limits.maxFilterLeaves) {
+      return refuse(`Invalid filter at ${path}: at most ${limits.maxFilterLeaves} conditions`);
+    }
     return {
       op,
       filters: (value[1] as unknown[]).map((f, i) => parseFilter(f, `${path}[1][${i}]`, depth + 1)),

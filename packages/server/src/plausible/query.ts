@@ -119,9 +119,15 @@ function parsePagination(value: unknown): { limit: number; offset: number } {
   return { limit: limit as number, offset: offset as number };
 }
 
+/** Bounds on the sent lists, checked before anything walks them (a repeat check is quadratic). */
+const maxListed = { metrics: plausibleMetrics.length, dimensions: 10, filters: 50, orderBy: 20 } as const;
+
 function parseMetrics(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0) {
     return refuse(`Invalid metrics ${show(value)}: expected a non-empty list such as ["visitors"]`);
+  }
+  if (value.length > maxListed.metrics) {
+    return refuse(`Invalid metrics: ${value.length} listed; at most ${maxListed.metrics} (each once)`);
   }
   value.forEach((metric, i) => {
     if (typeof metric !== 'string' || !(plausibleMetrics as readonly string[]).includes(metric)) {
@@ -136,6 +142,9 @@ function parseMetrics(value: unknown): string[] {
 function parseDimensions(value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return refuse(`Invalid dimensions ${show(value)}: expected a list of names`);
+  if (value.length > maxListed.dimensions) {
+    return refuse(`Invalid dimensions: ${value.length} listed; at most ${maxListed.dimensions}`);
+  }
   value.forEach((dimension, i) => {
     if (typeof dimension !== 'string') refuse(`Invalid dimension ${show(dimension)}`);
     const why = unsupportedDimension(dimension);
@@ -185,6 +194,9 @@ function translate(body: Record<string, unknown>, site: Site, nowMs: number) {
   const filtersInput = body.filters ?? [];
   if (!Array.isArray(filtersInput))
     return refuse(`Invalid filters ${show(filtersInput)}: expected a list of filters`);
+  if (filtersInput.length > maxListed.filters) {
+    return refuse(`Invalid filters: ${filtersInput.length} listed; at most ${maxListed.filters}`);
+  }
   const parsedFilters = filtersInput.map((f, i) => parseFilter(f, `filters[${i}]`));
   const groupsVisits = dimensions.some((d) => d.startsWith('visit:'));
   const filters = groupsVisits ? parsedFilters.map(hostnameOnEntry) : parsedFilters;
@@ -223,6 +235,9 @@ function parseOrderBy(
   if (value === undefined) return [];
   if (!Array.isArray(value))
     return refuse(`Invalid order_by ${show(value)}: expected a list of [name, "asc" | "desc"]`);
+  if (value.length > maxListed.orderBy) {
+    return refuse(`Invalid order_by: ${value.length} entries; at most ${maxListed.orderBy}`);
+  }
   return value.map((entry) => {
     if (
       !Array.isArray(entry) ||
