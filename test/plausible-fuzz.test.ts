@@ -136,7 +136,7 @@ test('hostile bodies to /api/event never get a 5xx', async () => {
           'content-type': 'application/json',
           'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
         },
-        body: bytes,
+        body: new Uint8Array(bytes),
       });
       await response.arrayBuffer();
       assert.ok(response.status < 500, String(response.status));
