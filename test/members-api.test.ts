@@ -180,3 +180,30 @@ test('the last owner can neither leave nor be demoted; another member may leave'
   assert.equal((await second.call('GET', `/sites/${cliSite.id}`)).status, 404);
   assert.equal((await first.call('GET', `/sites/${cliSite.id}`)).body.site.role, 'owner');
 });
+
+test('deleting an account: a site with another owner stays; one it alone owns goes, viewers or not', async () => {
+  const accounts = server.runtime.accounts;
+  const solo = await accounts.createUser('solo@example.com', password);
+  const viewer = await accounts.createUser('watcher@example.com', password);
+  const partner = await accounts.createUser('partner@example.com', password);
+  const client = await signedIn('solo@example.com');
+  const alone = (await client.call('POST', '/sites', { domain: 'alone.example' })).body.site;
+  const together = (await client.call('POST', '/sites', { domain: 'together.example' })).body.site;
+  assert.equal(await server.runtime.members.add(alone.id, viewer.id, 'viewer'), 'ok');
+  assert.equal(await server.runtime.members.add(together.id, viewer.id, 'admin'), 'ok');
+  assert.equal(await server.runtime.members.add(together.id, partner.id, 'owner'), 'ok');
+  const deleted = await client.call('DELETE', '/account', { password });
+  assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
+  assert.deepEqual(
+    deleted.body.deleted_sites.map((s: { domain: string }) => s.domain),
+    ['alone.example'],
+  );
+  assert.deepEqual(
+    deleted.body.kept_sites.map((s: { domain: string }) => s.domain),
+    ['together.example'],
+  );
+  assert.equal(await accounts.userWithEmail('solo@example.com'), undefined);
+  const roles = (await server.runtime.members.list(together.id)).map((m) => `${m.email} ${m.role}`);
+  assert.deepEqual(roles, ['partner@example.com owner', 'watcher@example.com admin']);
+  assert.equal(solo.email, 'solo@example.com');
+});

@@ -99,6 +99,7 @@ function memberContract(name: string, factory: Factory, skip?: string) {
       assert.equal(await store.removeMember('site-1', 'user-1'), 'ok');
       assert.equal(await store.removeMember('site-1', 'user-1'), 'missing');
       assert.deepEqual(await store.membershipsOf('user-1'), []);
+      assert.deepEqual(await store.owners(), [{ siteId: 'site-1', userId: 'user-2', role: 'owner' }]);
     });
 
     test('two owners removing each other at once: one of them stays', async () => {

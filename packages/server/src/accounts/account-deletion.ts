@@ -1,6 +1,6 @@
 import type { SiteRemover } from '../sites/site-removal.ts';
 import type { Site } from '../store/types.ts';
-import type { AccountStore, User } from './types.ts';
+import type { AccountStore, SiteMembership, User } from './types.ts';
 
 /** The only account cannot be deleted: the setup page would reopen to whoever reaches it first. */
 export class LastAccountError extends Error {
@@ -12,7 +12,10 @@ export class LastAccountError extends Error {
 /** What deleting an account removes and what it leaves to others, shown before it happens. */
 export interface AccountDeletionPlan {
   readonly user: User;
-  /** Sites nobody else owns: deleted with their events, keys, proxy keys and refusal counters. */
+  /**
+   * Sites nobody else owns: deleted with their events, keys, proxy keys and refusal counters
+   * (their admins and viewers, if any, lose them: a site is never left without an owner).
+   */
   readonly deletedSites: readonly Site[];
   /** Sites shared with other accounts: they stay and only lose this account's membership. */
   readonly keptSites: readonly Site[];
@@ -26,8 +29,13 @@ export async function planAccountDeletion(
   store: AccountStore,
   user: User,
   ownedSites: readonly Site[],
+  /**
+   * The memberships that own their site (members/: roles). A site stays only when another owner
+   * remains; without roles every member owns.
+   */
+  owners: () => Promise<readonly SiteMembership[]> = () => store.siteMembers(),
 ): Promise<AccountDeletionPlan> {
-  const members = await store.siteMembers();
+  const members = await owners();
   const sharedWithOthers = new Set(members.filter((m) => m.userId !== user.id).map((m) => m.siteId));
   return {
     user,

@@ -8,7 +8,7 @@ import {
   planAccountDeletion,
 } from './account-deletion.ts';
 import { dummyPasswordHash, hashPassword, minPasswordLength, verifyPassword } from './password.ts';
-import type { AccountStore, User, UserRecord } from './types.ts';
+import type { AccountStore, SiteMembership, User, UserRecord } from './types.ts';
 
 /** Sessions last 14 days from sign-in, then the person signs in again. */
 export const defaultSessionTtlMs = 14 * 86_400_000;
@@ -45,6 +45,8 @@ export interface AccountServiceOptions {
   readonly sessionTtlMs?: number;
   /** The one site deletion path (sites/site-removal.ts); account deletion needs it. */
   readonly removeSite?: SiteRemover;
+  /** Memberships with the owner role (members/); by default every membership owns its site. */
+  readonly siteOwners?: () => Promise<readonly SiteMembership[]>;
 }
 
 export interface SignedInSession {
@@ -183,7 +185,12 @@ export class AccountService {
   async deletionPlan(userId: string): Promise<AccountDeletionPlan | undefined> {
     const user = await this.store.userById(userId);
     if (!user) return undefined;
-    return planAccountDeletion(this.store, publicUser(user), await this.sitesOf(userId));
+    return planAccountDeletion(
+      this.store,
+      publicUser(user),
+      await this.sitesOf(userId),
+      this.options.siteOwners,
+    );
   }
 
   /**

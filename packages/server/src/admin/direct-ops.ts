@@ -36,7 +36,10 @@ export async function directAdminOps(config: Config): Promise<AdminOps> {
     proxyKeys,
     accounts: stores.accounts,
   });
-  const accounts = new AccountService(stores.accounts, metadata, systemClock, { removeSite });
+  const accounts = new AccountService(stores.accounts, metadata, systemClock, {
+    removeSite,
+    siteOwners: () => stores.members.owners(),
+  });
   return {
     addSite: (input) => sites.add(input.domain, input),
     listSites: () => sites.list(),

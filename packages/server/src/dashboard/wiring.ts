@@ -96,7 +96,10 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     proxyKeys: input.proxyKeys,
     accounts: input.accountStore,
   });
-  const accounts = new AccountService(input.accountStore, input.metadata, input.clock, { removeSite });
+  const accounts = new AccountService(input.accountStore, input.metadata, input.clock, {
+    removeSite,
+    siteOwners: () => input.memberStore.owners(),
+  });
   const deps = {
     config: input.config,
     clock: input.clock,

@@ -48,6 +48,8 @@ export type MemberChange = 'ok' | 'missing' | 'last-owner';
 export interface MemberStore {
   /** A site's members with their roles, oldest account first is not promised: ordered by user id. */
   siteMembers(siteId: string): Promise<SiteMember[]>;
+  /** Every membership with the owner role, on every site (account deletion keeps only sites with another owner). */
+  owners(): Promise<SiteMember[]>;
   /** Every membership of one user, with its role. */
   membershipsOf(userId: string): Promise<SiteMember[]>;
   /**

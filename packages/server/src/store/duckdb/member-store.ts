@@ -26,6 +26,16 @@ export class DuckDbMemberStore implements MemberStore {
     return this.queue.run(() => this.membersOfSite(siteId));
   }
 
+  owners(): Promise<SiteMember[]> {
+    return this.queue.run(async () =>
+      (
+        await this.rows(
+          `${memberSelect} WHERE coalesce(r.role, 'owner') = 'owner' ORDER BY m.site_id, m.user_id`,
+        )
+      ).map(memberFromRow),
+    );
+  }
+
   membershipsOf(userId: string): Promise<SiteMember[]> {
     return this.queue.run(async () =>
       (await this.rows(`${memberSelect} WHERE m.user_id = $1 ORDER BY m.site_id`, [userId])).map(

@@ -22,6 +22,13 @@ export class PostgresMemberStore implements MemberStore {
     return rows.map(memberFromRow);
   }
 
+  async owners(): Promise<SiteMember[]> {
+    const { rows } = await this.pool.query(
+      `${memberSelect} WHERE coalesce(r.role, 'owner') = 'owner' ORDER BY m.site_id, m.user_id`,
+    );
+    return rows.map(memberFromRow);
+  }
+
   async membershipsOf(userId: string): Promise<SiteMember[]> {
     const { rows } = await this.pool.query(`${memberSelect} WHERE m.user_id = $1 ORDER BY m.site_id`, [
       userId,
