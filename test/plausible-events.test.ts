@@ -207,3 +207,14 @@ test("the script's engagement events are acknowledged and not stored (they would
   assert.equal(response.headers.get('x-zenovay-dropped'), 'engagement');
   assert.deepEqual(await rowsWhere(server, site.id, '/read'), []);
 });
+
+test("a page of another site may not send this site's events", async () => {
+  const body = { name: 'pageview', url: 'https://dummy.site/origin', domain: 'dummy.site' };
+  const foreign = await postPlausible(server, body, { origin: 'https://evil.example' });
+  assert.equal(foreign.status, 403);
+  assert.equal(foreign.body.code, 'ORIGIN_NOT_ALLOWED');
+  assert.deepEqual(await rowsWhere(server, site.id, '/origin'), []);
+  server.clock.set(Date.parse('2026-03-10T11:40:00Z'));
+  const own = await postPlausible(server, body, { origin: 'https://www.dummy.site' });
+  assert.equal(own.status, 202);
+});

@@ -59,3 +59,31 @@ describe('plausiblePayload', () => {
     assert.equal(plausibleFieldName('event_name'), 'name');
   });
 });
+
+describe('clientFields from the User-Agent header', () => {
+  it('reads device, browser and OS as the browser tracker does', async () => {
+    const { clientFields } = await import('./user-agent.ts');
+    const cases: Array<[string, [string, string, string]]> = [
+      [
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
+        ['desktop', 'Edge', 'Windows'],
+      ],
+      [
+        'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
+        ['mobile', 'Chrome', 'Android'],
+      ],
+      [
+        'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/604.1',
+        ['tablet', 'Safari', 'iOS'],
+      ],
+      [
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+        ['desktop', 'Safari', 'macOS'],
+      ],
+      ['', ['desktop', 'Other', 'Other']],
+    ];
+    for (const [agent, [device, browser, os]] of cases) {
+      assert.deepEqual(clientFields(agent), { device_type: device, browser, os }, agent);
+    }
+  });
+});
