@@ -6,7 +6,7 @@ import type { KeyedRow } from '../store/clickhouse/insert-once.ts';
 import type { EventStore } from '../store/types.ts';
 import { LogLoader, type LogPosition, type LogSink, type RecentRows } from './log-loader.ts';
 import { encodeRecords } from './records.ts';
-import { fsyncDir, listSegments, logIdentity, readSegment, segmentName } from './segment-files.ts';
+import { fsyncDirAsync, listSegments, logIdentity, readSegment, segmentName } from './segment-files.ts';
 
 export interface AppendLogOptions {
   dir: string;
@@ -133,7 +133,7 @@ export class AppendLog implements EventStore {
         const file = `${this.options.dir}/${segmentName(sequence)}`;
         this.current = { sequence, file: await fs.promises.open(file, 'a', 0o600), bytes: 0 };
         this.shownBytes = 0;
-        fsyncDir(this.options.dir);
+        await fsyncDirAsync(this.options.dir);
       }
       await this.current.file.write(data);
       await this.current.file.datasync();

@@ -26,7 +26,13 @@ export function listSegments(dir: string): Array<{ sequence: number; file: strin
 
 /** The whole, intact records of a segment file (a torn or damaged line is skipped). */
 export function readSegment(file: string): KeyedRow[] {
-  return decodeRecords(fs.readFileSync(file)).rows;
+  try {
+    return decodeRecords(fs.readFileSync(file)).rows;
+  } catch (error) {
+    // Deleted since it was listed: the loader removes a segment only once it is loaded.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /** Makes a new or removed directory entry durable. */
@@ -36,6 +42,16 @@ export function fsyncDir(dir: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** `fsyncDir` on libuv's threads, for the running log: a directory fsync can take milliseconds. */
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
