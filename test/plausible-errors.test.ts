@@ -100,6 +100,15 @@ test('filters name the filter and the value at fault', async () => {
     'VALIDATION_ERROR',
     '^/(?=blog)',
   );
+  // JS reads these; RE2 does not (each was a 500 from the engine before the validator knew RE2).
+  for (const pattern of ['\\u0041', '\\cA', '(?<n>x)', '[a-\\d]', 'a{1001}']) {
+    assertRefused(
+      await ask({ filters: [['matches', 'event:page', [pattern]]] }),
+      400,
+      'VALIDATION_ERROR',
+      JSON.stringify(pattern),
+    );
+  }
   assertRefused(
     await ask({ filters: [['matches', 'event:page', ['x'.repeat(1_001)]]] }),
     400,

@@ -4,6 +4,7 @@
  */
 import { isCalendarDay } from '../dates/calendar-day.ts';
 import { engagementQueryErrors } from './engagement.ts';
+import { re2SyntaxProblem } from './re2-syntax.ts';
 import {
   type Dimension,
   type Filter,
@@ -128,13 +129,7 @@ export function patternProblem(pattern: string): string | null {
   if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
     return 'look-around and back-references are not supported (patterns are RE2 syntax)';
   }
-  try {
-    // RE2's leading flag group `(?i)` is not JS syntax; the rest of RE2's syntax is (nearly) JS's.
-    new RegExp(pattern.replace(/^\(\?[imsU]+\)/, ''));
-  } catch {
-    return 'not a valid regular expression';
-  }
-  return null;
+  return re2SyntaxProblem(pattern);
 }
 
 /** Every problem with the query; empty when the engine can run it. */
