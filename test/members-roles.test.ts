@@ -72,6 +72,20 @@ const table: Row[] = [
     body: () => ({ steps: twoPages, ...today }),
     expect: read,
   },
+  { method: 'GET', path: (f) => `${site(f)}/reports`, expect: read },
+  // Every member may subscribe their own address to a report (opt in).
+  {
+    method: 'POST',
+    path: (f) => `${site(f)}/reports`,
+    body: () => ({ frequency: 'weekly' }),
+    expect: { owner: 201, admin: 201, viewer: 201, stranger: 404 },
+  },
+  {
+    method: 'POST',
+    path: (f) => `${site(f)}/reports`,
+    body: () => ({ email: 'someone-else@example.com', frequency: 'monthly' }),
+    expect: ownerMakes,
+  },
   { method: 'PATCH', path: site, body: () => ({ name: 'Renamed' }), expect: admin },
   { method: 'GET', path: (f) => `${site(f)}/keys`, expect: admin },
   { method: 'POST', path: (f) => `${site(f)}/keys`, body: () => ({ name: 'k' }), expect: adminMakes },

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type MailConfig, mailConfigFrom, noMail } from './reports/mail-config.ts';
 
 /**
  * The service's configuration, read once at start. This is the only module that reads
@@ -55,6 +56,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Scale-out (see docs/scale-out.md): all null runs the embedded default. */
   readonly scale: ScaleConfig;
+  /** Outgoing mail for email reports (reports/mail-config.ts); all null: no mail. */
+  readonly mail: MailConfig;
 }
 
 export interface ScaleConfig {
@@ -113,6 +116,7 @@ export const defaultConfig: Config = Object.freeze({
     databaseUrl: null,
     redisUrl: null,
   }),
+  mail: noMail,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -167,6 +171,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     retentionDays: intFrom(env, 'ZENOVAY_RETENTION_DAYS', 0, 0, 36_500),
     logLevel: logLevelFrom(env.ZENOVAY_LOG_LEVEL),
     scale: scaleFrom(env),
+    mail: mailConfigFrom(env),
     ...overrides,
   };
   return Object.freeze(config);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService } from './accounts/account-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
-import { openDashboard } from './dashboard/index.ts';
+import { type DashboardDeps, openDashboard } from './dashboard/index.ts';
 import { signInLimits } from './dashboard/wiring.ts';
 import { Funnels } from './funnels/funnels.ts';
 import type { FxRateStore } from './fx/types.ts';
@@ -63,6 +63,8 @@ export interface Runtime {
   readonly accounts: AccountService;
   /** Site roles and invitations (`zenovay members` goes through this). */
   readonly members: MemberService;
+  /** Email reports: subscriptions, and the scheduler when mail is configured (tests run a pass). */
+  readonly reports: DashboardDeps['reports'];
   /** First-party proxy keys, checked in memory on the ingest path (`zenovay proxy-keys`). */
   readonly proxyKeys: ProxyKeyRegistry;
   /** Site goals (REST API, dashboard and `zenovay goals` through the admin socket). */
@@ -175,6 +177,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     signInAttempts: stores.signInAttempts(signInLimits),
     sharedLinks: stores.sharedLinks,
     memberStore: stores.members,
+    reportStore: stores.reports,
     shareLimiter: stores.limiter(shareViewLimits, 'share'),
     sharePasswordAttempts: stores.signInAttempts(sharePasswordLimits),
     directory,
@@ -241,6 +244,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     events: stores.reader,
     accounts: dashboard.deps.accounts,
     members: dashboard.deps.members,
+    reports: dashboard.deps.reports,
     proxyKeys,
     goals,
     funnels,

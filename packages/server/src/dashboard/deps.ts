@@ -9,6 +9,8 @@ import type { SignInAttempts } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import type { MemberService } from '../members/member-service.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
+import type { ReportScheduler } from '../reports/report-scheduler.ts';
+import type { ReportService } from '../reports/report-service.ts';
 import type { AnswerCache } from '../sharing/answer-cache.ts';
 import type { ShareService } from '../sharing/share-service.ts';
 import type { SiteDirectory } from '../sites/site-directory.ts';
@@ -48,6 +50,8 @@ export interface DashboardDeps {
   readonly signInAttempts: SignInAttempts;
   /** Site roles, members and invitations (members/): every site route asks it for the role. */
   readonly members: MemberService;
+  /** Email reports: subscriptions, and the scheduler when mail is configured (null otherwise). */
+  readonly reports: { readonly service: ReportService; readonly scheduler: ReportScheduler | null };
   /** Shared links and public sites (sharing/). */
   readonly shares: ShareService;
   /** What shared views spend and reuse: a budget per view, password attempts, a brief answer cache. */

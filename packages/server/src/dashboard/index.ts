@@ -6,6 +6,7 @@ import { registerFunnelRoutes } from './funnel-routes.ts';
 import { registerGoalRoutes } from './goal-routes.ts';
 import { registerMemberRoutes } from './member-routes.ts';
 import { registerProxyKeyRoutes } from './proxy-key-routes.ts';
+import { registerReportRoutes, registerUnsubscribeRoute } from './report-routes.ts';
 import { createSessionTools, installSessionGuard } from './session-guard.ts';
 import { registerSharedLinkRoutes } from './shared-link-routes.ts';
 import { registerSharedViewRoutes } from './shared-view-routes.ts';
@@ -39,9 +40,11 @@ export function registerDashboard(
       registerStatsRoutes(scope, deps);
       registerSharedLinkRoutes(scope, deps);
       registerMemberRoutes(scope, deps, tools);
+      registerReportRoutes(scope, deps);
     },
     { prefix: '/api/dashboard' },
   );
+  registerUnsubscribeRoute(app, deps);
   // Shared views: outside the session guard on purpose (no session is read, nothing is written).
   app.register(
     (scope, _options, done) => {

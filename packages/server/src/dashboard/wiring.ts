@@ -15,6 +15,11 @@ import type { Logger } from '../log.ts';
 import { MemberService } from '../members/member-service.ts';
 import type { MemberStore } from '../members/types.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
+import { mailProblem } from '../reports/mail-config.ts';
+import { type Mailer, smtpMailer } from '../reports/mailer.ts';
+import { ReportScheduler } from '../reports/report-scheduler.ts';
+import { ReportService } from '../reports/report-service.ts';
+import type { ReportStore } from '../reports/types.ts';
 import { AnswerCache } from '../sharing/answer-cache.ts';
 import {
   shareCacheMaxEntries,
@@ -50,6 +55,9 @@ export const signInLimits: SignInLimits = {
   windowMs: 15 * 60_000,
 };
 
+/** How often due reports are looked for (each is sent once; see reports/report-scheduler.ts). */
+export const reportPassIntervalMs = 5 * 60_000;
+
 export interface OpenDashboardInput {
   readonly config: Config;
   readonly clock: Clock;
@@ -69,6 +77,10 @@ export interface OpenDashboardInput {
   /** The runtime's funnels (saved funnels and the funnel query); omitted, no funnel routes. */
   readonly funnels?: Funnels;
   readonly signInAttempts?: SignInAttempts;
+  /** Email report subscriptions and sends: DuckDB or PostgreSQL (scale/stores.ts). */
+  readonly reportStore: ReportStore;
+  /** How report mails go out; by default SMTP from the config (reports/mailer.ts). */
+  readonly mailer?: Mailer;
   /** Site roles and invitations: DuckDB or PostgreSQL (scale/stores.ts). */
   readonly memberStore: MemberStore;
   /** Shared links and public sites: DuckDB or PostgreSQL (scale/stores.ts). */
@@ -96,6 +108,20 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     proxyKeys: input.proxyKeys,
     accounts: input.accountStore,
   });
+  const stats = input.stats ?? createDuckDbStatsEngine(input.duckdb);
+  const scheduler =
+    mailProblem(input.config.mail) === null
+      ? new ReportScheduler({
+          store: input.reportStore,
+          metadata: input.metadata,
+          stats,
+          goals: input.goals,
+          mailer: input.mailer ?? smtpMailer(input.config.mail),
+          publicUrl: input.config.mail.publicUrl ?? '',
+          log: input.log,
+        })
+      : null;
+  scheduler?.start(reportPassIntervalMs, () => input.clock.now());
   const accounts = new AccountService(input.accountStore, input.metadata, input.clock, {
     removeSite,
     siteOwners: () => input.memberStore.owners(),
@@ -114,7 +140,8 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     proxyKeys: input.proxyKeys,
     goals: input.goals,
     ...(input.funnels ? { funnels: input.funnels } : {}),
-    stats: input.stats ?? createDuckDbStatsEngine(input.duckdb),
+    stats,
+    reports: { service: new ReportService(input.reportStore, input.clock), scheduler },
     events: input.events,
     liveVisitors: (siteId: string) => live.count(siteId),
     flushRefusals: input.flushRefusals,
@@ -128,5 +155,5 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     staticDir: input.staticDir ?? defaultDashboardDir,
     duckdb: input.duckdb,
   };
-  return { deps, close: () => undefined };
+  return { deps, close: () => void scheduler?.stop() };
 }

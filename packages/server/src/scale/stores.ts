@@ -22,6 +22,7 @@ import { RedisVisitStore } from '../limits/redis-visits.ts';
 import { MemorySignInAttempts, type SignInAttempts, type SignInLimits } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import type { MemberStore } from '../members/types.ts';
+import type { ReportStore } from '../reports/types.ts';
 import type { SharedLinkStore } from '../sharing/types.ts';
 import { createClickHouseStatsEngine, createDuckDbStatsEngine, type StatsEngine } from '../stats/index.ts';
 import { ClickHouseEventReader } from '../store/clickhouse/event-reader.ts';
@@ -37,6 +38,7 @@ import { DuckDbGoalStore } from '../store/duckdb/goal-store.ts';
 import { DuckDbMemberStore } from '../store/duckdb/member-store.ts';
 import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
+import { DuckDbReportStore } from '../store/duckdb/report-store.ts';
 import { DuckDbSharedLinkStore } from '../store/duckdb/shared-link-store.ts';
 import { buildVisitRollup } from '../store/duckdb/visit-rollup.ts';
 import type { EventReader } from '../store/event-reader.ts';
@@ -69,6 +71,8 @@ export interface Stores {
   readonly sharedLinks: SharedLinkStore;
   /** Site roles and invitations (members/), beside the memberships. */
   readonly members: MemberStore;
+  /** Email report subscriptions and sends (reports/). */
+  readonly reports: ReportStore;
   /** Exchange rates where the stats convert revenue: the DuckDB file or every ClickHouse shard. */
   readonly fx: FxRateStore;
   /** A limiter for one kind of key (`ingest`, `proxy`, `batch`, `api`): shared by all nodes with Redis. */
@@ -120,11 +124,13 @@ export async function openStores(
     const funnels = await DuckDbFunnelStore.open(deps.duckdb);
     const sharedLinks = await DuckDbSharedLinkStore.open(deps.duckdb);
     const members = await DuckDbMemberStore.open(deps.duckdb);
+    const reports = await DuckDbReportStore.open(deps.duckdb);
     const fx = await DuckDbFxStore.open(deps.duckdb);
     return {
       mode: 'embedded',
       sharedLinks,
       members,
+      reports,
       metadata,
       events,
       reader: freshReader(new DuckDbEventReader(deps.duckdb), fresh),
@@ -150,6 +156,7 @@ export async function openStores(
         // The store is local and up: load everything, so the file alone is complete after a stop.
         await events.close(shutdownDrainMs);
         fx.close();
+        reports.close();
         members.close();
         sharedLinks.close();
         funnels.close();
@@ -198,6 +205,7 @@ export async function openStores(
     funnels: metadata.funnelStore(),
     sharedLinks: metadata.sharedLinkStore(),
     members: metadata.memberStore(),
+    reports: metadata.reportStore(),
     funnelEngine: createClickHouseFunnelEngine(target, {
       goals: (siteId) => goals.listGoals(siteId),
       beforeRead: fresh,

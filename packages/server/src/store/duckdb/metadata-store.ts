@@ -228,6 +228,11 @@ export class DuckDbMetadataStore implements MetadataStore {
         await this.connection.run('DELETE FROM public_sites WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM site_roles WHERE site_id = $1', [id]);
         await this.connection.run('DELETE FROM site_invites WHERE site_id = $1', [id]);
+        await this.connection.run(
+          'DELETE FROM report_sends WHERE subscription_id IN (SELECT id FROM report_subscriptions WHERE site_id = $1)',
+          [id],
+        );
+        await this.connection.run('DELETE FROM report_subscriptions WHERE site_id = $1', [id]);
         await this.connection.run('COMMIT');
         return reader.getRowObjectsJS().length > 0;
       } catch (error) {

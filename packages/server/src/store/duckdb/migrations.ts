@@ -253,6 +253,31 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // Email reports (issue 21, reports/): subscriptions (one per site, address and frequency) and
+    // one row per mail and period, claimed before sending so a restart or a second node never
+    // sends it twice (state 'pending' while claimed or retried, 'sent' once out).
+    version: 16,
+    sql: `
+      CREATE TABLE report_subscriptions (
+        id VARCHAR PRIMARY KEY,
+        site_id VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        frequency VARCHAR NOT NULL,
+        unsubscribe_token VARCHAR NOT NULL UNIQUE,
+        created_at TIMESTAMP NOT NULL
+      );
+      CREATE TABLE report_sends (
+        subscription_id VARCHAR NOT NULL,
+        period_start VARCHAR NOT NULL,
+        state VARCHAR NOT NULL,
+        attempts INTEGER NOT NULL,
+        claimed_until_ms BIGINT NOT NULL,
+        sent_at_ms BIGINT,
+        PRIMARY KEY (subscription_id, period_start)
+      );
+    `,
+  },
 ];
 
 export async function migrate(connection: DuckDBConnection): Promise<void> {

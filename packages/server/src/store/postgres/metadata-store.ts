@@ -14,6 +14,7 @@ import { PostgresFunnelStore } from './funnel-store.ts';
 import { PostgresGoalStore } from './goal-store.ts';
 import { PostgresMemberStore } from './member-store.ts';
 import { migratePostgres } from './migrate.ts';
+import { PostgresReportStore } from './report-store.ts';
 import { PostgresSharedLinkStore } from './shared-link-store.ts';
 
 /** Formats a timestamptz column as the interface's ISO 8601 UTC string with milliseconds. */
@@ -237,6 +238,11 @@ export class PostgresMetadataStore implements MetadataStore {
   /** Site roles and invitations on the same database and pool; a site's go with it (cascade). */
   memberStore(): PostgresMemberStore {
     return new PostgresMemberStore(this.pool);
+  }
+
+  /** Email report subscriptions and sends on the same database and pool (cascade with the site). */
+  reportStore(): PostgresReportStore {
+    return new PostgresReportStore(this.pool);
   }
 
   /** Shared links and public sites on the same database and pool; a site's go with it (cascade). */

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ManualClock } from '../packages/server/src/clock.ts';
+import { DashboardClient } from './support/dashboard-client.ts';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
+import { postEvent, serverDefaults, startTestServer, type TestServer } from './support/test-server.ts';
+
+// Email reports end to end, against a real SMTP server started here: subscriptions through the
+// dashboard API, the scheduler's pass (run by the test, on the test's clock), the message as it
+// arrives (HTML and plain text, its numbers equal to the stats API's), once per period across
+// passes and restarts, retried after an SMTP failure, and an unsubscribe link that works without
+// signing in.
+//
+// Traffic (counted by hand), site shop.example in Europe/Paris:
+//   week of Mon 23 Feb – Sun 1 Mar 2026: dan and eve, one pageview each of / → 2 visitors, 2 pageviews;
+//   week of Mon 2 – Sun 8 Mar: ann (/ then /pricing), bob (/), cat (/pricing) → 3 visitors, 4 pageviews.
+//   Every visit is one session; ann's has two pages, so 2 of 3 visits bounce: 67 % (the week
+//   before: 2 of 2, 100 %). All traffic is direct.
+// February (monthly report): dan and eve only.
+
+const password = 'correct horse battery staple';
+let smtp: SmtpSink;
+let server: TestServer;
+let owner: DashboardClient;
+let siteId: string;
+let trackingCode: string;
+const clock = new ManualClock(Date.parse('2026-02-24T10:00:00Z'));
+
+const mailConfig = () => ({
+  mail: { smtpUrl: smtp.url, from: 'reports@zenovay.test', publicUrl: 'https://analytics.example' },
+});
+
+async function pageview(user: string, path: string) {
+  const response = await postEvent(server, trackingCode, {
+    ...serverDefaults,
+    session_id: `srv-${user}-visit`,
+    user_id: user,
+    url: `https://shop.example${path}`,
+  });
+  assert.equal(response.status, 202, JSON.stringify(response.body));
+}
+
+const pass = () => server.runtime.reports.scheduler!.pass(server.clock.now());
+
+before(async () => {
+  smtp = await startSmtpSink();
+  server = await startTestServer({ clock, config: mailConfig() });
+  await server.runtime.accounts.createUser('owner@example.com', password);
+  owner = new DashboardClient(server);
+  await owner.signIn('owner@example.com', password);
+  const site = (await owner.call('POST', '/sites', { domain: 'shop.example', timezone: 'Europe/Paris' })).body
+    .site;
+  siteId = site.id;
+  trackingCode = site.tracking_code;
+  await pageview('dan', '/');
+  await pageview('eve', '/');
+  clock.set(Date.parse('2026-03-03T10:00:00Z'));
+  await pageview('ann', '/');
+  clock.advance(60_000);
+  await pageview('ann', '/pricing');
+  await pageview('bob', '/');
+  await pageview('cat', '/pricing');
+  await server.runtime.eventsLoaded();
+});
+
+after(async () => {
+  await server?.stop();
+  await smtp?.close();
+});
+
+test('members opt in to their own address; only owners add others; mail settings are reported', async () => {
+  const mine = await owner.call('POST', `/sites/${siteId}/reports`, { frequency: 'weekly' });
+  assert.equal(mine.status, 201, JSON.stringify(mine.body));
+  assert.equal(mine.body.report.email, 'owner@example.com');
+  const boss = await owner.call('POST', `/sites/${siteId}/reports`, {
+    email: 'Boss@Example.com',
+    frequency: 'monthly',
+  });
+  assert.equal(boss.status, 201);
+  const twice = await owner.call('POST', `/sites/${siteId}/reports`, { frequency: 'weekly' });
+  assert.equal(twice.status, 400);
+  const viewerUser = await server.runtime.accounts.createUser('viewer@example.com', password);
+  assert.equal(await server.runtime.members.add(siteId, viewerUser.id, 'viewer'), 'ok');
+  const viewer = new DashboardClient(server);
+  await viewer.signIn('viewer@example.com', password);
+  const other = await viewer.call('POST', `/sites/${siteId}/reports`, { email: 'x@example.com' });
+  assert.equal(other.status, 403);
+  const listed = await viewer.call('GET', `/sites/${siteId}/reports`);
+  assert.deepEqual(
+    listed.body,
+    { mail: { configured: true, problem: null }, reports: [] },
+    'a viewer sees own only',
+  );
+  assert.deepEqual(
+    (await owner.call('GET', `/sites/${siteId}/reports`)).body.reports
+      .map((r: { email: string; frequency: string }) => `${r.email} ${r.frequency}`)
+      .sort(), // both made at the same instant of the test's clock
+    ['boss@example.com monthly', 'owner@example.com weekly'],
+  );
+});
+
+test('on Tuesday 10 March the week’s and February’s reports arrive, their numbers the stats API’s', async () => {
+  clock.set(Date.parse('2026-03-10T08:00:00Z'));
+  assert.deepEqual(await pass(), { sent: 2, failed: 0 });
+  assert.equal(smtp.messages.length, 2);
+  const weekly = smtp.messages.find((m) => m.subject?.startsWith('Weekly'))!;
+  assert.equal(weekly.subject, 'Weekly report for shop.example: 2026-03-02 to 2026-03-08');
+  assert.equal(weekly.from?.text, 'reports@zenovay.test');
+  assert.equal((weekly.to as { text: string }).text, 'owner@example.com');
+  const text = weekly.text ?? '';
+  assert.match(text, /^Visitors: 3 \(\+50%\)$/m);
+  assert.match(text, /^Pageviews: 4 \(\+100%\)$/m);
+  assert.match(text, /^Bounce rate: 67% \(−33%\)$/m);
+  assert.match(text, /^ {2}Direct \/ None: 3 \(\+50%\)$/m);
+  assert.match(text, /^ {2}\/: 2 \(no change\)$/m);
+  assert.match(text, /^ {2}\/pricing: 2 \(new\)$/m);
+  assert.match(weekly.html || '', /<strong>3<\/strong>/);
+  // The same numbers from the stats API, for the same days in the site's time zone.
+  const api = await owner.call('POST', `/sites/${siteId}/query`, {
+    metrics: ['visitors', 'pageviews', 'bounce_rate'],
+    date_range: ['2026-03-02', '2026-03-08'],
+  });
+  assert.deepEqual(api.body.results[0].metrics, [3, 4, 67]);
+  const monthly = smtp.messages.find((m) => m.subject?.startsWith('Monthly'))!;
+  assert.equal(monthly.subject, 'Monthly report for shop.example: 2026-02-01 to 2026-02-28');
+  assert.equal((monthly.to as { text: string }).text, 'boss@example.com');
+  assert.match(monthly.text ?? '', /^Visitors: 2 \(new\)$/m);
+  assert.match(
+    // List-Unsubscribe, which mail programs show as their own button (mailparser reads it into "list").
+    JSON.stringify(monthly.headers.get('list')),
+    /https:\/\/analytics\.example\/reports\/unsubscribe\//,
+  );
+});
+
+test('once per period: another pass, and a restart on the same data, send nothing more', async () => {
+  assert.deepEqual(await pass(), { sent: 0, failed: 0 });
+  await server.stop();
+  server = await startTestServer({ dataDir: server.dataDir, clock, config: mailConfig() });
+  owner = new DashboardClient(server);
+  await owner.signIn('owner@example.com', password);
+  assert.deepEqual(await pass(), { sent: 0, failed: 0 });
+  assert.equal(smtp.messages.length, 2);
+});
+
+test('a refused send is retried 5 minutes later, and sent once', async () => {
+  clock.set(Date.parse('2026-03-16T08:00:00Z')); // Monday: the week of 9–15 March is due
+  smtp.refuseNext();
+  assert.deepEqual(await pass(), { sent: 0, failed: 1 });
+  clock.advance(4 * 60_000);
+  assert.deepEqual(await pass(), { sent: 0, failed: 0 }, 'not before the retry time');
+  clock.advance(60_000);
+  assert.deepEqual(await pass(), { sent: 1, failed: 0 });
+  assert.equal(smtp.messages.at(-1)?.subject, 'Weekly report for shop.example: 2026-03-09 to 2026-03-15');
+  assert.match(smtp.messages.at(-1)?.text ?? '', /^Visitors: 0 \(−100%\)$/m);
+});
+
+test('the unsubscribe link works without signing in, and only stops that report', async () => {
+  const weekly = smtp.messages.find((m) => m.subject?.startsWith('Weekly'))!;
+  const link = /Stop these reports: (\S+)/.exec(weekly.text ?? '')?.[1] ?? '';
+  assert.match(link, /^https:\/\/analytics\.example\/reports\/unsubscribe\/[A-Za-z0-9_-]{43}$/);
+  const page = await fetch(`${server.url}${new URL(link).pathname}`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /You will not get this report any more/);
+  assert.deepEqual(
+    (await owner.call('GET', `/sites/${siteId}/reports`)).body.reports.map((r: { email: string }) => r.email),
+    ['boss@example.com'],
+  );
+  clock.set(Date.parse('2026-03-23T08:00:00Z'));
+  assert.deepEqual(await pass(), { sent: 0, failed: 0 }, 'no weekly report any more; the monthly is not due');
+});
+
+test('without mail settings: no scheduler, and the settings answer says why', async () => {
+  const plain = await startTestServer();
+  try {
+    assert.equal(plain.runtime.reports.scheduler, null);
+    await plain.runtime.accounts.createUser('solo@example.com', password);
+    const client = new DashboardClient(plain);
+    await client.signIn('solo@example.com', password);
+    const id = (await client.call('POST', '/sites', { domain: 'solo.example' })).body.site.id;
+    const answer = await client.call('GET', `/sites/${id}/reports`);
+    assert.deepEqual(answer.body.mail, {
+      configured: false,
+      problem: 'No mail server is configured (ZENOVAY_SMTP_URL), so no reports are sent.',
+    });
+  } finally {
+    await plain.stop();
+  }
+});
