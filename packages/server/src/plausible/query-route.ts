@@ -9,10 +9,12 @@ import { presentedApiKey } from '../auth/credentials.ts';
 import type { Clock } from '../clock.ts';
 import { StatsQueryError } from '../stats/errors.ts';
 import type { StatsEngine } from '../stats/stats-engine.ts';
+import type { Filter } from '../stats/types.ts';
 import type { MetadataStore, Site } from '../store/types.ts';
 import { answerPlausible } from './answer.ts';
 import { engineRefusal, invalidKeyOrSite, missingKey, PlausibleError } from './errors.ts';
 import { parsePlausibleQuery } from './query.ts';
+import { show } from './refusal.ts';
 import { plausibleRuleViolation } from './rules.ts';
 
 export interface PlausibleQueryDeps {
@@ -21,6 +23,17 @@ export interface PlausibleQueryDeps {
   readonly engine: StatsEngine;
   /** The API key guard (auth/api-key-guard.ts) for the read permission. */
   readonly guard: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+/** How DuckDB and ClickHouse say that RE2 could not compile a pattern. */
+const regexCompileError =
+  /CANNOT_COMPILE_REGEXP|cannot compile re2|invalid (escape sequence|perl operator|character class|repetition|named capture)|missing (\)|\]|argument)/i;
+
+function usesPatterns(filters: readonly Filter[]): boolean {
+  return filters.some((filter) => {
+    if ('dimension' in filter) return filter.op === 'matches' || filter.op === 'matches_not';
+    return 'filter' in filter ? usesPatterns([filter.filter]) : usesPatterns(filter.filters);
+  });
 }
 
 /** Plausible names a site by its domain; our id is accepted as well. */
@@ -65,6 +78,14 @@ export function registerPlausibleQueryRoute(app: FastifyInstance, deps: Plausibl
         return await answerPlausible(deps.engine, site, parsed.query, parsed.extras, siteId, nowMs);
       } catch (error) {
         if (error instanceof StatsQueryError) throw engineRefusal(parsed.query, error.fields);
+        // Last line of defence: a pattern the validator let through but the engine's RE2 refused.
+        if (usesPatterns(parsed.query.filters) && regexCompileError.test(String(error))) {
+          throw new PlausibleError(
+            'VALIDATION_ERROR',
+            `Invalid filters ${show(fields.filters)}: a matches pattern is not RE2 syntax the engine can compile`,
+            400,
+          );
+        }
         throw error;
       }
     },
