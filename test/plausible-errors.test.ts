@@ -164,6 +164,12 @@ test('combinations Plausible refuses, refused with the field and value named', a
     'group_conversion_rate',
     'dimensions',
   );
+  assertRefused(
+    await ask({ filters: [['is', 'event:goal', ['No such goal']]] }),
+    400,
+    'VALIDATION_ERROR',
+    'No such goal',
+  );
 });
 
 test('over the per-minute limit: 429 with Retry-After', async () => {
