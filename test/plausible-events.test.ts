@@ -9,6 +9,7 @@ import type { Site } from '../packages/server/src/store/types.ts';
 import { createKey } from './api-helpers.ts';
 import { plausibleQuery, rows } from './plausible-client.ts';
 import {
+  postEvent,
   readTestResponse,
   startTestServer,
   stopAndRemove,
@@ -217,4 +218,35 @@ test("a page of another site may not send this site's events", async () => {
   server.clock.set(Date.parse('2026-03-10T11:40:00Z'));
   const own = await postPlausible(server, body, { origin: 'https://www.dummy.site' });
   assert.equal(own.status, 202);
+});
+
+test('one per-address budget for /e/{code} and /api/event: over it, 429 with Retry-After', async () => {
+  const limited = await startTestServer({
+    config: {
+      ingestLimits: [
+        { limit: 2, windowMs: 10_000 },
+        { limit: 1_000, windowMs: 3_600_000 },
+      ],
+    },
+  });
+  try {
+    const limitedSite = await limited.runtime.sites.add('dummy.site');
+    const ours = await postEvent(limited, limitedSite.trackingCode, {
+      url: 'https://dummy.site/one',
+      session_id: 'budget-visit-1',
+      device_type: 'desktop',
+      browser: 'Firefox',
+      os: 'Linux',
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    });
+    assert.equal(ours.status, 202, JSON.stringify(ours.body));
+    const body = { name: 'pageview', url: 'https://dummy.site/two', domain: 'dummy.site' };
+    assert.equal((await postPlausible(limited, body)).status, 202);
+    const over = await postPlausible(limited, body);
+    assert.equal(over.status, 429);
+    assert.equal(over.body.code, 'RATE_LIMIT_EXCEEDED');
+    assert.ok(Number(over.headers.get('retry-after')) >= 1);
+  } finally {
+    await stopAndRemove(limited);
+  }
 });
