@@ -79,6 +79,11 @@ test('a viewer’s settings page offers only leaving; the owner’s lists the ne
   for (const section of ['edit-site', 'members', 'shared-links', 'proxy-keys', 'delete-site']) {
     assert.equal(await invitee.page.locator(`[data-testid=${section}]`).count(), 0, section);
   }
+  // No mail settings on this server: the reports card says so, and why.
+  assert.match(
+    (await invitee.page.textContent('[data-testid=mail-not-configured]')) ?? '',
+    /No mail server is configured \(ZENOVAY_SMTP_URL\), so no reports are sent\./,
+  );
   await page.reload();
   await page.waitForSelector('[data-testid=member-list] [data-member="new@example.com"]');
   assert.equal(

@@ -186,3 +186,33 @@ test('without mail settings: no scheduler, and the settings answer says why', as
     await plain.stop();
   }
 });
+
+test('with mail settings an invitation is mailed too, and its link works', async () => {
+  const before = smtp.messages.length;
+  const made = await owner.call('POST', `/sites/${siteId}/invites`, {
+    email: 'guest@example.com',
+    role: 'viewer',
+  });
+  assert.equal(made.status, 201);
+  assert.equal(made.body.mail_sent, true);
+  assert.equal(smtp.messages.length, before + 1);
+  const mail = smtp.messages.at(-1)!;
+  assert.equal(mail.subject, 'owner@example.com invites you to shop.example on Zenovay');
+  assert.equal((mail.to as { text: string }).text, 'guest@example.com');
+  const link = /Accept \(one use, until \d{4}-\d\d-\d\d\): (\S+)/.exec(mail.text ?? '')?.[1] ?? '';
+  assert.equal(link, `https://analytics.example${made.body.path}`);
+  const token = new URL(link).pathname.split('/').at(-1);
+  const anonymous = new DashboardClient(server);
+  await anonymous.call('GET', '/session');
+  const offer = await anonymous.call('GET', `/invites/${token}`);
+  assert.equal(offer.status, 200);
+  assert.equal(offer.body.email, 'guest@example.com');
+});
+
+test('a mail server that refuses the invitation mail: the invitation is made and its link answered', async () => {
+  smtp.refuseNext();
+  const made = await owner.call('POST', `/sites/${siteId}/invites`, { email: 'later@example.com' });
+  assert.equal(made.status, 201);
+  assert.equal(made.body.mail_sent, false);
+  assert.match(made.body.path, /^\/invite\/zvi_/);
+});

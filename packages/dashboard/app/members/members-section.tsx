@@ -33,7 +33,7 @@ export function MembersSection(props: { site: SiteInfo; myEmail: string }) {
   );
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<SiteRole>('viewer');
-  const [link, setLink] = useState<string | null>(null);
+  const [link, setLink] = useState<{ url: string; mailed: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const act = async (run: () => Promise<unknown>) => {
@@ -48,8 +48,8 @@ export function MembersSection(props: { site: SiteInfo; myEmail: string }) {
   const invite = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      const made = await api.post<{ path: string }>(`${base}/invites`, { email, role });
-      setLink(`${location.origin}${made.path}`);
+      const made = await api.post<{ path: string; mail_sent: boolean }>(`${base}/invites`, { email, role });
+      setLink({ url: `${location.origin}${made.path}`, mailed: made.mail_sent });
       setEmail('');
     });
   };
@@ -132,11 +132,12 @@ export function MembersSection(props: { site: SiteInfo; myEmail: string }) {
       {link && (
         <div class="notice new-key" data-testid="new-invite">
           <p>
-            Send this one-time link to the person you invited (valid 7 days; no email is sent: this server has
-            no mail settings). It will not be shown again.
+            {link.mailed
+              ? 'The invitation was mailed. Its one-time link (valid 7 days) is also here, shown once:'
+              : 'Send this one-time link to the person you invited (valid 7 days; no mail was sent: the server has no mail settings). It will not be shown again.'}
           </p>
-          <code class="secret">{link}</code>
-          <CopyButton text={link} />
+          <code class="secret">{link.url}</code>
+          <CopyButton text={link.url} />
         </div>
       )}
       {owner && (

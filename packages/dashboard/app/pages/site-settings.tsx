@@ -4,6 +4,7 @@ import { useApi } from '../dashboard/use-stats.ts';
 import { Link } from '../link.tsx';
 import { LeaveSite, MembersSection } from '../members/members-section.tsx';
 import { roleAtLeast } from '../members/roles.ts';
+import { ReportsSection } from '../reports/reports-section.tsx';
 import { navigate, useLocation } from '../router.ts';
 import { SharedLinksSection } from '../sharing/shared-links-section.tsx';
 import { ApiKeysSection } from './api-keys.tsx';
@@ -52,6 +53,7 @@ export function SiteSettingsPage(props: { siteId: string; user: { id: string; em
           <MembersSection site={info} myEmail={props.user.email} />
         </>
       )}
+      <ReportsSection site={info} myEmail={props.user.email} />
       <LeaveSite site={info} myUserId={props.user.id} />
       {owner && <DeleteSite site={info} />}
     </div>

@@ -9,6 +9,7 @@ import type { SignInAttempts } from '../limits/sign-in-attempts.ts';
 import type { Logger } from '../log.ts';
 import type { MemberService } from '../members/member-service.ts';
 import type { ProxyKeyRegistry } from '../proxy/proxy-key-registry.ts';
+import type { Mailer } from '../reports/mailer.ts';
 import type { ReportScheduler } from '../reports/report-scheduler.ts';
 import type { ReportService } from '../reports/report-service.ts';
 import type { AnswerCache } from '../sharing/answer-cache.ts';
@@ -51,7 +52,12 @@ export interface DashboardDeps {
   /** Site roles, members and invitations (members/): every site route asks it for the role. */
   readonly members: MemberService;
   /** Email reports: subscriptions, and the scheduler when mail is configured (null otherwise). */
-  readonly reports: { readonly service: ReportService; readonly scheduler: ReportScheduler | null };
+  readonly reports: {
+    readonly service: ReportService;
+    readonly scheduler: ReportScheduler | null;
+    /** Sends mail (reports, invitations) when the server has mail settings; null otherwise. */
+    readonly mailer: Mailer | null;
+  };
   /** Shared links and public sites (sharing/). */
   readonly shares: ShareService;
   /** What shared views spend and reuse: a budget per view, password attempts, a brief answer cache. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccountInputError } from '../accounts/account-service.ts';
 import type { User } from '../accounts/types.ts';
 import { ApiError } from '../errors.ts';
+import { mailInvite } from '../members/invite-mail.ts';
 import { InviteEmailMismatchError, MemberInputError } from '../members/member-service.ts';
 import { type InviteRecord, isSiteRole, type MemberChange } from '../members/types.ts';
 import { bodyObject, invalid, optionalStringField } from './body.ts';
@@ -30,8 +31,8 @@ function changed(change: MemberChange): void {
 /**
  * A site's members and invitations. Admins see who has access; owners invite, change roles and
  * remove; any member may leave (remove themself), except the last owner. An invitation is a
- * one-time link for one email, valid 7 days, shown to the owner who made it (no mail is sent:
- * the server has no mail settings yet).
+ * one-time link for one email, valid 7 days, shown to the owner who made it and, when the server
+ * has mail settings, mailed to the invited address.
  */
 export function registerMemberRoutes(scope: FastifyInstance, deps: DashboardDeps, tools: SessionTools): void {
   scope.get('/sites/:id/members', async (request) => {
@@ -51,9 +52,27 @@ export function registerMemberRoutes(scope: FastifyInstance, deps: DashboardDeps
         bodyObject(request.body),
         request.zvUser!.id,
       );
-      return reply
-        .code(201)
-        .send({ token, path: `/invite/${token}`, mail_sent: false, invite: inviteJson(invite) });
+      const path = `/invite/${token}`;
+      let mailSent = false;
+      const { mailer } = deps.reports;
+      if (mailer) {
+        // A mail server that refuses costs nothing but the mail: the link is answered either way.
+        try {
+          await mailInvite(
+            mailer,
+            invite,
+            site,
+            `${deps.config.mail.publicUrl}${path}`,
+            request.zvUser!.email,
+          );
+          mailSent = true;
+        } catch (error) {
+          deps.log.warn('invitation not mailed', {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+      return reply.code(201).send({ token, path, mail_sent: mailSent, invite: inviteJson(invite) });
     } catch (error) {
       if (error instanceof MemberInputError) throw invalid(error.field, error.message);
       throw error;

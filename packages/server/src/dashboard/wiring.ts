@@ -109,18 +109,20 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     accounts: input.accountStore,
   });
   const stats = input.stats ?? createDuckDbStatsEngine(input.duckdb);
+  const mailer =
+    mailProblem(input.config.mail) === null ? (input.mailer ?? smtpMailer(input.config.mail)) : null;
   const scheduler =
-    mailProblem(input.config.mail) === null
-      ? new ReportScheduler({
+    mailer === null
+      ? null
+      : new ReportScheduler({
           store: input.reportStore,
           metadata: input.metadata,
           stats,
           goals: input.goals,
-          mailer: input.mailer ?? smtpMailer(input.config.mail),
+          mailer,
           publicUrl: input.config.mail.publicUrl ?? '',
           log: input.log,
-        })
-      : null;
+        });
   scheduler?.start(reportPassIntervalMs, () => input.clock.now());
   const accounts = new AccountService(input.accountStore, input.metadata, input.clock, {
     removeSite,
@@ -141,7 +143,7 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     goals: input.goals,
     ...(input.funnels ? { funnels: input.funnels } : {}),
     stats,
-    reports: { service: new ReportService(input.reportStore, input.clock), scheduler },
+    reports: { service: new ReportService(input.reportStore, input.clock), scheduler, mailer },
     events: input.events,
     liveVisitors: (siteId: string) => live.count(siteId),
     flushRefusals: input.flushRefusals,
