@@ -55,7 +55,7 @@ function upgradeContract(open: () => Promise<{ target: ClickHouseTarget; http: C
     const upgradedStore = await ClickHouseEventStore.open(target, { log: quiet });
     await upgradedStore.rollupBuilt();
     const buckets = await http.rows<{ n: string }>(
-      `SELECT count() AS n FROM (SELECT bucket, session_id FROM ${db}.visit_buckets GROUP BY bucket, session_id)`,
+      `SELECT count() AS n FROM (SELECT bucket, session FROM ${db}.visit_buckets GROUP BY bucket, session)`,
     );
     assert.equal(Number(buckets[0]?.n), 3, 's1 in one bucket, s2 in two');
     const state = await http.rows<{ built: number | string }>(
@@ -66,7 +66,7 @@ function upgradeContract(open: () => Promise<{ target: ClickHouseTarget; http: C
     await upgradedStore.append(later);
     // Through the view: s3 adds one more bucket.
     const after = await http.rows<{ n: string }>(
-      `SELECT count() AS n FROM (SELECT bucket, session_id FROM ${db}.visit_buckets GROUP BY bucket, session_id)`,
+      `SELECT count() AS n FROM (SELECT bucket, session FROM ${db}.visit_buckets GROUP BY bucket, session)`,
     );
     assert.equal(Number(after[0]?.n), 4);
     // A new engine (its "built" is not cached yet) answers from the rollup. The 4th as before.

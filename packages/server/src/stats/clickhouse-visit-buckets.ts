@@ -4,7 +4,7 @@
  * events describe them (a visit across the range's edge counts with its events inside), so no edge
  * logic is needed — for ranges whose ends fall on bucket boundaries (`bucketAligned`).
  */
-import { visitBucketMs, visitEntryColumns } from '../store/clickhouse/visit-buckets.ts';
+import { entryGroupOf, visitBucketMs } from '../store/clickhouse/visit-buckets.ts';
 import type { FieldContext, SessionField } from './fields.ts';
 import type { ResolvedRange } from './types.ts';
 
@@ -13,22 +13,23 @@ export function bucketAligned(range: ResolvedRange): boolean {
   return range.startMs % visitBucketMs === 0 && range.endMs % visitBucketMs === 0;
 }
 
-function sessionColumn(name: SessionField): string {
+/** The merge of the rollup's state that gives an aggregate session field. */
+function sessionMerge(name: SessionField): string {
   switch (name) {
     case 'visitor':
-      return 'cityHash64(tupleElement(zv_entry, 1))';
+      return 'anyMerge(visitor)';
     case 'first_ms':
-      return 'zv_first';
+      return 'minMerge(first_ms)';
     case 'last_ms':
-      return 'zv_last';
+      return 'maxMerge(last_ms)';
     case 'entry_page':
-      return 'zv_entry_page';
+      return 'argMinIfMerge(entry_page)';
     case 'exit_page':
-      return 'zv_exit_page';
+      return 'argMaxIfMerge(exit_page)';
     case 'pageviews':
-      return 'zv_pageviews';
+      return 'sumMerge(pageviews)';
     case 'customs':
-      return 'zv_customs';
+      return 'sumMerge(customs)';
     default:
       throw new Error(`${name} is an entry field`);
   }
@@ -36,7 +37,8 @@ function sessionColumn(name: SessionField): string {
 
 /**
  * The raw visit rows of [start, end) (bound parameters: `site`, `start`, `end` in ms), a column per
- * session/entry field the query asked for; `fields` built with `visitsFromRollup`.
+ * session/entry field the query asked for, each merged from its own state (only those asked);
+ * `fields` built with `visitsFromRollup`.
  */
 export function bucketVisitsRawSql(
   fields: FieldContext,
@@ -45,15 +47,22 @@ export function bucketVisitsRawSql(
   start: string,
   end: string,
 ): string {
-  const columns = [
-    'cityHash64(session_id) AS session_id',
-    ...[...fields.sessionFields.keys()].map((name) => `${sessionColumn(name)} AS ${name}`),
-    ...[...fields.entryRecord].map(([name, column]) => {
-      const index = visitEntryColumns.indexOf(column as (typeof visitEntryColumns)[number]);
-      if (index < 0) throw new Error(`no entry column ${column} in the visit rollup`);
-      return `tupleElement(zv_entry, ${index + 1}) AS ${name}`;
-    }),
-  ];
-  const merged = `SELECT session_id, minMerge(first_ms) AS zv_first, maxMerge(last_ms) AS zv_last, argMinMerge(entry) AS zv_entry, argMinIfMerge(entry_page) AS zv_entry_page, argMaxIfMerge(exit_page) AS zv_exit_page, sumMerge(pageviews) AS zv_pageviews, sumMerge(customs) AS zv_customs FROM ${table} WHERE site_id = ${site} AND bucket >= intDiv(${start}, ${visitBucketMs}) AND bucket < intDiv(${end}, ${visitBucketMs}) GROUP BY session_id`;
-  return `SELECT ${columns.join(', ')} FROM (${merged})`;
+  // Merged under zv_ names in an inner SELECT: an alias equal to a column's name (visitor,
+  // pageviews …) would shadow the state it merges.
+  const merges: string[] = [];
+  const outer = ['zv_session AS session_id'];
+  for (const name of fields.sessionFields.keys()) {
+    merges.push(`${sessionMerge(name)} AS zv_${name}`);
+    outer.push(`zv_${name} AS ${name}`);
+  }
+  const groups = new Set<string>();
+  for (const [name, column] of fields.entryRecord) {
+    const place = entryGroupOf(column);
+    if (!place) throw new Error(`no entry column ${column} in the visit rollup`);
+    if (!groups.has(place.group)) merges.push(`argMinMerge(entry_${place.group}) AS zv_g_${place.group}`);
+    groups.add(place.group);
+    outer.push(`tupleElement(zv_g_${place.group}, ${place.index}) AS ${name}`);
+  }
+  const merged = `SELECT session AS zv_session${merges.map((m) => `, ${m}`).join('')} FROM ${table} WHERE site_id = ${site} AND bucket >= intDiv(${start}, ${visitBucketMs}) AND bucket < intDiv(${end}, ${visitBucketMs}) GROUP BY zv_session`;
+  return `SELECT ${outer.join(', ')} FROM (${merged})`;
 }
