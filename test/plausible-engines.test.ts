@@ -51,6 +51,7 @@ function contract(open: OpenFixture): void {
 
   const byReferrer = q({ metrics: ['visits', 'bounce_rate'], dimensions: ['visit:referrer'] });
   const byEntryHost = q({ metrics: ['visits'], dimensions: ['visit:entry_page_hostname'] });
+  const byExitHost = q({ metrics: ['visits'], dimensions: ['visit:exit_page_hostname'] });
   const fromGoogle = q({
     metrics: ['visitors', 'pageviews'],
     filters: [{ op: 'contains', dimension: 'visit:referrer', values: ['google'] }],
@@ -69,10 +70,15 @@ function contract(open: OpenFixture): void {
     ]);
   });
 
-  it('visit:entry_page_hostname is the hostname of the first event', async () => {
+  it('visit:entry_page_hostname / exit_page_hostname: the hostname of the first event / last pageview', async () => {
     assert.deepEqual((await fx.engine.query(byEntryHost, siteA, nowMs)).results, [
       { dimensions: ['example.com'], metrics: [2] },
       { dimensions: ['blog.example.com'], metrics: [1] },
+    ]);
+    // r1 left from the blog host, r2 stayed there, r3 on example.com.
+    assert.deepEqual((await fx.engine.query(byExitHost, siteA, nowMs)).results, [
+      { dimensions: ['blog.example.com'], metrics: [2] },
+      { dimensions: ['example.com'], metrics: [1] },
     ]);
   });
 
@@ -80,6 +86,7 @@ function contract(open: OpenFixture): void {
     const queries = [
       byReferrer,
       byEntryHost,
+      byExitHost,
       fromGoogle,
       q({ metrics: ['visits'], dimensions: ['visit:source'] }),
     ];

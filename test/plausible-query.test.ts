@@ -356,3 +356,20 @@ test('include.comparisons (previous_period): each row carries the previous perio
   assert.deepEqual(reply.body.results[0].metrics, [3]);
   assert.deepEqual(reply.body.results[0].comparison.metrics, [0]);
 });
+
+test('visit:entry_page_hostname and visit:exit_page_hostname', async () => {
+  // s1 entered on dummy.site and left from blog.dummy.site; s2–s4 stayed on dummy.site.
+  assert.deepEqual(
+    rows(
+      await ask({
+        metrics: ['visits'],
+        date_range: '7d',
+        dimensions: ['visit:entry_page_hostname', 'visit:exit_page_hostname'],
+      }),
+    ),
+    [
+      ['dummy.site', 'dummy.site', 3],
+      ['dummy.site', 'blog.dummy.site', 1],
+    ],
+  );
+});

@@ -26,7 +26,6 @@ import { refuse, show } from './refusal.ts';
 const unsupportedDimensions: Readonly<Record<string, string>> = {
   'visit:browser_version': 'browser versions are not recorded',
   'visit:os_version': 'operating system versions are not recorded',
-  'visit:exit_page_hostname': 'exit page hostnames are not recorded per visit',
   segment: 'saved segments do not exist on this server',
 };
 

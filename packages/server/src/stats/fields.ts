@@ -33,6 +33,7 @@ export type SessionField =
   | 'visitor'
   | 'entry_page'
   | 'exit_page'
+  | 'exit_hostname'
   | 'ref_host'
   | 'entry_referrer'
   | 'entry_hostname'
@@ -62,6 +63,8 @@ export function sessionFieldSql(d: SqlDialect, field: SessionField): string {
       return d.argMinIf('pathname', 'ts', isPageview);
     case 'exit_page':
       return d.argMaxIf('pathname', 'ts', isPageview);
+    case 'exit_hostname':
+      return d.argMaxIf('hostname', 'ts', isPageview);
     case 'ref_host':
       return d.argMin('referrer_host', 'ts');
     case 'entry_hostname':
@@ -81,8 +84,8 @@ export function sessionFieldSql(d: SqlDialect, field: SessionField): string {
   }
 }
 
-/** Visit dimensions whose fields the write-time visit rollups do not keep (the full referrer). */
-const notInVisitRollup: ReadonlySet<string> = new Set(['visit:referrer']);
+/** Visit dimensions whose fields the write-time visit rollups do not keep (full referrer, exit host). */
+const notInVisitRollup: ReadonlySet<string> = new Set(['visit:referrer', 'visit:exit_page_hostname']);
 
 function filterNames(filter: Filter): string[] {
   if ('dimension' in filter) return [filter.dimension];
@@ -153,6 +156,8 @@ function sessionFieldColumns(field: SessionField): string[] {
     case 'entry_page':
     case 'exit_page':
       return ['pathname', 'event_type'];
+    case 'exit_hostname':
+      return ['hostname', 'event_type'];
     case 'pageviews':
     case 'customs':
       return ['event_type'];
@@ -299,6 +304,8 @@ export class FieldContext {
         return this.visit('v_exit_page', () => this.noneIfEmpty(this.field('exit_page')));
       case 'visit:referrer':
         return this.visit('v_referrer', () => this.noneIfEmpty(this.referrer()));
+      case 'visit:exit_page_hostname':
+        return this.visit('v_exit_hostname', () => this.noneIfEmpty(this.field('exit_hostname')));
       case 'visit:entry_page_hostname':
         return this.visit('v_entry_hostname', () => this.noneIfEmpty(this.field('entry_hostname')));
       case 'visit:source':

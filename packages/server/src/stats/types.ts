@@ -35,6 +35,8 @@ export const namedDimensions = [
   'visit:exit_page',
   // The hostname of the visit's first event (Plausible's name; its hostname filter on visits).
   'visit:entry_page_hostname',
+  // The hostname of the visit's last pageview.
+  'visit:exit_page_hostname',
   // The visit's referrer as Plausible writes it: host without www. and path (no query).
   'visit:referrer',
   'visit:source',
