@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { defaultLoadDelayMs } from '../../packages/server/src/event-log/append-log.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { measureCommitFloor, printCeiling } from './ceiling.ts';
+import { measureDiskFloor, printDiskFloor } from './disk-floor.ts';
 import { printTargets, runIssueTargets } from './issue-targets.ts';
 import { cpuPressureUs, processCpuMs } from './process-cpu.ts';
 import type { LoadPlan, LoadResult } from './protocol.ts';
@@ -202,6 +203,7 @@ if (kinds.length === 2) {
   );
   printCeiling(results, await measureCommitFloor(perLoad));
 }
+if (kinds.includes('full')) printDiskFloor(await measureDiskFloor());
 if (!values['skip-targets'] && fullRates.length > 0) {
   try {
     const rows = await runIssueTargets({
