@@ -20,7 +20,7 @@ import {
   type WatchedPage,
 } from './dashboard-helpers.ts';
 import { sendShopTraffic } from './dashboard-traffic.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { serverDefaults, startTestServer, type TestServer } from './support/test-server.ts';
 
 const topMetrics = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
 
@@ -126,8 +126,39 @@ test('first user, a site, an API key shown once, and the empty state', async () 
 
 test('the numbers shown equal what the engine and the REST API return', async () => {
   await sendShopTraffic(server, site.trackingCode);
+  // The US visitor read /pricing for 75 s and scrolled to 60 % (a heartbeat, as z.engagement.js
+  // sends it): the Pages panel shows "1m 15s" and "60%" for /pricing, dashes where nobody read.
+  const beat = await fetch(`${server.url}/e/heartbeat/${site.trackingCode}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': '8.8.8.8' },
+    body: JSON.stringify({
+      ...serverDefaults,
+      session_id: 'sess-us-0001',
+      url: 'https://shop.example/pricing',
+      pageview_id: 'pv-pricing-1',
+      engaged_ms: 75_000,
+      scroll_depth: 60,
+    }),
+  });
+  assert.equal(beat.status, 202, await beat.text());
   await page.goto(`/sites/${site.id}`);
   await assertTopStatsMatch([]);
+  await page.waitForSelector('[data-panel=pages] td[data-metric=time_on_page]');
+  const pageRows = await page.$$eval('[data-panel=pages] tbody tr', (rows) =>
+    rows.map((row) => ({
+      page: (row.querySelector('.row-filter, .row-label')?.textContent ?? '').trim(),
+      time: row.querySelector('td[data-metric=time_on_page]')?.textContent?.trim(),
+      depth: row.querySelector('td[data-metric=scroll_depth]')?.textContent?.trim(),
+    })),
+  );
+  assert.deepEqual(
+    pageRows.find((row) => row.page === '/pricing'),
+    { page: '/pricing', time: '1m 15s', depth: '60%' },
+  );
+  assert.deepEqual(
+    pageRows.find((row) => row.page === '/blog'),
+    { page: '/blog', time: '—', depth: '—' },
+  );
 
   const countries = await engineAnswer(server, engine, {
     site_id: site.id,
