@@ -14,9 +14,12 @@ import { postEvent, serverDefaults, startTestServer, type TestServer } from './s
 // Traffic (counted by hand), site shop.example in Europe/Paris:
 //   week of Mon 23 Feb – Sun 1 Mar 2026: dan and eve, one pageview each of / → 2 visitors, 2 pageviews;
 //   week of Mon 2 – Sun 8 Mar: ann (/ then /pricing), bob (/), cat (/pricing) → 3 visitors, 4 pageviews.
-//   Every visit is one session; ann's has two pages, so 2 of 3 visits bounce: 67 % (the week
-//   before: 2 of 2, 100 %). All traffic is direct.
-// February (monthly report): dan and eve only.
+//   cat also buys (custom event purchase, 49.90 EUR) in her visit. A bounce is a visit with one
+//   pageview and no custom event: only bob's, 1 of 3 = 33 % (the week before: 2 of 2, 100 %).
+//   All traffic is direct.
+// February (monthly report): dan and eve only. Goals: "Pricing" (page /pricing) converts twice in
+// the week of 2 March (ann, cat), "Purchase" (event purchase, in EUR) once, 49.90 EUR; neither
+// the week before.
 
 const password = 'correct horse battery staple';
 let smtp: SmtpSink;
@@ -52,6 +55,13 @@ before(async () => {
     .site;
   siteId = site.id;
   trackingCode = site.tracking_code;
+  await server.runtime.goals.create(siteId, { type: 'page', name: 'Pricing', page_path: '/pricing' });
+  await server.runtime.goals.create(siteId, {
+    type: 'event',
+    name: 'Purchase',
+    event_name: 'purchase',
+    currency: 'EUR',
+  });
   await pageview('dan', '/');
   await pageview('eve', '/');
   clock.set(Date.parse('2026-03-03T10:00:00Z'));
@@ -60,6 +70,16 @@ before(async () => {
   await pageview('ann', '/pricing');
   await pageview('bob', '/');
   await pageview('cat', '/pricing');
+  const bought = await postEvent(server, trackingCode, {
+    ...serverDefaults,
+    session_id: 'srv-cat-visit',
+    user_id: 'cat',
+    url: 'https://shop.example/pricing',
+    event_type: 'custom',
+    event_name: 'purchase',
+    revenue: { amount: '49.90', currency: 'EUR' },
+  });
+  assert.equal(bought.status, 202, JSON.stringify(bought.body));
   await server.runtime.eventsLoaded();
 });
 
@@ -110,17 +130,21 @@ test('on Tuesday 10 March the week’s and February’s reports arrive, their nu
   const text = weekly.text ?? '';
   assert.match(text, /^Visitors: 3 \(\+50%\)$/m);
   assert.match(text, /^Pageviews: 4 \(\+100%\)$/m);
-  assert.match(text, /^Bounce rate: 67% \(−33%\)$/m);
+  assert.match(text, /^Bounce rate: 33% \(−67%\)$/m);
   assert.match(text, /^ {2}Direct \/ None: 3 \(\+50%\)$/m);
   assert.match(text, /^ {2}\/: 2 \(no change\)$/m);
   assert.match(text, /^ {2}\/pricing: 2 \(new\)$/m);
+  assert.match(
+    text,
+    /^Goals:\n {2}Pricing: 2 conversions \(new\)\n {2}Purchase: 1 conversion, 49\.90 EUR \(new\)$/m,
+  );
   assert.match(weekly.html || '', /<strong>3<\/strong>/);
   // The same numbers from the stats API, for the same days in the site's time zone.
   const api = await owner.call('POST', `/sites/${siteId}/query`, {
     metrics: ['visitors', 'pageviews', 'bounce_rate'],
     date_range: ['2026-03-02', '2026-03-08'],
   });
-  assert.deepEqual(api.body.results[0].metrics, [3, 4, 67]);
+  assert.deepEqual(api.body.results[0].metrics, [3, 4, 33]);
   const monthly = smtp.messages.find((m) => m.subject?.startsWith('Monthly'))!;
   assert.equal(monthly.subject, 'Monthly report for shop.example: 2026-02-01 to 2026-02-28');
   assert.equal((monthly.to as { text: string }).text, 'boss@example.com');

@@ -67,7 +67,9 @@ function rowsOf(rows: readonly ReportRow[]): Line[] {
 function goalLines(data: ReportData): Line[] {
   return data.goals.map((goal) => ({
     label: goal.name,
-    value: `${integer(goal.conversions.value)} conversions${goal.revenue ? `, ${goal.revenue.value} ${goal.revenue.currency}` : ''}`,
+    value: `${integer(goal.conversions.value)} conversion${goal.conversions.value === 1 ? '' : 's'}${
+      goal.revenue ? `, ${goal.revenue.value} ${goal.revenue.currency}` : ''
+    }`,
     change: changeText(goal.conversions),
   }));
 }
