@@ -247,6 +247,34 @@ describe('limits', () => {
     assert.equal(topPages.status, 200, 'the pages panel’s own pageview filter needs no events panel');
   });
 
+  test('a funnels-only link: saved funnels only, and their filters follow the panels too', async () => {
+    const steps = [
+      { type: 'page', page_path: '/' },
+      { type: 'page', page_path: '/pricing' },
+    ];
+    const saved = await owner.call('POST', `/sites/${shop.id}/funnels`, { name: 'Signup', steps });
+    assert.equal(saved.status, 201, JSON.stringify(saved.body));
+    const link = await makeLink({ name: 'Funnels', panels: ['funnels'] });
+    const ask = (body: Record<string, unknown>) =>
+      share('POST', `${link.token}/sites/${shop.id}/funnel`, { date_range: 'today', ...body });
+    const plain = await ask({ funnel_id: saved.body.funnel.id });
+    assert.equal(plain.status, 200, JSON.stringify(plain.body));
+    const filtered = await ask({
+      funnel_id: saved.body.funnel.id,
+      filters: [['is', 'visit:country', ['US']]],
+    });
+    assert.equal(filtered.status, 403);
+    assert.equal(filtered.body.error.code, 'PANEL_NOT_SHARED');
+    const adHoc = await ask({ steps });
+    assert.equal(adHoc.status, 400);
+    assert.equal(adHoc.body.error.fields[0].field, 'funnel_id');
+    const listed = await share('GET', `${link.token}/sites/${shop.id}/funnels`);
+    assert.deepEqual(
+      listed.body.funnels.map((f: { name: string }) => f.name),
+      ['Signup'],
+    );
+  });
+
   test('a password-protected link: locked, wrong passwords limited, unlocked for a day', async () => {
     const locked = await makeLink({ name: 'Board', password: 'board-secret-42' });
     const from = (address: string) => ({ 'x-forwarded-for': address });

@@ -7,6 +7,7 @@ import { missingPanel } from '../sharing/panels.ts';
 import { type SharedView, viewPanels } from '../sharing/share-service.ts';
 import type { SharePanel } from '../sharing/types.ts';
 import { grantUnlocks, unlockGrant, unlockTtlMs } from '../sharing/unlock-grant.ts';
+import { parseStatsQuery } from '../stats/index.ts';
 import type { Site } from '../store/types.ts';
 import { bodyObject, invalid, stringField } from './body.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
@@ -187,10 +188,27 @@ export function registerSharedViewRoutes(
     // Saved funnels only: ad-hoc steps would let a reader ask about any page or event.
     if (typeof body.funnel_id !== 'string' || 'steps' in body)
       throw invalid('funnel_id', 'a shared dashboard answers the site’s saved funnels only');
+    await checkFunnelFilters(view, site, body.filters);
     return cached(view, request, async () => ({
       result: await funnels.answer({ ...body, site_id: site.id }, [site]),
     }));
   });
+}
+
+/**
+ * A funnel's filters follow the link's panels as a stats query's do: they are read by the stats
+ * parser (as a one-metric query over the same filters) and refused when a hidden panel's
+ * dimension is among them. A link with every panel needs no check: the funnel query reads them.
+ */
+async function checkFunnelFilters(view: SharedView, site: Site, filters: unknown): Promise<void> {
+  const shown = viewPanels(view);
+  if (shown === null || filters === undefined) return;
+  const parsed = await parseStatsQuery(
+    { site_id: site.id, metrics: ['visitors'], date_range: '30d', filters },
+    (id) => (id === site.id ? site : null),
+  );
+  if (!parsed.ok) throw new ApiError('VALIDATION_ERROR', [...parsed.errors]);
+  if (missingPanel(parsed.query, shown) !== null) throw new ApiError('PANEL_NOT_SHARED');
 }
 
 function sameOrigin(origin: string, host: string | undefined): boolean {
