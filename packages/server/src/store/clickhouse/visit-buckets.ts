@@ -1,3 +1,4 @@
+import { visitEntryColumns } from '../visit-entry-columns.ts';
 import type { ClickHouseClient } from './client.ts';
 import { sqlIdentifier, sqlInt, sqlString } from './sql.ts';
 
@@ -33,22 +34,7 @@ export const visitBucketMs = 900_000;
  * fits. Kept as groups so that a split can be measured again on current releases.
  */
 export const visitEntryGroups = {
-  fields: [
-    'referrer_host',
-    'hostname',
-    'query',
-    'utm_source',
-    'utm_medium',
-    'utm_campaign',
-    'utm_term',
-    'utm_content',
-    'country',
-    'region',
-    'city',
-    'device_type',
-    'browser',
-    'os',
-  ],
+  fields: visitEntryColumns,
 } as const satisfies Record<string, readonly string[]>;
 
 export type VisitEntryGroup = keyof typeof visitEntryGroups;

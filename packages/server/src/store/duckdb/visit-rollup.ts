@@ -8,6 +8,7 @@ import {
 } from '@duckdb/node-api';
 import type { EventRow } from '../../ingest/types.ts';
 import type { Logger } from '../../log.ts';
+import { visitEntryColumns } from '../visit-entry-columns.ts';
 
 /**
  * The visit rollup (issue 16): one row per visit (site, session id), maintained by the loader in
@@ -19,23 +20,7 @@ import type { Logger } from '../../log.ts';
  */
 
 /** Fields taken from a visit's first event (the same list the stats compiler reads per visit). */
-export const entryColumns = [
-  'visitor_id',
-  'referrer_host',
-  'hostname',
-  'query',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'country',
-  'region',
-  'city',
-  'device_type',
-  'browser',
-  'os',
-] as const;
+export const entryColumns = ['visitor_id', ...visitEntryColumns] as const;
 
 const entryKeys: Record<(typeof entryColumns)[number], keyof EventRow> = {
   visitor_id: 'visitorId',
