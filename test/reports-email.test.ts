@@ -16,7 +16,8 @@ import { postEvent, serverDefaults, startTestServer, type TestServer } from './s
 //   week of Mon 2 – Sun 8 Mar: ann (/ then /pricing), bob (/), cat (/pricing) → 3 visitors, 4 pageviews.
 //   cat also buys (custom event purchase, 49.90 EUR) in her visit. A bounce is a visit with one
 //   pageview and no custom event: only bob's, 1 of 3 = 33 % (the week before: 2 of 2, 100 %).
-//   All traffic is direct.
+//   Visit duration: ann's visit lasts 60 s (her second page a minute later), bob's and cat's 0 s:
+//   a mean of 20 s (the week before: 0 s). All traffic is direct.
 // February (monthly report): dan and eve only. Goals: "Pricing" (page /pricing) converts twice in
 // the week of 2 March (ann, cat), "Purchase" (event purchase, in EUR) once, 49.90 EUR; neither
 // the week before.
@@ -131,6 +132,7 @@ test('on Tuesday 10 March the week’s and February’s reports arrive, their nu
   assert.match(text, /^Visitors: 3 \(\+50%\)$/m);
   assert.match(text, /^Pageviews: 4 \(\+100%\)$/m);
   assert.match(text, /^Bounce rate: 33% \(−67%\)$/m);
+  assert.match(text, /^Visit duration: 20s \(new\)$/m);
   assert.match(text, /^ {2}Direct \/ None: 3 \(\+50%\)$/m);
   assert.match(text, /^ {2}\/: 2 \(no change\)$/m);
   assert.match(text, /^ {2}\/pricing: 2 \(new\)$/m);
@@ -141,10 +143,10 @@ test('on Tuesday 10 March the week’s and February’s reports arrive, their nu
   assert.match(weekly.html || '', /<strong>3<\/strong>/);
   // The same numbers from the stats API, for the same days in the site's time zone.
   const api = await owner.call('POST', `/sites/${siteId}/query`, {
-    metrics: ['visitors', 'pageviews', 'bounce_rate'],
+    metrics: ['visitors', 'pageviews', 'bounce_rate', 'visit_duration'],
     date_range: ['2026-03-02', '2026-03-08'],
   });
-  assert.deepEqual(api.body.results[0].metrics, [3, 4, 33]);
+  assert.deepEqual(api.body.results[0].metrics, [3, 4, 33, 20]);
   const monthly = smtp.messages.find((m) => m.subject?.startsWith('Monthly'))!;
   assert.equal(monthly.subject, 'Monthly report for shop.example: 2026-02-01 to 2026-02-28');
   assert.equal((monthly.to as { text: string }).text, 'boss@example.com');
