@@ -240,3 +240,27 @@ test('revoked in settings, the link stops at once, also in a page already open',
   await screenshot(reader.page, 'shared-link-revoked');
   await reader.context.close();
 });
+
+test('made public in settings, the dashboard opens at /shop.example for anyone; made private, it is gone', async () => {
+  await page.goto(`/sites/${encodeURIComponent(shop.id)}/settings`);
+  // Each switch is one PUT; the page waits for the server's answer before the next step.
+  const toggled = () =>
+    page.waitForResponse(
+      (response) => response.url().endsWith('/public') && response.request().method() === 'PUT',
+    );
+  await Promise.all([toggled(), page.check('[data-testid=share-public] input[name=share-public]')]);
+  const reader = await stranger();
+  await reader.page.goto('/shop.example');
+  await reader.page.waitForSelector('[data-testid=top-stats][aria-busy=false]');
+  assert.equal(
+    (await reader.page.textContent('[data-testid=top-stats] [data-metric=visitors] .stat-value'))?.trim(),
+    '3',
+  );
+  assert.ok(
+    reader.requests.every((request) => /^(GET|POST) \/api\/share\/shop\.example(\/|$)/.test(request)),
+  );
+  await Promise.all([toggled(), page.uncheck('[data-testid=share-public] input[name=share-public]')]);
+  const gone = await reader.page.goto('/shop.example');
+  assert.equal(gone?.status(), 404);
+  await reader.context.close();
+});
