@@ -1,4 +1,4 @@
-import { canSeeSite } from '../auth/key-service.ts';
+import { canSeeSite, hasPermission } from '../auth/key-service.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiKeyRecord, MetadataStore, Site } from '../store/types.ts';
 
@@ -15,4 +15,13 @@ export async function siteForKey(metadata: MetadataStore, key: ApiKeyRecord, id:
   const site = canSeeSite(key, id) ? (await metadata.listSites()).find((item) => item.id === id) : undefined;
   if (!site) throw new ApiError('NOT_FOUND');
   return site;
+}
+
+/**
+ * The site, once the key may change it: the `write` permission first (a read-only key gets
+ * FORBIDDEN even for its own site, as the guard checks only `read`), then `siteForKey`.
+ */
+export function writableSiteForKey(metadata: MetadataStore, key: ApiKeyRecord, id: string): Promise<Site> {
+  if (!hasPermission(key, 'write')) throw new ApiError('FORBIDDEN');
+  return siteForKey(metadata, key, id);
 }

@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hasPermission } from '../../auth/key-service.ts';
-import { ApiError } from '../../errors.ts';
 import type { Funnels } from '../../funnels/funnels.ts';
 import type { Site } from '../../store/types.ts';
 import type { ApiRouteContext } from '../context.ts';
@@ -14,7 +12,7 @@ import {
 } from '../funnel-schemas.ts';
 import { goalCreatedResponses, goalResponses } from '../goal-schemas.ts';
 import { responses, siteIdParams } from '../schemas.ts';
-import { siteForKey, visibleSites } from '../site-access.ts';
+import { siteForKey, visibleSites, writableSiteForKey } from '../site-access.ts';
 
 type SiteParams = { Params: { id: string } };
 type FunnelParams = { Params: { id: string; funnelId: string } };
@@ -28,10 +26,8 @@ const documentOnly = () => () => true;
  */
 export function registerFunnelRoutes(app: FastifyInstance, context: ApiRouteContext, funnels: Funnels): void {
   const tags = ['funnels'];
-  const writableSite = (request: FastifyRequest<SiteParams>): Promise<Site> => {
-    if (!hasPermission(request.zvApiKey!, 'write')) throw new ApiError('FORBIDDEN');
-    return siteForKey(context.metadata, request.zvApiKey!, request.params.id);
-  };
+  const writableSite = (request: FastifyRequest<SiteParams>): Promise<Site> =>
+    writableSiteForKey(context.metadata, request.zvApiKey!, request.params.id);
 
   app.get<SiteParams>(
     '/websites/:id/funnels',

@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hasPermission } from '../../auth/key-service.ts';
-import { ApiError } from '../../errors.ts';
 import { goalJson } from '../../goals/goal-json.ts';
 import type { GoalService } from '../../goals/goal-service.ts';
 import type { Site } from '../../store/types.ts';
@@ -15,7 +13,7 @@ import {
   goalSchema,
 } from '../goal-schemas.ts';
 import { siteIdParams } from '../schemas.ts';
-import { siteForKey } from '../site-access.ts';
+import { siteForKey, writableSiteForKey } from '../site-access.ts';
 
 type SiteParams = { Params: { id: string } };
 type GoalParams = { Params: { id: string; goalId: string } };
@@ -27,11 +25,8 @@ type GoalParams = { Params: { id: string; goalId: string } };
  */
 export function registerGoalRoutes(app: FastifyInstance, context: ApiRouteContext, goals: GoalService): void {
   const tags = ['goals'];
-  /** The site, once the key may change it: the permission first, as the guard checks `read`. */
-  const writableSite = (request: FastifyRequest<SiteParams>): Promise<Site> => {
-    if (!hasPermission(request.zvApiKey!, 'write')) throw new ApiError('FORBIDDEN');
-    return siteForKey(context.metadata, request.zvApiKey!, request.params.id);
-  };
+  const writableSite = (request: FastifyRequest<SiteParams>): Promise<Site> =>
+    writableSiteForKey(context.metadata, request.zvApiKey!, request.params.id);
 
   app.get<SiteParams>(
     '/websites/:id/goals',
