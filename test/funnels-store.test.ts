@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { before, test } from 'node:test';
 import type { Funnel, FunnelStore } from '../packages/server/src/funnels/types.ts';
 import { DuckDbFunnelStore } from '../packages/server/src/store/duckdb/funnel-store.ts';
-import { DuckDbMetadataStore } from '../packages/server/src/store/duckdb/metadata-store.ts';
-import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
-import { PostgresMetadataStore } from '../packages/server/src/store/postgres/metadata-store.ts';
-import type { MetadataStore, Site } from '../packages/server/src/store/types.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
-import { tempDataDir } from './support/test-server.ts';
+import type { MetadataStore } from '../packages/server/src/store/types.ts';
+import { describeOnBothMetadataStores, exampleSite } from './support/metadata-stores.ts';
 
 // The FunnelStore contract: the embedded (DuckDB, migration 12) and the PostgreSQL (005) store
 // keep the same funnels, refuse a second name per site, and lose a site's funnels with the site.
-
-type Factory = () => Promise<{ store: FunnelStore; metadata: MetadataStore; dispose: () => Promise<void> }>;
-
-const site = (n: number): Site => ({
-  id: `site-${n}`,
-  domain: `example${n}.com`,
-  name: `Example ${n}`,
-  trackingCode: `zv_code_${n}`,
-  timezone: 'UTC',
-  createdAt: '2026-03-10T12:00:00.000Z',
-});
 
 const checkout: Funnel = {
   id: 'f_checkout00000001',
@@ -39,16 +22,19 @@ const checkout: Funnel = {
   createdAt: '2026-03-10T12:00:01.250Z',
 };
 
-function funnelContract(name: string, factory: Factory, skip?: string) {
-  describe(`FunnelStore contract: ${name}`, { skip }, () => {
+describeOnBothMetadataStores<{ store: FunnelStore }>(
+  'FunnelStore contract',
+  {
+    duckdb: async (instance) => ({ store: await DuckDbFunnelStore.open(instance) }),
+    postgres: (metadata) => ({ store: metadata.funnelStore() }),
+    sites: [exampleSite(1), exampleSite(2)],
+  },
+  (opened) => {
     let store: FunnelStore;
     let metadata: MetadataStore;
-    let dispose: () => Promise<void>;
-    before(async () => {
-      ({ store, metadata, dispose } = await factory());
-      for (const n of [1, 2]) await metadata.createSite(site(n));
+    before(() => {
+      ({ store, metadata } = opened());
     });
-    after(async () => dispose?.());
 
     test('stores and lists funnels whole, oldest first; one name per site', async () => {
       const older = {
@@ -75,41 +61,5 @@ function funnelContract(name: string, factory: Factory, skip?: string) {
       assert.equal(await metadata.deleteSite('site-2'), true);
       assert.deepEqual(await store.listFunnels('site-2'), []);
     });
-  });
-}
-
-funnelContract('DuckDB (embedded)', async () => {
-  const dir = tempDataDir();
-  const instance = await openDuckDb(dir);
-  const metadata = await DuckDbMetadataStore.open(instance);
-  const store = await DuckDbFunnelStore.open(instance);
-  return {
-    store,
-    metadata,
-    dispose: async () => {
-      store.close();
-      metadata.close();
-      instance.closeSync();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-let postgres: RunningService | undefined;
-after(async () => postgres?.destroy());
-
-funnelContract(
-  'PostgreSQL',
-  async () => {
-    postgres = await startService('postgres');
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE funnels_contract');
-    await admin.end();
-    const metadata = await PostgresMetadataStore.open(
-      postgres.url.replace(/\/postgres$/, '/funnels_contract'),
-    );
-    return { store: metadata.funnelStore(), metadata, dispose: () => metadata.close() };
   },
-  missingService('postgres'),
 );

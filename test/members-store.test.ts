@@ -1,37 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { before, test } from 'node:test';
 import { DuckDbAccountStore } from '../packages/server/src/accounts/duckdb-account-store.ts';
 import type { AccountStore } from '../packages/server/src/accounts/types.ts';
 import type { InviteRecord, MemberStore } from '../packages/server/src/members/types.ts';
 import { DuckDbMemberStore } from '../packages/server/src/store/duckdb/member-store.ts';
-import { DuckDbMetadataStore } from '../packages/server/src/store/duckdb/metadata-store.ts';
-import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
-import { PostgresMetadataStore } from '../packages/server/src/store/postgres/metadata-store.ts';
-import type { MetadataStore, Site } from '../packages/server/src/store/types.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
-import { tempDataDir } from './support/test-server.ts';
+import type { MetadataStore } from '../packages/server/src/store/types.ts';
+import { describeOnBothMetadataStores, exampleSite } from './support/metadata-stores.ts';
 
 // The MemberStore contract: the embedded (DuckDB, migration 15) and the PostgreSQL (007) store
 // read a membership from before roles as an owner, change roles and memberships without ever
 // leaving a site ownerless (also when two changes race), and keep one-time invitations.
-
-type Factory = () => Promise<{
-  store: MemberStore;
-  accounts: AccountStore;
-  metadata: MetadataStore;
-  dispose: () => Promise<void>;
-}>;
-
-const site = (n: number): Site => ({
-  id: `site-${n}`,
-  domain: `example${n}.com`,
-  name: `Example ${n}`,
-  trackingCode: `zv_code_${n}`,
-  timezone: 'UTC',
-  createdAt: '2026-03-10T12:00:00.000Z',
-});
 
 const invite: InviteRecord = {
   id: 'inv_0000000000000001',
@@ -44,15 +22,22 @@ const invite: InviteRecord = {
   expiresAtMs: Date.parse('2026-03-17T12:00:00.250Z'),
 };
 
-function memberContract(name: string, factory: Factory, skip?: string) {
-  describe(`MemberStore contract: ${name}`, { skip }, () => {
+describeOnBothMetadataStores<{ store: MemberStore; accounts: AccountStore }>(
+  'MemberStore contract',
+  {
+    duckdb: async (instance) => {
+      const accounts = await DuckDbAccountStore.open(instance);
+      return { store: await DuckDbMemberStore.open(instance), accounts };
+    },
+    postgres: (metadata) => ({ store: metadata.memberStore(), accounts: metadata.accountStore() }),
+    sites: [exampleSite(1), exampleSite(2), exampleSite(3)],
+  },
+  (opened) => {
     let store: MemberStore;
     let accounts: AccountStore;
     let metadata: MetadataStore;
-    let dispose: () => Promise<void>;
     before(async () => {
-      ({ store, accounts, metadata, dispose } = await factory());
-      for (const n of [1, 2, 3]) await metadata.createSite(site(n));
+      ({ store, accounts, metadata } = opened());
       for (const n of [1, 2, 3]) {
         await accounts.createUser({
           id: `user-${n}`,
@@ -62,7 +47,6 @@ function memberContract(name: string, factory: Factory, skip?: string) {
         });
       }
     });
-    after(async () => dispose?.());
 
     test('a membership from before roles is an owner', async () => {
       await accounts.addSiteMember({ siteId: 'site-1', userId: 'user-1' });
@@ -150,49 +134,5 @@ function memberContract(name: string, factory: Factory, skip?: string) {
       assert.deepEqual(await store.invites('site-3'), []);
       assert.equal(await store.inviteByHash('9'.repeat(64)), undefined);
     });
-  });
-}
-
-memberContract('DuckDB (embedded)', async () => {
-  const dir = tempDataDir();
-  const instance = await openDuckDb(dir);
-  const metadata = await DuckDbMetadataStore.open(instance);
-  const accounts = await DuckDbAccountStore.open(instance);
-  const store = await DuckDbMemberStore.open(instance);
-  return {
-    store,
-    accounts,
-    metadata,
-    dispose: async () => {
-      store.close();
-      accounts.close();
-      metadata.close();
-      instance.closeSync();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-let postgres: RunningService | undefined;
-after(async () => postgres?.destroy());
-
-memberContract(
-  'PostgreSQL',
-  async () => {
-    postgres = await startService('postgres');
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE members_contract');
-    await admin.end();
-    const metadata = await PostgresMetadataStore.open(
-      postgres.url.replace(/\/postgres$/, '/members_contract'),
-    );
-    return {
-      store: metadata.memberStore(),
-      accounts: metadata.accountStore(),
-      metadata,
-      dispose: () => metadata.close(),
-    };
   },
-  missingService('postgres'),
 );

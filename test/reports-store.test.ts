@@ -1,31 +1,14 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { before, test } from 'node:test';
 import type { ReportStore, ReportSubscription } from '../packages/server/src/reports/types.ts';
-import { DuckDbMetadataStore } from '../packages/server/src/store/duckdb/metadata-store.ts';
-import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import { DuckDbReportStore } from '../packages/server/src/store/duckdb/report-store.ts';
-import { PostgresMetadataStore } from '../packages/server/src/store/postgres/metadata-store.ts';
-import type { MetadataStore, Site } from '../packages/server/src/store/types.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
-import { tempDataDir } from './support/test-server.ts';
+import type { MetadataStore } from '../packages/server/src/store/types.ts';
+import { describeOnBothMetadataStores, exampleSite } from './support/metadata-stores.ts';
 
 // The ReportStore contract: the embedded (DuckDB, migration 16) and the PostgreSQL (008) store
 // keep one subscription per site, address and frequency, unsubscribe by token, and claim each
 // send for exactly one caller — also when several nodes claim at the same moment — until it is
 // sent, its lease runs out, or its attempts are used up.
-
-type Factory = () => Promise<{ store: ReportStore; metadata: MetadataStore; dispose: () => Promise<void> }>;
-
-const site = (n: number): Site => ({
-  id: `site-${n}`,
-  domain: `example${n}.com`,
-  name: `Example ${n}`,
-  trackingCode: `zv_code_${n}`,
-  timezone: 'UTC',
-  createdAt: '2026-03-10T12:00:00.000Z',
-});
 
 const weekly: ReportSubscription = {
   id: 'rs_0000000000000001',
@@ -38,16 +21,19 @@ const weekly: ReportSubscription = {
 const key = { subscriptionId: weekly.id, periodStart: '2026-03-02' };
 const t0 = Date.parse('2026-03-10T08:00:00Z');
 
-function reportContract(name: string, factory: Factory, skip?: string) {
-  describe(`ReportStore contract: ${name}`, { skip }, () => {
+describeOnBothMetadataStores<{ store: ReportStore }>(
+  'ReportStore contract',
+  {
+    duckdb: async (instance) => ({ store: await DuckDbReportStore.open(instance) }),
+    postgres: (metadata) => ({ store: metadata.reportStore() }),
+    sites: [exampleSite(1), exampleSite(2)],
+  },
+  (opened) => {
     let store: ReportStore;
     let metadata: MetadataStore;
-    let dispose: () => Promise<void>;
-    before(async () => {
-      ({ store, metadata, dispose } = await factory());
-      for (const n of [1, 2]) await metadata.createSite(site(n));
+    before(() => {
+      ({ store, metadata } = opened());
     });
-    after(async () => dispose?.());
 
     test('one subscription per site, address and frequency; listed per site or all', async () => {
       assert.equal(await store.createSubscription(weekly), true);
@@ -115,41 +101,5 @@ function reportContract(name: string, factory: Factory, skip?: string) {
       assert.equal(await metadata.deleteSite('site-2'), true);
       assert.deepEqual(await store.listSubscriptions(), []);
     });
-  });
-}
-
-reportContract('DuckDB (embedded)', async () => {
-  const dir = tempDataDir();
-  const instance = await openDuckDb(dir);
-  const metadata = await DuckDbMetadataStore.open(instance);
-  const store = await DuckDbReportStore.open(instance);
-  return {
-    store,
-    metadata,
-    dispose: async () => {
-      store.close();
-      metadata.close();
-      instance.closeSync();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-let postgres: RunningService | undefined;
-after(async () => postgres?.destroy());
-
-reportContract(
-  'PostgreSQL',
-  async () => {
-    postgres = await startService('postgres');
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE reports_contract');
-    await admin.end();
-    const metadata = await PostgresMetadataStore.open(
-      postgres.url.replace(/\/postgres$/, '/reports_contract'),
-    );
-    return { store: metadata.reportStore(), metadata, dispose: () => metadata.close() };
   },
-  missingService('postgres'),
 );

@@ -1,34 +1,13 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { before, test } from 'node:test';
 import type { SharedLinkRecord, SharedLinkStore } from '../packages/server/src/sharing/types.ts';
-import { DuckDbMetadataStore } from '../packages/server/src/store/duckdb/metadata-store.ts';
-import { openDuckDb } from '../packages/server/src/store/duckdb/open.ts';
 import { DuckDbSharedLinkStore } from '../packages/server/src/store/duckdb/shared-link-store.ts';
-import { PostgresMetadataStore } from '../packages/server/src/store/postgres/metadata-store.ts';
-import type { MetadataStore, Site } from '../packages/server/src/store/types.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
-import { tempDataDir } from './support/test-server.ts';
+import type { MetadataStore } from '../packages/server/src/store/types.ts';
+import { describeOnBothMetadataStores, exampleSite } from './support/metadata-stores.ts';
 
 // The SharedLinkStore contract: the embedded (DuckDB, migration 14) and the PostgreSQL (006)
 // store keep the same links, find one by its token's hash only, forget a revoked link entirely,
 // keep the public flag, and lose a site's links and flag with the site.
-
-type Factory = () => Promise<{
-  store: SharedLinkStore;
-  metadata: MetadataStore;
-  dispose: () => Promise<void>;
-}>;
-
-const site = (n: number): Site => ({
-  id: `site-${n}`,
-  domain: `example${n}.com`,
-  name: `Example ${n}`,
-  trackingCode: `zv_code_${n}`,
-  timezone: 'UTC',
-  createdAt: '2026-03-10T12:00:00.000Z',
-});
 
 const investors: SharedLinkRecord = {
   id: 'sl_00000000000000a1',
@@ -49,16 +28,19 @@ const wiki: SharedLinkRecord = {
   createdAt: '2026-03-10T12:00:00.500Z',
 };
 
-function sharingContract(name: string, factory: Factory, skip?: string) {
-  describe(`SharedLinkStore contract: ${name}`, { skip }, () => {
+describeOnBothMetadataStores<{ store: SharedLinkStore }>(
+  'SharedLinkStore contract',
+  {
+    duckdb: async (instance) => ({ store: await DuckDbSharedLinkStore.open(instance) }),
+    postgres: (metadata) => ({ store: metadata.sharedLinkStore() }),
+    sites: [exampleSite(1), exampleSite(2)],
+  },
+  (opened) => {
     let store: SharedLinkStore;
     let metadata: MetadataStore;
-    let dispose: () => Promise<void>;
-    before(async () => {
-      ({ store, metadata, dispose } = await factory());
-      for (const n of [1, 2]) await metadata.createSite(site(n));
+    before(() => {
+      ({ store, metadata } = opened());
     });
-    after(async () => dispose?.());
 
     test('stores links whole, lists them per site oldest first, finds one by hash', async () => {
       await store.createSharedLink(investors);
@@ -104,41 +86,5 @@ function sharingContract(name: string, factory: Factory, skip?: string) {
       assert.equal(await store.isSitePublic('site-2'), false);
       assert.equal((await store.listSharedLinks('site-1')).length, 1, 'other sites keep theirs');
     });
-  });
-}
-
-sharingContract('DuckDB (embedded)', async () => {
-  const dir = tempDataDir();
-  const instance = await openDuckDb(dir);
-  const metadata = await DuckDbMetadataStore.open(instance);
-  const store = await DuckDbSharedLinkStore.open(instance);
-  return {
-    store,
-    metadata,
-    dispose: async () => {
-      store.close();
-      metadata.close();
-      instance.closeSync();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-let postgres: RunningService | undefined;
-after(async () => postgres?.destroy());
-
-sharingContract(
-  'PostgreSQL',
-  async () => {
-    postgres = await startService('postgres');
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE sharing_contract');
-    await admin.end();
-    const metadata = await PostgresMetadataStore.open(
-      postgres.url.replace(/\/postgres$/, '/sharing_contract'),
-    );
-    return { store: metadata.sharedLinkStore(), metadata, dispose: () => metadata.close() };
   },
-  missingService('postgres'),
 );
