@@ -1,43 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { runCli } from '../packages/server/src/cli/main.ts';
 import { apiBase, assertApiOk, createKey } from './api-helpers.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
+import { describeOnTwoScaleOutNodes } from './support/scale-out-nodes.ts';
 import {
   addSite,
   postEvent,
   readTestResponse,
   serverDefaults,
-  startTestServer,
   type TestServer,
   tempDataDir,
 } from './support/test-server.ts';
 
 // Scale-out: saved funnels live in PostgreSQL (a funnel saved on node 1 is queried on node 2 and
 // listed by the CLI in direct mode), and the funnel query runs on ClickHouse.
-describe('funnels in scale-out', { skip: missingService('postgres', 'clickhouse') }, () => {
-  const services: RunningService[] = [];
-  const nodes: TestServer[] = [];
-  let env: Record<string, string>;
-  before(async () => {
-    const [postgres, clickhouse] = await Promise.all([startService('postgres'), startService('clickhouse')]);
-    services.push(postgres, clickhouse);
-    const scale = {
-      clickhouseUrl: `${clickhouse.url}/?database=zenovay_funnels`,
-      databaseUrl: postgres.url,
-      redisUrl: null,
-    };
-    env = { ZENOVAY_CLICKHOUSE_URL: scale.clickhouseUrl, DATABASE_URL: scale.databaseUrl };
-    nodes.push(await startTestServer({ config: { scale } }));
-    nodes.push(await startTestServer({ config: { scale } }));
-  });
-  after(async () => {
-    for (const node of nodes) await node.stop();
-    for (const service of services) await service.destroy();
-  });
-
+describeOnTwoScaleOutNodes('funnels in scale-out', 'zenovay_funnels', (cluster) => {
   test('saved on node 1, answered on node 2 from ClickHouse, listed by the CLI', async () => {
-    const [one, two] = nodes as [TestServer, TestServer];
+    const [one, two] = cluster.nodes as [TestServer, TestServer];
     const site = await addSite(one, 'shared.example');
     const key = await createKey(one, { permissions: ['read', 'write'] });
     // Ann: /pricing then /thanks a minute later; Bob: /pricing only (both through node 1).
@@ -89,7 +68,7 @@ describe('funnels in scale-out', { skip: missingService('postgres', 'clickhouse'
     const lines: string[] = [];
     const code = await runCli(
       ['funnels', 'list', '--site', site.id, '--json'],
-      { ...env, ZENOVAY_DATA_DIR: tempDataDir() },
+      { ...cluster.env, ZENOVAY_DATA_DIR: tempDataDir() },
       (text) => lines.push(text),
     );
     assert.equal(code, 0);

@@ -1,45 +1,17 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { runCli } from '../packages/server/src/cli/main.ts';
 import { ClickHouseHttp } from '../packages/server/src/store/clickhouse/http-client.ts';
 import { apiBase, assertApiOk, createKey } from './api-helpers.ts';
-import { missingService, type RunningService, startService } from './support/services.ts';
-import {
-  addSite,
-  readTestResponse,
-  startTestServer,
-  type TestServer,
-  tempDataDir,
-} from './support/test-server.ts';
+import { describeOnTwoScaleOutNodes } from './support/scale-out-nodes.ts';
+import { addSite, readTestResponse, type TestServer, tempDataDir } from './support/test-server.ts';
 
 // Scale-out: goals live in PostgreSQL (every node sees a goal added through another, and the CLI
 // in direct mode), exchange rates in ClickHouse where the stats join them.
-describe('goals and exchange rates in scale-out', { skip: missingService('postgres', 'clickhouse') }, () => {
-  const services: RunningService[] = [];
-  const nodes: TestServer[] = [];
-  let env: Record<string, string>;
-  let chUrl: string;
-  before(async () => {
-    const [postgres, clickhouse] = await Promise.all([startService('postgres'), startService('clickhouse')]);
-    services.push(postgres, clickhouse);
-    chUrl = clickhouse.url;
-    const scale = {
-      clickhouseUrl: `${clickhouse.url}/?database=zenovay_goals`,
-      databaseUrl: postgres.url,
-      redisUrl: null,
-    };
-    env = { ZENOVAY_CLICKHOUSE_URL: scale.clickhouseUrl, DATABASE_URL: scale.databaseUrl };
-    nodes.push(await startTestServer({ config: { scale } }));
-    nodes.push(await startTestServer({ config: { scale } }));
-  });
-  after(async () => {
-    for (const node of nodes) await node.stop();
-    for (const service of services) await service.destroy();
-  });
-
+describeOnTwoScaleOutNodes('goals and exchange rates in scale-out', 'zenovay_goals', (cluster) => {
   test('a goal added on node 1 is listed on node 2 and by the CLI; fx import reaches ClickHouse', async () => {
-    const [one, two] = nodes as [TestServer, TestServer];
+    const [one, two] = cluster.nodes as [TestServer, TestServer];
     const site = await addSite(one, 'shared.example');
     const key = await createKey(one, { permissions: ['read', 'write'] });
     const created = await fetch(`${one.url}${apiBase}/websites/${site.id}/goals`, {
@@ -61,7 +33,9 @@ describe('goals and exchange rates in scale-out', { skip: missingService('postgr
 
     const lines: string[] = [];
     const cli = (...argv: string[]) =>
-      runCli([...argv, '--json'], { ...env, ZENOVAY_DATA_DIR: tempDataDir() }, (text) => lines.push(text));
+      runCli([...argv, '--json'], { ...cluster.env, ZENOVAY_DATA_DIR: tempDataDir() }, (text) =>
+        lines.push(text),
+      );
     assert.equal(await cli('goals', 'list', '--site', site.id), 0);
     assert.deepEqual(
       JSON.parse(lines.pop()!).map((item: { name: string }) => item.name),
@@ -70,7 +44,7 @@ describe('goals and exchange rates in scale-out', { skip: missingService('postgr
     const file = path.join(import.meta.dirname, 'fixtures/fx/eurofxref-hist.csv');
     assert.equal(await cli('fx', 'import', file), 0);
     assert.equal(JSON.parse(lines.pop()!).rows_written, 44);
-    const rows = await new ClickHouseHttp(chUrl).rows<{ per_eur: number }>(
+    const rows = await new ClickHouseHttp(cluster.clickhouseUrl).rows<{ per_eur: number }>(
       `SELECT argMax(per_eur, source_version) AS per_eur FROM zenovay_goals.fx_rates
        WHERE day = '2026-03-07' AND currency = 'USD'`,
     );
