@@ -98,7 +98,7 @@ async function assertSameAnswers(name: string, n: number, parts: Buffer[]): Prom
     transcript(fast.port, address(n), parts),
     transcript(slow.port, address(n), parts),
   ]);
-    console.log(JSON.stringify(Buffer.concat(parts).toString('latin1').slice(0, 600)));
+  console.log(JSON.stringify(Buffer.concat(parts).toString('latin1').slice(0, 600)));
   assert.equal(mask(a), mask(b), `${name}: the fast path answered differently from Fastify`);
   return mask(a);
 }
@@ -242,6 +242,29 @@ test('generated hostile requests get the same answers with the fast path on and 
   // The set reaches both accepted events and refusals, so both ways in were compared.
   assert.ok((statuses.get('202') ?? 0) > 10, `accepted: ${JSON.stringify([...statuses])}`);
   assert.ok((statuses.get('400') ?? 0) > 10, `refused: ${JSON.stringify([...statuses])}`);
+});
+
+test('both servers counted the same refusals', async () => {
+  const counts = async (server: TestServer) => {
+    await server.runtime.refusals.flush();
+    return (await server.runtime.metadata.refusals('2026-03-10'))
+      .map((item) => `${item.siteId} ${item.reason} ${item.count}`)
+      .sort();
+  };
+  const [a, b] = await Promise.all([counts(fast), counts(slow)]);
+  assert.deepEqual(a, b);
+  for (const reason of [
+    'INVALID_JSON',
+    'NOT_AN_OBJECT',
+    'VALIDATION_ERROR',
+    'BOT_DETECTED',
+    'RATE_LIMIT_EXCEEDED',
+  ]) {
+    assert.ok(
+      a.some((line) => line.startsWith(`${siteId} ${reason} `)),
+      `${reason} counted: ${a.join('; ')}`,
+    );
+  }
 });
 
 test('both servers stored the same events', async () => {

@@ -3,11 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { freePort } from '../../test/support/ports.ts';
 import { loopDashboardQuery, probeFreshness, quantile } from './probes.ts';
 import type { LoadResult } from './protocol.ts';
-import { startFullTarget } from './targets.ts';
+import { startBareTarget, startFullTarget } from './targets.ts';
 
 /**
  * Issue 17's ingest targets beyond the full/bare ratio, each on a fresh full server:
- * - p99 at half the full pipeline's measured rate (open loop), target <= 10 ms;
+ * - p99 at half the full pipeline's measured rate (open loop), target <= 10 ms, and the bare
+ *   server's p99 on the same schedule beside it (the box's own floor at that rate);
  * - p99 at that rate on a server holding the 10M-event dataset, idle and then while the dashboard
  *   overview of its largest site loops beside it, target <= 2x idle;
  * - freshness: 202 to visible in the stats, p99, at full (closed-loop) load, target <= 2 s.
@@ -26,6 +27,8 @@ export interface TargetSettings {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly entry: string;
+  /** The bare server's entry (run.ts's `--bare-entry`). */
+  readonly bareEntry: string;
   /** DuckDB file of `npm run bench:query -- --events 10M`; null or missing: that row is skipped. */
   readonly dataset: string | null;
 }
@@ -66,6 +69,22 @@ export async function runIssueTargets(settings: TargetSettings): Promise<Row[]> 
         target: '<= 10 ms',
         met: load.p99Ms <= 10,
         note: `p50 ${ms(load.p50Ms)}, ${rate(load).toFixed(0)} req/s sent`,
+      });
+    } finally {
+      await target.stop();
+    }
+  }
+  // The box's own floor at that rate: what a server doing nothing useful gets, same schedule.
+  {
+    const target = await startBareTarget(await freePort(), settings.bareEntry);
+    try {
+      const load = await settings.drive(target, addressBase + 1_500_000, half);
+      rows.push({
+        measure: `bare node:http at ${half} req/s, for comparison`,
+        value: ms(load.p99Ms),
+        target: '',
+        met: null,
+        note: `p50 ${ms(load.p50Ms)}: what this box gives a server doing nothing at that rate`,
       });
     } finally {
       await target.stop();

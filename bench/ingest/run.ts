@@ -212,6 +212,7 @@ if (!values['skip-targets'] && fullRates.length > 0) {
       warmupMs,
       durationMs,
       entry: values['server-entry'],
+      bareEntry: values['bare-entry'],
       dataset: values.dataset,
     });
     printTargets(rows);
