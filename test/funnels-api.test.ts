@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Site } from '../packages/server/src/store/types.ts';
 import { apiBase, assertApiError, assertApiOk, createKey } from './api-helpers.ts';
-import {
-  addSite,
-  postEvent,
-  readTestResponse,
-  serverDefaults,
-  startTestServer,
-  type TestResponse,
-  type TestServer,
-} from './support/test-server.ts';
+import { sendPricingThenSignupTraffic } from './support/funnel-traffic.ts';
+import { restApiCaller } from './support/rest-api-call.ts';
+import { addSite, startTestServer, type TestServer } from './support/test-server.ts';
 
 // Funnels over the REST API: saved funnels read with `read` and changed only with `write`; the
 // query over saved or ad-hoc steps; bad funnels refused naming the step.
@@ -19,14 +13,7 @@ let shop: Site;
 let readKey: string;
 let writeKey: string;
 
-async function call(method: string, path: string, key: string, body?: unknown): Promise<TestResponse> {
-  const response = await fetch(`${server.url}${apiBase}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return readTestResponse(response);
-}
+const call = restApiCaller(() => server);
 
 const steps = [
   { type: 'page', page_path: '/pricing' },
@@ -38,22 +25,8 @@ before(async () => {
   shop = await addSite(server, 'shop.example');
   readKey = await createKey(server, { permissions: ['read'] });
   writeKey = await createKey(server, { permissions: ['read', 'write'] });
-  await server.runtime.goals.create(shop.id, { type: 'event', name: 'Signup', event_name: 'signup' });
   // Ann: /pricing then signup a minute later; Bob: /pricing only; Cat: signup only.
-  const send = async (user: string, body: Record<string, unknown>) => {
-    const response = await postEvent(server, shop.trackingCode, {
-      ...serverDefaults,
-      session_id: `srv-${user}-visit`,
-      user_id: user,
-      ...body,
-    });
-    assert.equal(response.status, 202, JSON.stringify(response.body));
-  };
-  await send('ann', { url: 'https://shop.example/pricing' });
-  await send('bob', { url: 'https://shop.example/pricing' });
-  server.clock.advance(60_000);
-  await send('ann', { url: 'https://shop.example/app', event_type: 'custom', event_name: 'signup' });
-  await send('cat', { url: 'https://shop.example/app', event_type: 'custom', event_name: 'signup' });
+  await sendPricingThenSignupTraffic(server, shop);
 });
 after(() => server.stop());
 

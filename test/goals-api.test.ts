@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Site } from '../packages/server/src/store/types.ts';
-import { apiBase, assertApiError, assertApiOk, createKey } from './api-helpers.ts';
+import { assertApiError, assertApiOk, createKey } from './api-helpers.ts';
+import { restApiCaller } from './support/rest-api-call.ts';
 import {
   addSite,
   postEvent,
-  readTestResponse,
   serverDefaults,
   startTestServer,
-  type TestResponse,
   type TestServer,
 } from './support/test-server.ts';
 
@@ -31,14 +30,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-async function call(method: string, path: string, key: string, body?: unknown): Promise<TestResponse> {
-  const response = await fetch(`${server.url}${apiBase}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return readTestResponse(response);
-}
+const call = restApiCaller(() => server);
 
 const signupBody = {
   type: 'event',
