@@ -39,7 +39,8 @@ function routeSample(id: number): boolean {
   const parent = parentOf.get(id);
   const answer =
     url.endsWith('src/http/routes/ingest.ts') ||
-    url.endsWith('src/http/ingest-fast-path.ts') || (parent !== undefined && routeSample(parent));
+    url.endsWith('src/http/ingest-fast-path.ts') ||
+    (parent !== undefined && routeSample(parent));
   inRoute.set(id, answer);
   return answer;
 }
