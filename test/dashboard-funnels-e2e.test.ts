@@ -1,61 +1,32 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  addSiteInUi,
-  dashboardTestConfig,
-  launchChromium,
-  openPage,
-  screenshot,
-  setUpFirstUser,
-  type WatchedPage,
-} from './dashboard-helpers.ts';
-import { postEvent, serverDefaults, startTestServer, type TestServer } from './support/test-server.ts';
+import type { Page } from 'playwright-core';
+import { addSiteInUi, screenshot, type WatchedPage } from './dashboard-helpers.ts';
+import { sendPricingThenSignupTraffic } from './support/funnel-traffic.ts';
+import { type OwnerDashboard, openDashboardAsOwner } from './support/owner-dashboard.ts';
+import type { TestServer } from './support/test-server.ts';
 
 // Funnels in the dashboard, in real Chromium against a real server: built in site settings (the
 // one-step state, refusals under the step they name, a preview), then the dashboard's Funnels card
 // with a bar per step, readable names and numbers, the drop-off between steps, and the empty state.
 // Traffic (counted by hand): ann /pricing → signup; bob /pricing; cat signup only → 2, then 1.
 
+let dashboard: OwnerDashboard | undefined;
 let server: TestServer;
-let browser: Browser;
 let watched: WatchedPage;
 let page: Page;
 let site: { id: string; trackingCode: string };
 
 before(async () => {
-  server = await startTestServer({ config: dashboardTestConfig });
-  browser = await launchChromium();
-  watched = await openPage(browser, server.url);
+  dashboard = await openDashboardAsOwner({ confirms: 'accept' });
+  ({ server, owner: watched } = dashboard);
   page = watched.page;
-  page.on('dialog', (dialog) => {
-    if (dialog.type() !== 'confirm') throw new Error(`unexpected ${dialog.type()}: ${dialog.message()}`);
-    void dialog.accept();
-  });
-  await setUpFirstUser(page, 'owner@example.com', 'correct horse battery staple');
   site = await addSiteInUi(page, 'shop.example');
-  await server.runtime.goals.create(site.id, { type: 'event', name: 'Signup', event_name: 'signup' });
-  const send = async (user: string, body: Record<string, unknown>) => {
-    const response = await postEvent(server, site.trackingCode, {
-      ...serverDefaults,
-      session_id: `srv-${user}-visit`,
-      user_id: user,
-      ...body,
-    });
-    assert.equal(response.status, 202, JSON.stringify(response.body));
-  };
-  await send('ann', { url: 'https://shop.example/pricing' });
-  await send('bob', { url: 'https://shop.example/pricing' });
-  server.clock.advance(60_000);
-  await send('ann', { url: 'https://shop.example/app', event_type: 'custom', event_name: 'signup' });
-  await send('cat', { url: 'https://shop.example/app', event_type: 'custom', event_name: 'signup' });
+  await sendPricingThenSignupTraffic(server, site);
   await server.runtime.eventsLoaded();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(async () => dashboard?.close());
 
 const form = '[data-testid=funnel-form]';
 const card = '[data-panel=funnels]';

@@ -1,46 +1,31 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sendGoalTraffic } from './dashboard-goals-traffic.ts';
-import {
-  addSiteInUi,
-  dashboardTestConfig,
-  launchChromium,
-  openPage,
-  screenshot,
-  setUpFirstUser,
-  type WatchedPage,
-} from './dashboard-helpers.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { addSiteInUi, screenshot, type WatchedPage } from './dashboard-helpers.ts';
+import { type OwnerDashboard, openDashboardAsOwner } from './support/owner-dashboard.ts';
+import type { TestServer } from './support/test-server.ts';
 
 // Goals in the dashboard, in real Chromium against a real server: managed in site settings, the
 // Goals panel's numbers for a fixture counted by hand (dashboard-goals-traffic.ts), a click on a
 // goal filtering every panel, and the revenue cards of a revenue goal.
 
 const hostile = '<img src=x onerror="window.__pwned=1">';
+let dashboard: OwnerDashboard | undefined;
 let server: TestServer;
-let browser: Browser;
 let watched: WatchedPage;
 let page: Page;
 let site: { id: string; trackingCode: string };
 
 before(async () => {
-  server = await startTestServer({ config: dashboardTestConfig });
-  browser = await launchChromium();
-  watched = await openPage(browser, server.url);
+  // The delete test answers its confirmations itself: it dismisses one, then accepts one.
+  dashboard = await openDashboardAsOwner({ confirms: 'answered by the test' });
+  ({ server, owner: watched } = dashboard);
   page = watched.page;
-  page.on('dialog', (dialog) => {
-    // Only the delete confirmation may open a dialog (an alert would be injected script).
-    if (dialog.type() !== 'confirm') throw new Error(`unexpected ${dialog.type()}: ${dialog.message()}`);
-  });
-  await setUpFirstUser(page, 'owner@example.com', 'correct horse battery staple');
   site = await addSiteInUi(page, 'shop.example');
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(async () => dashboard?.close());
 
 const form = '[data-testid=goal-form]';
 

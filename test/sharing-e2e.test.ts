@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  addSiteInUi,
-  dashboardTestConfig,
-  launchChromium,
-  openPage,
-  screenshot,
-  setUpFirstUser,
-  type WatchedPage,
-} from './dashboard-helpers.ts';
-import { postEvent, serverDefaults, startTestServer, type TestServer } from './support/test-server.ts';
+import { addSiteInUi, openPage, screenshot } from './dashboard-helpers.ts';
+import { type OwnerDashboard, openDashboardAsOwner } from './support/owner-dashboard.ts';
+import { postEvent, serverDefaults, type TestServer } from './support/test-server.ts';
 
 // Shared links in real Chromium against a real server: the owner makes a link in site settings,
 // a stranger's browser (no cookies) opens it and reads the dashboard read-only — numbers, every
@@ -20,9 +13,9 @@ import { postEvent, serverDefaults, startTestServer, type TestServer } from './s
 // Traffic (counted by hand): shop.example 3 visitors (ann, bob, cat), 3 pageviews; other.example 1.
 
 const hostile = '<img src=x onerror=window.__pwned=1>';
+let dashboard: OwnerDashboard | undefined;
 let server: TestServer;
 let browser: Browser;
-let owner: WatchedPage;
 let page: Page;
 let shop: { id: string; trackingCode: string };
 let other: { id: string; trackingCode: string };
@@ -67,15 +60,9 @@ async function stranger() {
 }
 
 before(async () => {
-  server = await startTestServer({ config: dashboardTestConfig });
-  browser = await launchChromium();
-  owner = await openPage(browser, server.url);
-  page = owner.page;
-  page.on('dialog', (dialog) => {
-    if (dialog.type() !== 'confirm') throw new Error(`unexpected ${dialog.type()}: ${dialog.message()}`);
-    void dialog.accept();
-  });
-  await setUpFirstUser(page, 'owner@example.com', 'correct horse battery staple');
+  dashboard = await openDashboardAsOwner({ confirms: 'accept' });
+  ({ server, browser } = dashboard);
+  page = dashboard.owner.page;
   shop = await addSiteInUi(page, 'shop.example');
   other = await addSiteInUi(page, 'other.example');
   await visit(shop.trackingCode, 'ann', '/');
@@ -85,10 +72,7 @@ before(async () => {
   await server.runtime.eventsLoaded();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(async () => dashboard?.close());
 
 let everything = '';
 
