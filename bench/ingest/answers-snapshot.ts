@@ -10,6 +10,8 @@ import { freePort } from '../../test/support/ports.ts';
  * of `/e/` requests, with the per-request values (Date, request ids, rate-limit counters) masked.
  * Run it on two versions and diff the output: a faster ingest path must answer byte for byte alike.
  *   node --import tsx bench/ingest/answers-snapshot.ts [--entry packages/server/src/main.ts]
+ * Every request here asks `connection: close`, so keep-alive behaviour (such as the connection
+ * closed after a parser error) is not in it: test/ingest-fast-path.test.ts compares that.
  */
 const entryIndex = process.argv.indexOf('--entry');
 const entry = entryIndex > 0 ? process.argv[entryIndex + 1]! : 'packages/server/src/main.ts';
