@@ -9,7 +9,8 @@ import { postEvent, serverDefaults, startTestServer, type TestServer } from './s
 // dashboard API, the scheduler's pass (run by the test, on the test's clock), the message as it
 // arrives (HTML and plain text, its numbers equal to the stats API's), once per period across
 // passes and restarts, retried after an SMTP failure, and an unsubscribe link that works without
-// signing in.
+// signing in: its page (GET) changes nothing, its button or a mail program's RFC 8058 one-click
+// POST stops the report.
 //
 // Traffic (counted by hand), site shop.example in Europe/Paris:
 //   week of Mon 23 Feb – Sun 1 Mar 2026: dan and eve, one pageview each of / → 2 visitors, 2 pageviews;
@@ -151,11 +152,6 @@ test('on Tuesday 10 March the week’s and February’s reports arrive, their nu
   assert.equal(monthly.subject, 'Monthly report for shop.example: 2026-02-01 to 2026-02-28');
   assert.equal((monthly.to as { text: string }).text, 'boss@example.com');
   assert.match(monthly.text ?? '', /^Visitors: 2 \(new\)$/m);
-  assert.match(
-    // List-Unsubscribe, which mail programs show as their own button (mailparser reads it into "list").
-    JSON.stringify(monthly.headers.get('list')),
-    /https:\/\/analytics\.example\/reports\/unsubscribe\//,
-  );
 });
 
 test('once per period: another pass, and a restart on the same data, send nothing more', async () => {
@@ -180,19 +176,147 @@ test('a refused send is retried 5 minutes later, and sent once', async () => {
   assert.match(smtp.messages.at(-1)?.text ?? '', /^Visitors: 0 \(−100%\)$/m);
 });
 
-test('the unsubscribe link works without signing in, and only stops that report', async () => {
-  const weekly = smtp.messages.find((m) => m.subject?.startsWith('Weekly'))!;
-  const link = /Stop these reports: (\S+)/.exec(weekly.text ?? '')?.[1] ?? '';
-  assert.match(link, /^https:\/\/analytics\.example\/reports\/unsubscribe\/[A-Za-z0-9_-]{43}$/);
-  const page = await fetch(`${server.url}${new URL(link).pathname}`);
-  assert.equal(page.status, 200);
-  assert.match(await page.text(), /You will not get this report any more/);
-  assert.deepEqual(
-    (await owner.call('GET', `/sites/${siteId}/reports`)).body.reports.map((r: { email: string }) => r.email),
-    ['boss@example.com'],
+/** The link in a mail's plain-text part, as a recipient reads it. */
+const linkOf = (subject: string) =>
+  /Stop these reports: (\S+)/.exec(
+    smtp.messages.find((m) => m.subject?.startsWith(subject))?.text ?? '',
+  )?.[1] ?? '';
+/** A header of a mail as one line (unfolded: a long header may be folded onto the next line). */
+const headerLine = (subject: string, key: string) => {
+  const lines = smtp.messages.find((m) => m.subject?.startsWith(subject))?.headerLines ?? [];
+  const found = lines.filter((h) => h.key === key);
+  assert.equal(found.length, 1, `one ${key} header`);
+  return found[0]!.line.replace(/\r\n(?=[ \t])/g, '');
+};
+const emails = async () =>
+  (await owner.call('GET', `/sites/${siteId}/reports`)).body.reports
+    .map((r: { email: string }) => r.email)
+    .sort();
+const open = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
+const oneClick = (path: string, body = 'List-Unsubscribe=One-Click') =>
+  open(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+
+// One page for every token that stops nothing (malformed, used, never made), hand-written here.
+const invalidPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>This link does not stop a report</title></head>
+<body><main><h1>This link does not stop a report</h1><p>This unsubscribe link stops no report: it was used already, the report was removed, or the link is incomplete. Nothing was changed.</p><p><small>NOT_FOUND</small></p></main></body></html>`;
+
+test('every report mail carries its link and RFC 8058 one-click headers', () => {
+  for (const subject of ['Weekly', 'Monthly']) {
+    const link = linkOf(subject);
+    assert.match(link, /^https:\/\/analytics\.example\/reports\/unsubscribe\/[A-Za-z0-9_-]{43}$/);
+    assert.equal(headerLine(subject, 'list-unsubscribe'), `List-Unsubscribe: <${link}>`);
+    assert.equal(
+      headerLine(subject, 'list-unsubscribe-post'),
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+    );
+    const html = smtp.messages.find((m) => m.subject?.startsWith(subject))?.html || '';
+    assert.ok(html.includes(`<a href="${link}">Stop these reports</a>`), html);
+  }
+  assert.notEqual(linkOf('Weekly'), linkOf('Monthly'), 'one token per subscription');
+});
+
+test('opening the link changes nothing: its page asks, and only its button’s POST stops the report', async () => {
+  const path = new URL(linkOf('Weekly')).pathname;
+  for (let i = 0; i < 3; i += 1) {
+    const page = await open(path); // as a mail program's prefetch or a link scanner would
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('cache-control'), 'no-store');
+    assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+    const html = await page.text();
+    assert.ok(
+      html.includes(
+        '<p>Press the button to stop the weekly report of shop.example to this address. Nothing changes until you do.</p>' +
+          '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">' +
+          '<button type="submit">Stop this report</button></form>',
+      ),
+      html,
+    );
+  }
+  assert.equal((await open(path, { method: 'HEAD' })).status, 200);
+  assert.deepEqual(await emails(), ['boss@example.com', 'owner@example.com'], 'a GET or HEAD stops nothing');
+
+  // Refusals leave it in place, each with its code.
+  const json = await open(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"List-Unsubscribe":"One-Click"}',
+  });
+  assert.equal(json.status, 415);
+  assert.match(await json.text(), /<small>UNSUPPORTED_MEDIA_TYPE<\/small>/);
+  const bare = await open(path, { method: 'POST' });
+  assert.equal(bare.status, 415);
+  const wrong = await oneClick(path, 'List-Unsubscribe=Yes');
+  assert.equal(wrong.status, 400);
+  assert.match(
+    await wrong.text(),
+    /<p>The body must be List-Unsubscribe=One-Click, as the mail’s List-Unsubscribe-Post header says\.<\/p><p><small>VALIDATION_ERROR<\/small>/,
   );
+  const huge = await oneClick(path, `List-Unsubscribe=One-Click&pad=${'x'.repeat(5000)}`);
+  assert.equal(huge.status, 413);
+  assert.match(await huge.text(), /<small>PAYLOAD_TOO_LARGE<\/small>/);
+  assert.deepEqual(await emails(), ['boss@example.com', 'owner@example.com'], 'no refusal stops it');
+
+  // The button: the page's form, posted as a browser posts it, without signing in.
+  const stopped = await oneClick(path);
+  assert.equal(stopped.status, 200);
+  assert.match(
+    await stopped.text(),
+    /<h1>Unsubscribed<\/h1><p>You will not get the weekly report of shop\.example any more\. Nothing else was changed\.<\/p>/,
+  );
+  assert.deepEqual(await emails(), ['boss@example.com']);
   clock.set(Date.parse('2026-03-23T08:00:00Z'));
   assert.deepEqual(await pass(), { sent: 0, failed: 0 }, 'no weekly report any more; the monthly is not due');
+});
+
+test('a used, a never-made and a malformed token get one and the same page, GET or POST', async () => {
+  const used = new URL(linkOf('Weekly')).pathname;
+  const paths = [
+    used,
+    `/reports/unsubscribe/${'A'.repeat(43)}`,
+    '/reports/unsubscribe/short',
+    '/reports/unsubscribe/%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+  ];
+  for (const path of paths) {
+    for (const answer of [await open(path), await oneClick(path)]) {
+      assert.equal(answer.status, 404, path);
+      assert.equal(await answer.text(), invalidPage, path);
+    }
+  }
+  assert.deepEqual(await emails(), ['boss@example.com']);
+});
+
+test('a mail program’s one-click POST (multipart, as in RFC 8058) stops the monthly report at once', async () => {
+  const path = new URL(linkOf('Monthly')).pathname;
+  const boundary = '----FormBoundaryjWmhtjORrn';
+  const answer = await open(path, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
+  });
+  assert.equal(answer.status, 200);
+  assert.match(await answer.text(), /You will not get the monthly report of shop\.example any more\./);
+  assert.deepEqual(await emails(), []);
+});
+
+test('the page escapes what people type: a site named with HTML', async () => {
+  const made = await owner.call('POST', '/sites', {
+    domain: 'tags.example',
+    name: '<img src=x onerror=alert(1)> & "Co"',
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const report = await owner.call('POST', `/sites/${made.body.site.id}/reports`, { frequency: 'monthly' });
+  assert.equal(report.status, 201);
+  const [subscription] = await server.runtime.reports.service.list(made.body.site.id);
+  const html = await (await open(`/reports/unsubscribe/${subscription!.unsubscribeToken}`)).text();
+  assert.ok(
+    html.includes(
+      'the monthly report of &lt;img src=x onerror=alert(1)&gt; &amp; &quot;Co&quot; to this address',
+    ),
+    html,
+  );
+  assert.ok(!html.includes('<img'), html);
 });
 
 test('without mail settings: no scheduler, and the settings answer says why', async () => {
@@ -225,6 +349,11 @@ test('with mail settings an invitation is mailed too, and its link works', async
   const mail = smtp.messages.at(-1)!;
   assert.equal(mail.subject, 'owner@example.com invites you to shop.example on Zenovay');
   assert.equal((mail.to as { text: string }).text, 'guest@example.com');
+  assert.equal(
+    mail.headerLines.find((h) => h.key === 'list-unsubscribe-post'),
+    undefined,
+    'an invitation is not a list: no one-click unsubscribe',
+  );
   const link = /Accept \(one use, until \d{4}-\d\d-\d\d\): (\S+)/.exec(mail.text ?? '')?.[1] ?? '';
   assert.equal(link, `https://analytics.example${made.body.path}`);
   const token = new URL(link).pathname.split('/').at(-1);

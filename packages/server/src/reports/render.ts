@@ -7,8 +7,11 @@ export interface RenderedReport {
   readonly text: string;
 }
 
-/** Everything from ingest is hostile (page paths, sources, goal names): escaped before it is HTML. */
-function escapeHtml(text: string): string {
+/**
+ * Everything from ingest is hostile (page paths, sources, goal names), and so is what people type
+ * (site names): escaped before it is HTML, in mails and in the unsubscribe page alike.
+ */
+export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -81,7 +81,12 @@ export class ReportScheduler {
         const data = await buildReport(this.deps, site, subscription.frequency, period, nowMs);
         const unsubscribeUrl = `${this.deps.publicUrl}/reports/unsubscribe/${subscription.unsubscribeToken}`;
         const mail = renderReport(data, unsubscribeUrl);
-        await this.deps.mailer({ to: subscription.email, unsubscribeUrl, ...mail });
+        await this.deps.mailer({
+          to: subscription.email,
+          unsubscribeUrl,
+          oneClickUnsubscribe: true,
+          ...mail,
+        });
         await this.deps.store.markSent(key, nowMs);
         sent += 1;
       } catch (error) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AccountInputError, normalizeEmail } from '../accounts/account-service.ts';
 import type { Clock } from '../clock.ts';
 import {
@@ -17,6 +17,10 @@ export class ReportInputError extends Error {
     super(message);
   }
 }
+
+/** An unsubscribe token as made here: 32 random bytes, base64url (256 bits, unguessable). */
+const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
+const digest = (token: string) => createHash('sha256').update(token).digest();
 
 /** Most report subscriptions per site. */
 export const maxReportsPerSite = 200;
@@ -68,9 +72,22 @@ export class ReportService {
     return this.store.deleteSubscription(siteId, id);
   }
 
+  /**
+   * The subscription an unsubscribe token would stop, changing nothing (the link's page, which
+   * mail programs and scanners open on their own); undefined for a token that stops nothing
+   * (malformed, used, or never made), all alike.
+   */
+  async subscriptionOfToken(token: string): Promise<ReportSubscription | undefined> {
+    if (!tokenPattern.test(token)) return undefined;
+    const wanted = digest(token);
+    return (await this.store.listSubscriptions()).find((subscription) =>
+      timingSafeEqual(digest(subscription.unsubscribeToken), wanted),
+    );
+  }
+
   /** The unsubscribe link's effect; undefined for a token that stops nothing (used, or never made). */
   unsubscribe(token: string): Promise<ReportSubscription | undefined> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return Promise.resolve(undefined);
+    if (!tokenPattern.test(token)) return Promise.resolve(undefined);
     return this.store.unsubscribe(token);
   }
 }
