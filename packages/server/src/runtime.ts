@@ -217,6 +217,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(siteRefresh);
+      // Reports first: no send is claimed from now on, and one in flight finishes (a few seconds
+      // at most) while the rest drains; awaited before the stores it records itself in close.
+      const reportsStopped = dashboard.close();
       await app.close(); // stops accepting; in-flight requests finish and wait for their commit
       await writer.close();
       await compactor?.stop();
@@ -225,7 +228,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await refusals.stop();
       await apiMonthlyQuota.close();
       proxyKeys.stopRefreshing();
-      dashboard.close();
+      await reportsStopped;
       await stores.close();
       instance.closeSync();
     })();

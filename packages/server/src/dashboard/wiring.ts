@@ -94,10 +94,14 @@ export interface OpenDashboardInput {
   readonly stats?: StatsEngine;
 }
 
-/** Builds the dashboard's dependencies on the runtime's stores (which the runtime closes). */
+/**
+ * Builds the dashboard's dependencies on the runtime's stores (which the runtime closes). `close`
+ * stops the report scheduler and waits (bounded) for a mail being sent; call it before the stores
+ * close, as the send records itself in them. It never rejects.
+ */
 export async function openDashboard(input: OpenDashboardInput): Promise<{
   deps: DashboardDeps & { duckdb: DuckDBInstance };
-  close: () => void;
+  close: () => Promise<void>;
 }> {
   const live = new LiveCounter(input.events, input.clock);
   const apiKeys = new ApiKeyService(input.metadata, input.clock);
@@ -157,5 +161,10 @@ export async function openDashboard(input: OpenDashboardInput): Promise<{
     staticDir: input.staticDir ?? defaultDashboardDir,
     duckdb: input.duckdb,
   };
-  return { deps, close: () => void scheduler?.stop() };
+  return {
+    deps,
+    close: async () => {
+      await scheduler?.stop();
+    },
+  };
 }

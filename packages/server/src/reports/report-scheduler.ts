@@ -13,6 +13,11 @@ export const sendLeaseMs = 10 * 60_000;
 /** Attempts per mail before it is given up, 5 minutes apart. */
 export const maxSendAttempts = 5;
 export const retryAfterMs = 5 * 60_000;
+/**
+ * How long a shutdown waits for a mail being sent (SIGTERM gives a container 10 s in all). A send
+ * that takes longer is left to its lease: sent again, rarely twice, after the lease runs out.
+ */
+export const stopGraceMs = 5_000;
 
 export interface ReportSchedulerDeps {
   readonly store: ReportStore;
@@ -39,11 +44,14 @@ export interface PassResult {
 export class ReportScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<PassResult> | null = null;
+  /** Set by `stop`: the pass in progress finishes the send in hand and claims no other. */
+  private stopping = false;
 
   constructor(private readonly deps: ReportSchedulerDeps) {}
 
-  /** One pass at `nowMs`; concurrent calls share the pass in progress. */
+  /** One pass at `nowMs`; concurrent calls share the pass in progress. None once stopped. */
   pass(nowMs: number): Promise<PassResult> {
+    if (this.stopping) return Promise.resolve({ sent: 0, failed: 0 });
     this.running ??= this.sendDue(nowMs).finally(() => {
       this.running = null;
     });
@@ -61,10 +69,37 @@ export class ReportScheduler {
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the timer and waits, at most `graceMs`, for a mail being sent to go out and be recorded
+   * as sent (or failed), so a shutdown never leaves a delivered mail claimed but unrecorded, to be
+   * sent again once its lease runs out. No send is claimed after this is called. Resolves true
+   * when nothing is left in flight, false when the wait gave up (the claim's lease then decides).
+   * Never rejects.
+   */
+  async stop(graceMs: number = stopGraceMs): Promise<boolean> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running?.catch(() => undefined);
+    const running = this.running;
+    if (running === null) return true;
+    this.deps.log.info('waiting for the report mail being sent before stopping', { grace_ms: graceMs });
+    let timeout: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      running.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => {
+        timeout = setTimeout(() => resolve(false), graceMs);
+        timeout.unref();
+      }),
+    ]);
+    clearTimeout(timeout);
+    if (!finished)
+      this.deps.log.warn('stopped with a report mail still being sent; its claim runs out in 10 minutes', {
+        grace_ms: graceMs,
+      });
+    return finished;
   }
 
   private async sendDue(nowMs: number): Promise<PassResult> {
@@ -72,6 +107,7 @@ export class ReportScheduler {
     let sent = 0;
     let failed = 0;
     for (const subscription of await this.deps.store.listSubscriptions()) {
+      if (this.stopping) break;
       const site = sites.get(subscription.siteId);
       if (!site) continue;
       const period = lastCompletedPeriod(subscription.frequency, site.timezone || 'UTC', nowMs);
