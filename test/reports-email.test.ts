@@ -277,6 +277,9 @@ test('a used, a never-made and a malformed token get one and the same page, GET 
     `/reports/unsubscribe/${'A'.repeat(43)}`,
     '/reports/unsubscribe/short',
     '/reports/unsubscribe/%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+    `/reports/unsubscribe/${'A'.repeat(500)}`,
+    `${used}/again`,
+    '/reports/unsubscribe/',
   ];
   for (const path of paths) {
     for (const answer of [await open(path), await oneClick(path)]) {

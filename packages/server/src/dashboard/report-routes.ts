@@ -167,8 +167,13 @@ export function registerUnsubscribeRoute(app: FastifyInstance, deps: DashboardDe
       );
     });
 
-    scope.get<{ Params: { token: string } }>('/reports/unsubscribe/:token', async (request, reply) => {
-      const subscription = await deps.reports.service.subscriptionOfToken(request.params.token);
+    // A wildcard, not `:token`: a path of any length or depth under here is a token that stops
+    // nothing and gets the one page (a parameter over the router's length limit would be a JSON 404).
+    const path = '/reports/unsubscribe/*';
+    type TokenParams = { Params: { '*': string } };
+
+    scope.get<TokenParams>(path, async (request, reply) => {
+      const subscription = await deps.reports.service.subscriptionOfToken(request.params['*']);
       if (!subscription) return sendPage(reply, linkInvalid);
       return sendPage(reply, {
         status: 200,
@@ -178,7 +183,7 @@ export function registerUnsubscribeRoute(app: FastifyInstance, deps: DashboardDe
       });
     });
 
-    scope.post<{ Params: { token: string } }>('/reports/unsubscribe/:token', async (request, reply) => {
+    scope.post<TokenParams>(path, async (request, reply) => {
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (!formTypes.includes(mediaType))
         return sendPage(
@@ -196,7 +201,7 @@ export function registerUnsubscribeRoute(app: FastifyInstance, deps: DashboardDe
             'The body must be List-Unsubscribe=One-Click, as the mail’s List-Unsubscribe-Post header says.',
           ),
         );
-      const subscription = await deps.reports.service.unsubscribe(request.params.token);
+      const subscription = await deps.reports.service.unsubscribe(request.params['*']);
       if (!subscription) return sendPage(reply, linkInvalid);
       return sendPage(reply, {
         status: 200,
