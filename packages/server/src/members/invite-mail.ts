@@ -31,5 +31,5 @@ export async function mailInvite(
 <p><a href="${escapeHtml(inviteUrl)}">Accept the invitation</a> (one use, until ${expires}).</p>
 <p style="color:#666;font-size:12px">If you did not expect this, ignore this mail: nothing happens unless the link is used.</p>
 </body></html>`;
-  await mailer({ to: invite.email, subject, text, html, unsubscribeUrl: inviteUrl });
+  await mailer({ to: invite.email, subject, text, html });
 }

@@ -6,8 +6,11 @@ export interface OutgoingMail {
   readonly subject: string;
   readonly html: string;
   readonly text: string;
-  /** Shown by mail programs as their own "unsubscribe" button (RFC 2369 `List-Unsubscribe`). */
-  readonly unsubscribeUrl: string;
+  /**
+   * Shown by mail programs as their own "unsubscribe" button (RFC 2369 `List-Unsubscribe`); absent
+   * for one-off mails such as invitations, which have nothing to unsubscribe from.
+   */
+  readonly unsubscribeUrl?: string;
   /**
    * The URL also unsubscribes at once when POSTed `List-Unsubscribe=One-Click` (RFC 8058): the
    * mail then says so in `List-Unsubscribe-Post`, and mail programs unsubscribe with one click
@@ -18,7 +21,7 @@ export interface OutgoingMail {
 
 /** The extra headers of a mail whose unsubscribe URL takes RFC 8058 one-click POSTs. */
 export function oneClickHeaders(mail: OutgoingMail): Record<string, string> {
-  return mail.oneClickUnsubscribe === true && mail.unsubscribeUrl.startsWith('https://')
+  return mail.oneClickUnsubscribe === true && mail.unsubscribeUrl?.startsWith('https://') === true
     ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
     : {};
 }
@@ -44,7 +47,7 @@ export function smtpMailer(config: MailConfig): Mailer {
       text: mail.text,
       html: mail.html,
       // `List-Unsubscribe: <url>`: the bare URL, as RFC 8058 receivers expect it.
-      list: { unsubscribe: mail.unsubscribeUrl },
+      ...(mail.unsubscribeUrl === undefined ? {} : { list: { unsubscribe: mail.unsubscribeUrl } }),
       headers: oneClickHeaders(mail),
     });
   };
