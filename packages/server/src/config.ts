@@ -53,6 +53,11 @@ export interface Config {
    * a background job (store/retention.ts). 0 keeps everything forever.
    */
   readonly retentionDays: number;
+  /**
+   * Nice value for every thread but the event loop's (`ZENOVAY_BACKGROUND_NICE`, 0–19, 0 leaves
+   * them alone): dashboard queries yield the CPU to requests (thread-priority.ts).
+   */
+  readonly backgroundNice: number;
   readonly logLevel: LogLevel;
   /** Scale-out (see docs/scale-out.md): all null runs the embedded default. */
   readonly scale: ScaleConfig;
@@ -110,6 +115,7 @@ export const defaultConfig: Config = Object.freeze({
   batchMaxBodyBytes: 5 * 1_048_576,
   batchMaxPastMs: 24 * HOUR_MS,
   retentionDays: 0,
+  backgroundNice: 10,
   logLevel: 'info',
   scale: Object.freeze({
     clickhouseUrl: null,
@@ -169,6 +175,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     batchMaxBodyBytes: intFrom(env, 'ZENOVAY_BATCH_MAX_BODY_BYTES', 5 * 1_048_576, 1_024, 64 * 1_048_576),
     batchMaxPastMs: intFrom(env, 'ZENOVAY_BATCH_MAX_PAST_HOURS', 24, 0, 47) * HOUR_MS,
     retentionDays: intFrom(env, 'ZENOVAY_RETENTION_DAYS', 0, 0, 36_500),
+    backgroundNice: intFrom(env, 'ZENOVAY_BACKGROUND_NICE', defaultConfig.backgroundNice, 0, 19),
     logLevel: logLevelFrom(env.ZENOVAY_LOG_LEVEL),
     scale: scaleFrom(env),
     mail: mailConfigFrom(env),

@@ -31,6 +31,7 @@ import { SerialQueue } from './store/duckdb/serial.ts';
 import type { EventReader } from './store/event-reader.ts';
 import { RetentionJob } from './store/retention.ts';
 import type { MetadataStore } from './store/types.ts';
+import { BackgroundThreadPriority } from './thread-priority.ts';
 import { EventWriter } from './writer/event-writer.ts';
 
 export interface RuntimeOptions {
@@ -186,6 +187,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     goals,
     funnels,
   });
+  // DuckDB, the loader and libuv's pool are running by now; threads started later are caught by
+  // the periodic pass.
+  const threadPriority = new BackgroundThreadPriority(config.backgroundNice, log);
+  threadPriority.start();
   // Counts loaded before the first request; saved by `stop` after the last one.
   const apiMonthlyQuota = await stores.monthlyQuota(config.apiMonthlyLimit, clock.now());
   const app = buildApp({
@@ -217,6 +222,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(siteRefresh);
+      threadPriority.stop();
       // Reports first: no send is claimed from now on, and one in flight finishes (a few seconds
       // at most) while the rest drains; awaited before the stores it records itself in close.
       const reportsStopped = dashboard.close();
