@@ -12,6 +12,8 @@ export interface DatasetShape {
   readonly days: number;
   /** The dataset ends here (exclusive); queries run "now" = this instant. */
   readonly endMs: number;
+  /** The sites are `site-<firstSite>` … `site-<firstSite + sites - 1>` (default 0). */
+  readonly firstSite?: number;
 }
 
 /** Mean events per session of the generator (1 + a geometric tail), used to size the session count. */
@@ -78,7 +80,33 @@ export function siteId(index: number): string {
   return `site-${index}`;
 }
 
+/** Appends the events of `shape`, in time order (arrival order, as ingest writes them). */
 export async function generateEvents(connection: DuckDBConnection, shape: DatasetShape): Promise<void> {
+  await connection.run(`INSERT INTO events BY NAME SELECT * FROM (${eventsSql(shape)}) ORDER BY ts`);
+}
+
+/**
+ * Appends the events of several shapes (e.g. one big site and many small ones) in one insert, in
+ * the layout the server's compaction leaves (store/duckdb/event-compaction.ts): rows of each UTC
+ * day before `closedBeforeMs` ordered by (site_id, ts), later rows in time order. The caller
+ * records those days as compacted (`recordCompactedDays`), so the compaction finds nothing to redo.
+ */
+export async function generateCompacted(
+  connection: DuckDBConnection,
+  shapes: readonly DatasetShape[],
+  closedBeforeMs: number,
+): Promise<void> {
+  const closed = `ts < make_timestamp(${closedBeforeMs}::BIGINT * 1000)`;
+  await connection.run(
+    `INSERT INTO events BY NAME SELECT * FROM (${shapes.map((shape) => `(${eventsSql(shape)})`).join(' UNION ALL ')})
+     ORDER BY CASE WHEN ${closed} THEN date_trunc('day', ts) END NULLS LAST,
+       CASE WHEN ${closed} THEN site_id END NULLS LAST, ts`,
+  );
+}
+
+/** The SELECT of one shape's events, named as the events table's columns, in no particular order. */
+function eventsSql(shape: DatasetShape): string {
+  const firstSite = shape.firstSite ?? 0;
   const sessions = Math.ceil((shape.events / meanEventsPerSession) * 1.05);
   const spanMs = shape.days * 86_400_000;
   const startMs = shape.endMs - spanMs;
@@ -86,11 +114,10 @@ export async function generateEvents(connection: DuckDBConnection, shape: Datase
   // site index = floor(S * u^3): site-0 gets about (1/S)^(1/3) of all sessions (17% for 200 sites).
   // A few percent more visits than needed; whole visits are then kept in id order (ids are
   // independent of time, so the cut is unbiased) until the count is reached.
-  const sql = `
-    INSERT INTO events
+  return `
     WITH s AS (
       SELECT i AS sid,
-        CAST(floor(${shape.sites} * pow(${u('i', 1)}, 3)) AS INTEGER) AS site_idx,
+        ${firstSite} + CAST(floor(${shape.sites} * pow(${u('i', 1)}, 3)) AS INTEGER) AS site_idx,
         ${startMs} + CAST(${u('i', 2)} * ${spanMs - 3_600_000} AS BIGINT) AS start_ms,
         1 + CAST(least(15, floor(-ln(greatest(${u('i', 3)}, 1e-9)) * 2.4)) AS INTEGER) AS n,
         15000 + CAST(hash(i, 15) % 240000 AS BIGINT) AS step_ms,
@@ -141,7 +168,5 @@ export async function generateEvents(connection: DuckDBConnection, shape: Datase
       -- Purchases carry revenue as ingest stores it (ten-thousandths, currency code).
       CASE WHEN is_custom AND u_goal BETWEEN 0.2 AND 0.4 THEN CAST(10 + sid % 90 AS BIGINT) * 10000 ELSE 0 END AS revenue_e4,
       CASE WHEN is_custom AND u_goal BETWEEN 0.2 AND 0.4 THEN (CASE WHEN sid % 4 = 0 THEN 'USD' ELSE 'EUR' END) ELSE '' END AS revenue_currency
-    FROM (SELECT * FROM e WHERE ts_ms < ${shape.endMs} ORDER BY sid, k LIMIT ${shape.events})
-    ORDER BY ts_ms`;
-  await connection.run(sql);
+    FROM (SELECT * FROM e WHERE ts_ms < ${shape.endMs} ORDER BY sid, k LIMIT ${shape.events})`;
 }

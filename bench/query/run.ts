@@ -1,24 +1,35 @@
 /**
- * `npm run bench:query [-- --events 10M --sites 200 --days 90 --runs 5 --reuse --arrival-order]`
- * Generates a synthetic dataset into a temp DuckDB file, compacts its closed days as the server
- * does in the background (store/duckdb/event-compaction.ts), then times the full 30-day dashboard
- * overview (every panel's query, with the previous-period comparison) for the largest site:
- * the wall time of the whole page (one `queryMany` batch, as the dashboard asks) and each query
- * alone (`query`, which scans the events itself).
+ * `npm run bench:query [-- --events 10M --big-events 10M --sites 200 --days 90 --runs 5
+ *   --shapes typical,big --engines duckdb,clickhouse --clickhouse URL --reuse --arrival-order
+ *   --timezone Europe/Berlin --site site-0 --db FILE --details]`
+ *
+ * Issue 16's acceptance bench: the dashboard page (every panel of `overviewQueries` with the
+ * previous-period comparison, as one `queryMany` page through the server's stats engine, as the
+ * dashboard asks; bench/scale/query-data.ts `dashboardPage`), warm (median of `--runs` after one
+ * run that warms the caches), on two dataset shapes (datasets.ts) and on both engines:
+ * - typical: `--events` events of 200 long-tailed sites over `--days` days;
+ * - big: one site with `--big-events` events in its last 30 days, plus `--events` more of 199
+ *   other sites.
+ * For each: the 30-day and the 12-month page of the largest site (`--site` names another for the
+ * typical shape) and the 30-day page of a typical (median-sized) site. Prints one table, rows =
+ * shape × engine, each time with its target. DuckDB: the shape's temp file, closed days compacted,
+ * visit rollup built, as the embedded server has them. ClickHouse: the same rows copied into the
+ * server's schema (clickhouse-load.ts), on `--clickhouse URL` (its databases are reused while they
+ * hold the shape's events) or on a ClickHouse (Debian's 18.16) started for the run and removed
+ * after, as `bench:scale` does. `--details` also takes the typical shape's DuckDB page apart
+ * (details.ts).
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { createLogger } from '../../packages/server/src/log.ts';
-import { createDuckDbStatsEngine, overviewQueries } from '../../packages/server/src/stats/index.ts';
-import { compactClosedDays } from '../../packages/server/src/store/duckdb/event-compaction.ts';
-import { migrate } from '../../packages/server/src/store/duckdb/migrations.ts';
-import { buildVisitRollup } from '../../packages/server/src/store/duckdb/visit-rollup.ts';
+import { ClickHouseStatsEngine } from '../../packages/server/src/stats/clickhouse-engine.ts';
+import { createDuckDbStatsEngine, type StatsEngine } from '../../packages/server/src/stats/index.ts';
+import { ClickHouseHttp } from '../../packages/server/src/store/clickhouse/http-client.ts';
 import type { Site } from '../../packages/server/src/store/types.ts';
-import { generateEvents, siteId } from './generate.ts';
-import { benchGoals, fillFxRates, goalsPanelQuery } from './goals.ts';
+import { type RunningService, startService } from '../../test/support/services.ts';
+import { dashboardPage } from '../scale/query-data.ts';
+import { loadIntoClickHouse } from './clickhouse-load.ts';
+import { type Dataset, eventsOf, largestSite, openDataset, type ShapeName, typicalSite } from './datasets.ts';
+import { duckDbDetails } from './details.ts';
 
 function parseCount(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text);
@@ -29,208 +40,212 @@ function parseCount(text: string): number {
 
 const { values } = parseArgs({
   options: {
-    events: { type: 'string', default: '1M' },
+    events: { type: 'string', default: '10M' },
+    'big-events': { type: 'string', default: '10M' },
     sites: { type: 'string', default: '200' },
     days: { type: 'string', default: '90' },
     runs: { type: 'string', default: '5' },
     timezone: { type: 'string', default: 'Europe/Berlin' },
-    site: { type: 'string', default: siteId(0) },
+    /** The typical shape's "largest" site (default: the one with most events in 30 days). */
+    site: { type: 'string' },
+    /** The typical shape's DuckDB file. */
     db: { type: 'string' },
     reuse: { type: 'boolean', default: false },
-    /** Skip the compaction of closed days: time the layout ingest alone produces. */
+    /** Skip the compaction of closed days: time the layout ingest alone produces (typical shape). */
     'arrival-order': { type: 'boolean', default: false },
+    shapes: { type: 'string', default: 'typical,big' },
+    engines: { type: 'string', default: 'duckdb,clickhouse' },
+    clickhouse: { type: 'string' },
+    details: { type: 'boolean', default: false },
   },
 });
 
+const list = <T extends string>(text: string, allowed: readonly T[]): T[] => {
+  const items = text.split(',').map((item) => item.trim());
+  for (const item of items)
+    if (!allowed.includes(item as T)) throw new Error(`unknown ${item}; one of ${allowed.join(', ')}`);
+  return items as T[];
+};
+const shapes = list<ShapeName>(values.shapes, ['typical', 'big']);
+type EngineName = 'duckdb' | 'clickhouse';
+const engines = list<EngineName>(values.engines, ['duckdb', 'clickhouse']);
 const events = parseCount(values.events);
+const bigEvents = parseCount(values['big-events']);
 const runs = Number(values.runs);
+/** The datasets end here; pages are asked at "now" = just before. */
 const endMs = Date.parse('2026-03-10T12:00:00Z');
-const dbPath = values.db ?? path.join(os.tmpdir(), `zenovay-bench-query-${events}.duckdb`);
+const nowMs = endMs - 1;
+
+const targets = { days30: 300, months12: 1000, typical: 50 } as const;
+type Column = keyof typeof targets;
+
+interface Row {
+  shape: ShapeName;
+  engine: EngineName;
+  times: Record<Column, number>;
+  answers: Record<Column, string>;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
-async function main(): Promise<void> {
-  const exists = fs.existsSync(dbPath);
-  if (exists && !values.reuse) fs.rmSync(dbPath);
-  const instance = await DuckDBInstance.create(dbPath);
-  const connection = await instance.connect();
-  await migrate(connection);
-  const count = async (sql: string) => Number((await connection.runAndReadAll(sql)).getRowObjectsJS()[0]?.n);
-  if (!(exists && values.reuse) || (await count('SELECT count(*) AS n FROM events')) !== events) {
-    await connection.run('DELETE FROM events');
-    await connection.run('DELETE FROM visits');
-    await connection.run("UPDATE rollup_state SET built = false WHERE name = 'visits'");
+/** Median wall time of `runs` runs after one that warms the caches; its answer as JSON. */
+async function warm(page: () => Promise<unknown>): Promise<{ ms: number; answer: string }> {
+  const answer = JSON.stringify(await page());
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    await generateEvents(connection, {
-      events,
-      sites: Number(values.sites),
-      days: Number(values.days),
-      endMs,
-    });
-    await connection.run('CHECKPOINT');
-    console.log(
-      `generated ${events.toLocaleString('en')} events in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${dbPath}`,
-    );
+    await page();
+    times.push(performance.now() - started);
   }
-  // The server rewrites each closed day ordered by site in the background (event-compaction.ts);
-  // do here what it would have done by `endMs`. Days still open stay in arrival order.
-  const compactStarted = performance.now();
-  const compacted = values['arrival-order']
-    ? { days: 0, rows: 0 }
-    : await compactClosedDays(connection, endMs);
-  if (compacted.days > 0) {
-    await connection.run('CHECKPOINT');
-    console.log(
-      `compacted ${compacted.days} closed days (${compacted.rows.toLocaleString('en')} rows) in ${((performance.now() - compactStarted) / 1000).toFixed(1)} s`,
-    );
-  }
-  // The visit rollup the loader maintains as it loads (store/duckdb/visit-rollup.ts), built here
-  // from the generated events as an upgraded file's is on its first start.
-  const rollupStarted = performance.now();
-  await buildVisitRollup(connection, createLogger('warn'));
-  const visitRows = await count('SELECT count(*) AS n FROM visits');
-  console.log(
-    `visit rollup: ${visitRows.toLocaleString('en')} visits (${((performance.now() - rollupStarted) / 1000).toFixed(1)} s if built now)`,
-  );
-  const siteEvents = await count(
-    `SELECT count(*) AS n FROM events WHERE site_id = '${values.site}' AND ts >= make_timestamp(${endMs - 30 * 86_400_000} * 1000)`,
-  );
-  console.log(
-    `dataset: ${(await count('SELECT count(*) AS n FROM events')).toLocaleString('en')} events, ` +
-      `${await count('SELECT count(DISTINCT site_id) AS n FROM events')} sites; ` +
-      `${values.site} has ${siteEvents.toLocaleString('en')} events in the last 30 days`,
-  );
+  return { ms: median(times), answer };
+}
 
-  const site: Site = {
-    id: values.site,
-    domain: `${values.site}.example`,
-    name: values.site,
-    trackingCode: values.site,
+function siteRecord(id: string): Site {
+  return {
+    id,
+    domain: `${id}.example`,
+    name: id,
+    trackingCode: id,
     timezone: values.timezone,
     createdAt: new Date(0).toISOString(),
   };
-  const engine = createDuckDbStatsEngine(instance, { goals: async () => benchGoals(site.id) });
-  await fillFxRates(connection, endMs);
-  const queries = overviewQueries(site.id, { kind: 'preset', preset: '30d' });
-  const panels = Object.entries(queries);
-  const nowMs = endMs - 1;
+}
 
-  // The page as one batch (`queryMany`: one statement, one scan of the range's events), and as
-  // the dashboard sends it: one request per panel, all at once, which the engine coalesces.
-  const page = async () => engine.queryMany(Object.values(queries), site, nowMs);
-  const panelRequests = async () =>
-    Promise.all(Object.values(queries).map((query) => engine.query(query, site, nowMs)));
-  // CPU time of this process (DuckDB's worker threads included) does not grow when other
-  // processes compete for the cores, unlike wall time: wall time on an idle machine lies between
-  // cpu / cores and cpu.
-  /** Wall and CPU time (all threads) of one run, added to the two lists. */
-  const measure = async (work: () => Promise<unknown>, wall: number[], cpuMs: number[]) => {
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await work();
-    const used = process.cpuUsage(cpu);
-    cpuMs.push((used.user + used.system) / 1000);
-    wall.push(performance.now() - started);
+async function timePages(
+  engine: StatsEngine,
+  biggest: string,
+  typical: string,
+): Promise<Pick<Row, 'times' | 'answers'>> {
+  const pages: Record<Column, () => Promise<unknown>> = {
+    days30: dashboardPage(engine, { site: siteRecord(biggest), nowMs, preset: '30d' }),
+    months12: dashboardPage(engine, { site: siteRecord(biggest), nowMs, preset: '12mo' }),
+    typical: dashboardPage(engine, { site: siteRecord(typical), nowMs, preset: '30d' }),
   };
-  const timed = async (work: () => Promise<unknown>) => {
-    await work(); // warm-up: first touch of the file's blocks
-    const wall: number[] = [];
-    const cpuMs: number[] = [];
-    for (let i = 0; i < runs; i++) await measure(work, wall, cpuMs);
-    return { wall, cpuMs };
+  const times = {} as Record<Column, number>;
+  const answers = {} as Record<Column, string>;
+  for (const column of Object.keys(pages) as Column[]) {
+    const result = await warm(pages[column]);
+    times[column] = result.ms;
+    answers[column] = result.answer;
+  }
+  return { times, answers };
+}
+
+function describe(dataset: Dataset, biggest: string, typical: string): string {
+  const n = (x: number) => x.toLocaleString('en');
+  return (
+    `${dataset.name}: ${n(dataset.events)} events, ${dataset.sites} sites; ` +
+    `largest ${biggest} ${n(eventsOf(dataset, biggest))} events in the last 30 days, ` +
+    `typical (median) ${typical} ${n(eventsOf(dataset, typical))}`
+  );
+}
+
+function table(rows: readonly Row[]): string {
+  const cell = (column: Column, ms: number) => {
+    const target = targets[column];
+    const shown = ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
+    return `${shown} (${ms <= target ? 'met' : 'not met'})`;
   };
-  const { wall: pageTimes, cpuMs: pageCpu } = await timed(page);
-  // The same page with the Goals panel (every goal, conversions, conversion rate and revenue in
-  // the goal's currency), timed in alternation with the page without it so both see the same load.
-  const withGoals = [...Object.values(queries), goalsPanelQuery(site.id)];
-  const plain: number[] = [];
-  const goalsPage: number[] = [];
-  const plainCpu: number[] = [];
-  const goalsCpu: number[] = [];
-  await engine.queryMany(withGoals, site, nowMs);
-  // Which of the pair runs first alternates too: the first of a pair pays for what the previous
-  // run left behind (evicted blocks, garbage), which would otherwise count against one side.
-  const withPanel = () => measure(() => engine.queryMany(withGoals, site, nowMs), goalsPage, goalsCpu);
-  const without = () => measure(page, plain, plainCpu);
-  for (let i = 0; i < runs * 2; i++) {
-    if (i % 2 === 0) {
-      await without();
-      await withPanel();
-    } else {
-      await withPanel();
-      await without();
-    }
+  const lines = [
+    `| shape | engine | 30-day page, largest site (≤ ${targets.days30} ms) | 12-month page, largest site (≤ ${targets.months12 / 1000} s) | 30-day page, typical site (≤ ${targets.typical} ms) |`,
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.shape} | ${row.engine} | ${cell('days30', row.times.days30)} | ${cell('months12', row.times.months12)} | ${cell('typical', row.times.typical)} |`,
+    );
   }
-  // The page with visits rebuilt from the events of the range (what the stats engine does while
-  // the rollup is not built yet, and did before issue 16), alternating with the rollup page.
-  const setBuilt = (built: boolean) =>
-    connection.run(`UPDATE rollup_state SET built = ${built} WHERE name = 'visits'`);
-  const rollupWall: number[] = [];
-  const rollupCpu: number[] = [];
-  const rebuiltWall: number[] = [];
-  const rebuiltCpu: number[] = [];
-  for (let i = 0; i < runs * 2; i++) {
-    const rebuilt = async () => {
-      await setBuilt(false);
-      await measure(page, rebuiltWall, rebuiltCpu);
-      await setBuilt(true);
-    };
-    const rollup = () => measure(page, rollupWall, rollupCpu);
-    if (i % 2 === 0) {
-      await rollup();
-      await rebuilt();
-    } else {
-      await rebuilt();
-      await rollup();
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadAverage();
+  const started = performance.now();
+  const services: RunningService[] = [];
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  let clickhouseVersion = '';
+  try {
+    let clickhouseUrl = values.clickhouse;
+    if (engines.includes('clickhouse') && clickhouseUrl === undefined) {
+      const service = await startService('clickhouse');
+      services.push(service);
+      clickhouseUrl = service.url;
     }
-  }
-  const concurrent = await timed(panelRequests);
-  const single: Array<[string, number, number]> = [];
-  for (const [name, q] of panels) {
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const started = performance.now();
-      await engine.query(q, site, nowMs);
-      times.push(performance.now() - started);
+    // Long enough for a big site's page on ClickHouse 18.16 on a small box.
+    const http = clickhouseUrl ? new ClickHouseHttp(clickhouseUrl, {}, 1_800_000) : undefined;
+    if (http) {
+      const [row] = await http.rows<{ v: string }>('SELECT version() AS v');
+      clickhouseVersion = `; ClickHouse ${row?.v}`;
     }
-    single.push([name, median(times), Math.min(...times)]);
+    for (const shape of shapes) {
+      const dataset = await openDataset({
+        name: shape,
+        events,
+        bigEvents,
+        sites: Number(values.sites),
+        days: Number(values.days),
+        endMs,
+        reuse: values.reuse,
+        arrivalOrder: shape === 'typical' && values['arrival-order'],
+        ...(shape === 'typical' && values.db !== undefined ? { db: values.db } : {}),
+      });
+      try {
+        const biggest = largestSite(dataset, shape === 'typical' ? values.site : undefined);
+        const typical = typicalSite(dataset);
+        notes.push(describe(dataset, biggest, typical));
+        console.log(notes.at(-1));
+        if (engines.includes('duckdb')) {
+          const engine = createDuckDbStatsEngine(dataset.instance, { coalesce: false });
+          rows.push({ shape, engine: 'duckdb', ...(await timePages(engine, biggest, typical)) });
+          console.log(`${shape}: duckdb ${JSON.stringify(rows.at(-1)?.times)}`);
+          if (values.details && shape === 'typical') {
+            await duckDbDetails(dataset.instance, dataset.connection, {
+              site: biggest,
+              timezone: values.timezone,
+              runs,
+              endMs,
+            });
+          }
+        }
+        if (http && clickhouseUrl) {
+          const database =
+            shape === 'typical'
+              ? `zenovay_bench_typical_${events}`
+              : `zenovay_bench_big_${bigEvents}_${events}`;
+          await loadIntoClickHouse(dataset.connection, http, clickhouseUrl, database, `${shape}:`);
+          const engine = new ClickHouseStatsEngine(database, http);
+          rows.push({ shape, engine: 'clickhouse', ...(await timePages(engine, biggest, typical)) });
+          console.log(`${shape}: clickhouse ${JSON.stringify(rows.at(-1)?.times)}`);
+        }
+        const [duck, click] = [rows.find((r) => r.shape === shape && r.engine === 'duckdb'), rows.at(-1)];
+        if (duck && click && click.engine === 'clickhouse') {
+          const same = (Object.keys(targets) as Column[]).filter((c) => duck.answers[c] === click.answers[c]);
+          console.log(
+            `${shape}: same answers on both engines: ${same.length === 3 ? 'yes' : `only ${same.join(', ') || 'none'}`}`,
+          );
+        }
+      } finally {
+        dataset.close();
+      }
+    }
+  } finally {
+    for (const service of services) await service.destroy();
   }
   console.log(
-    `\n30-day dashboard overview, ${panels.length} queries, tz ${site.timezone}; ${runs} runs: median / best`,
+    `\nDashboard page, warm: median of ${runs} runs after one warm-up; every panel with the previous-period comparison, tz ${values.timezone}${clickhouseVersion}`,
   );
-  for (const [name, t, best] of single) console.log(`  ${name.padEnd(20)} ${ms(t)} / ${ms(best)}`);
-  const sum = (i: 1 | 2) => single.reduce((a, row) => a + row[i], 0);
-  console.log(`  ${'sum, one by one'.padEnd(20)} ${ms(sum(1))} / ${ms(sum(2))}`);
-  const pageLine = `${ms(median(pageTimes))} / ${ms(Math.min(...pageTimes))}`;
-  console.log(`  ${'whole page (batch)'.padEnd(20)} ${pageLine}   <- one queryMany`);
+  for (const note of notes) console.log(`  ${note}`);
+  console.log(`\n${table(rows)}\n`);
   console.log(
-    `  ${'  its CPU time'.padEnd(20)} ${ms(median(pageCpu))} / ${ms(Math.min(...pageCpu))}   (all threads)`,
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), node ${process.version}; ` +
+      `load average ${loadBefore} before / ${loadAverage()} after; ${((performance.now() - started) / 60_000).toFixed(1)} min in all`,
   );
-  console.log(
-    `  ${'page + goals panel'.padEnd(20)} ${ms(median(goalsPage))} / ${ms(Math.min(...goalsPage))}   vs ${ms(median(plain)).trim()} without (alternating runs): ${((median(goalsPage) / median(plain) - 1) * 100).toFixed(0)}% more`,
-  );
-  console.log(
-    `  ${'  its CPU time'.padEnd(20)} ${ms(median(goalsCpu))} / ${ms(Math.min(...goalsCpu))}   vs ${ms(median(plainCpu)).trim()} without: ${((median(goalsCpu) / median(plainCpu) - 1) * 100).toFixed(0)}% more`,
-  );
-  console.log(
-    `  ${'page, visit rollup'.padEnd(20)} ${ms(median(rollupWall))} / ${ms(Math.min(...rollupWall))}   vs ${ms(median(rebuiltWall)).trim()} with visits rebuilt from events (alternating runs): ${(median(rebuiltWall) / median(rollupWall)).toFixed(2)}x`,
-  );
-  console.log(
-    `  ${'  its CPU time'.padEnd(20)} ${ms(median(rollupCpu))} / ${ms(Math.min(...rollupCpu))}   vs ${ms(median(rebuiltCpu)).trim()} rebuilt: ${(median(rebuiltCpu) / median(rollupCpu)).toFixed(2)}x`,
-  );
-  console.log(
-    `  ${'panels as requests'.padEnd(20)} ${ms(median(concurrent.wall))} / ${ms(Math.min(...concurrent.wall))}   (concurrent query() calls, coalesced)`,
-  );
-  console.log(
-    `  ${'  its CPU time'.padEnd(20)} ${ms(median(concurrent.cpuMs))} / ${ms(Math.min(...concurrent.cpuMs))}`,
-  );
-  console.log(
-    `load average: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${os.cpus().length} cores`,
-  );
-  connection.closeSync();
 }
 
 await main();

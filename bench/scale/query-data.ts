@@ -1,6 +1,6 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { createLogger } from '../../packages/server/src/log.ts';
-import { overviewQueries, type StatsEngine } from '../../packages/server/src/stats/index.ts';
+import { type DatePreset, overviewQueries, type StatsEngine } from '../../packages/server/src/stats/index.ts';
 import type { ClickHouseHttp } from '../../packages/server/src/store/clickhouse/http-client.ts';
 import { eventColumns } from '../../packages/server/src/store/clickhouse/schema.ts';
 import { buildVisitRollup } from '../../packages/server/src/store/duckdb/visit-rollup.ts';
@@ -65,10 +65,17 @@ export const benchSiteRecord: Site = {
 };
 
 /**
- * The dashboard's first view over the last 30 days: every panel of `overviewQueries` (with the
- * previous-period comparison), as one `queryMany` page, exactly what the dashboard asks.
+ * The dashboard's first view over the last 30 days (or another preset): every panel of
+ * `overviewQueries` (with the previous-period comparison), as one `queryMany` page, exactly what
+ * the dashboard asks. Of the bench site unless another site and "now" are given.
  */
-export function dashboardPage(engine: StatsEngine): () => Promise<unknown> {
-  const queries = Object.values(overviewQueries(benchSite, { kind: 'preset', preset: '30d' }));
-  return () => engine.queryMany(queries, benchSiteRecord, endMs - 1);
+export function dashboardPage(
+  engine: StatsEngine,
+  options: { site?: Site; nowMs?: number; preset?: DatePreset } = {},
+): () => Promise<unknown> {
+  const site = options.site ?? benchSiteRecord;
+  const nowMs = options.nowMs ?? endMs - 1;
+  const dateRange = { kind: 'preset', preset: options.preset ?? '30d' } as const;
+  const queries = Object.values(overviewQueries(site.id, dateRange));
+  return () => engine.queryMany(queries, site, nowMs);
 }
