@@ -76,6 +76,8 @@ test("the spec's custom purchase event is accepted and stored field by field", a
     // The contract's properties.value + currency become exact revenue: 99.99 USD in ten-thousandths.
     revenue_e4: 999900n,
     revenue_currency: 'USD',
+    // No `interactive: false` was sent: the event ends a bounce like any custom event.
+    interactive: true,
   });
 });
 

@@ -82,7 +82,8 @@ describe('ClickHouse event store (one server)', { skip: missingService('clickhou
     assert.equal(stored.length, 3);
     assert.deepEqual(
       stored.map(({ rowKey, ...row }) => row).filter((row) => row.eventId === ''),
-      rows.slice(1),
+      // A row sent without the `interactive` flag is stored as interactive.
+      rows.slice(1).map((row) => ({ ...row, interactive: true })),
     );
     assert.deepEqual(stored.find((row) => row.eventId === 'evt-a')?.propValues, ['pro', 'a\\b']);
     assert.deepEqual(

@@ -49,5 +49,6 @@ export function enrichEvent(event: ValidEvent, context: EnrichContext): EventRow
     eventId: event.eventId ?? '',
     revenueE4: event.revenue ? event.revenue.amountE4.toString() : '0',
     revenueCurrency: event.revenue?.currency ?? '',
+    interactive: event.interactive,
   };
 }

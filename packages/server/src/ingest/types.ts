@@ -21,6 +21,11 @@ export interface ValidEvent {
   readonly revenue: Revenue | null;
   /** The sender's id of a signed-in person: hashed per site into the visitor id, never stored. */
   readonly userId: string | null;
+  /**
+   * False when the sender said `interactive: false` (Plausible's flag): a custom event that does
+   * not end a bounce. It still counts as an event everywhere else.
+   */
+  readonly interactive: boolean;
 }
 
 /** One stored event row; the same shape for every event store. */
@@ -60,6 +65,11 @@ export interface EventRow {
   revenueE4?: string;
   /** ISO 4217, upper case; '' when the event carries no revenue. */
   revenueCurrency?: string;
+  /**
+   * False for an event sent with `interactive: false`: a custom event that does not end a bounce
+   * (stats/fields.ts). Rows written before the flag existed lack it and read as interactive.
+   */
+  interactive?: boolean;
 }
 
 /** Where a location lookup ends up; empty strings mean unknown. */

@@ -71,6 +71,11 @@ export function validateEvent(body: Record<string, unknown>): ValidationResult {
   const revenue = readRevenue(rawRevenue, rawProperties, (field, reason) => fail(fields, field, reason));
   normaliseCurrencyProperty(propKeys, propValues, revenue, rawRevenue);
   const userId = optionalText(own(body, 'user_id'), 'user_id', 1, L.userIdMax, fields);
+  // Plausible's flag: `false` keeps a custom event from ending a bounce; absent (or null) is true.
+  const rawInteractive = own(body, 'interactive');
+  if (rawInteractive !== undefined && rawInteractive !== null && typeof rawInteractive !== 'boolean') {
+    fail(fields, 'interactive', 'must be true or false');
+  }
 
   if (fields.length > 0) return { ok: false, fields: dedupeFields(fields) };
   return {
@@ -91,6 +96,7 @@ export function validateEvent(body: Record<string, unknown>): ValidationResult {
       eventId,
       revenue: revenue ?? null,
       userId,
+      interactive: rawInteractive !== false,
     },
   };
 }

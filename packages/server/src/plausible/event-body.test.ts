@@ -58,6 +58,17 @@ describe('plausiblePayload', () => {
     assert.equal(plausibleFieldName('properties.k'), 'props.k');
     assert.equal(plausibleFieldName('event_name'), 'name');
   });
+
+  it('passes interactive (or the short i) on as sent; absent or null sends nothing', () => {
+    const at = { name: 'Play', url: 'https://a.example/', domain: 'a.example' };
+    assert.equal(plausiblePayload({ ...at, interactive: false }, firefox).body.interactive, false);
+    assert.equal(plausiblePayload({ ...at, i: false }, firefox).body.interactive, false);
+    assert.equal(plausiblePayload({ ...at, interactive: true, i: false }, firefox).body.interactive, true);
+    // Not a boolean: left to the validator, which refuses it.
+    assert.equal(plausiblePayload({ ...at, i: 'false' }, firefox).body.interactive, 'false');
+    assert.equal(Object.hasOwn(plausiblePayload(at, firefox).body, 'interactive'), false);
+    assert.equal(Object.hasOwn(plausiblePayload({ ...at, i: null }, firefox).body, 'interactive'), false);
+  });
 });
 
 describe('clientFields from the User-Agent header', () => {

@@ -4,7 +4,8 @@
  * script sends (`n`, `u`, `d`, `r`, `p` — also the older `m` —, `$`, `i`) are both read; the
  * script sends props and revenue as JSON text, server libraries as objects, and both are read.
  * The visitor's device comes from the User-Agent header; the visit is assigned by the server
- * (`zv:auto-session`), as for our own tracker.
+ * (`zv:auto-session`), as for our own tracker. `interactive: false` (`i: false`) marks a custom
+ * event that does not end a bounce (stats/fields.ts).
  */
 import { eventLimits } from '../ingest/limits.ts';
 import { serverAssignedSessionId } from '../ingest/server-session.ts';
@@ -68,6 +69,10 @@ export function plausiblePayload(payload: Record<string, unknown>, userAgent: st
   if (props !== undefined) body.properties = props;
   const revenue = decoded(pick(payload, 'revenue', '$'));
   if (revenue !== undefined && revenue !== null) body.revenue = revenue;
+  // `false` keeps a custom event from ending a bounce; anything but a boolean is refused by the
+  // validator (`interactive: must be true or false`), whichever key carried it.
+  const interactive = pick(payload, 'interactive', 'i');
+  if (interactive !== undefined && interactive !== null) body.interactive = interactive;
   return { domains, body };
 }
 

@@ -30,6 +30,8 @@ function sessionMerge(name: SessionField): string {
       return 'sumMerge(pageviews)';
     case 'customs':
       return 'sumMerge(customs)';
+    case 'quiet_customs':
+      return 'sumMerge(quiet_customs)';
     default:
       throw new Error(`${name} is an entry field`);
   }

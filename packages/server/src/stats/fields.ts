@@ -51,6 +51,7 @@ export type SessionField =
   | 'os'
   | 'pageviews'
   | 'customs'
+  | 'quiet_customs'
   | 'first_ms'
   | 'last_ms';
 
@@ -75,6 +76,9 @@ export function sessionFieldSql(d: SqlDialect, field: SessionField): string {
       return d.countIf(isPageview);
     case 'customs':
       return d.countIf(`NOT (${isPageview})`);
+    case 'quiet_customs':
+      // Custom events sent with `interactive: false`: they do not end a bounce.
+      return d.countIf(`NOT (${isPageview}) AND NOT interactive`);
     case 'first_ms':
       return `min(${d.epochMs('ts')})`;
     case 'last_ms':
@@ -161,6 +165,8 @@ function sessionFieldColumns(field: SessionField): string[] {
     case 'pageviews':
     case 'customs':
       return ['event_type'];
+    case 'quiet_customs':
+      return ['event_type', 'interactive'];
     case 'visitor':
       return ['visitor_id'];
     default:
@@ -345,12 +351,17 @@ export class FieldContext {
     };
   }
 
-  /** Visit flags the bounce and duration metrics read. */
+  /**
+   * Visit flags the bounce and duration metrics read. A bounce is a visit of one pageview and no
+   * interactive custom event: custom events sent with `interactive: false` (Plausible's flag) do
+   * not end it, while counting as events everywhere else.
+   */
   bounceAndDuration(): { bounce: string; duration: string } {
     return {
       bounce: this.visit(
         'v_is_bounce',
-        () => `(${this.field('pageviews')} = 1 AND ${this.field('customs')} = 0)`,
+        () =>
+          `(${this.field('pageviews')} = 1 AND ${this.field('customs')} = ${this.field('quiet_customs')})`,
       ),
       // The visit's first and last event; `v_duration` is added over them by
       // stats/engagement.ts `withEngagementEnd`, which extends the end to the last engaged moment.

@@ -47,6 +47,7 @@ function rollupSessionColumn(fields: FieldContext, name: SessionField): string {
     case 'exit_page':
     case 'pageviews':
     case 'customs':
+    case 'quiet_customs':
       return name;
     default:
       throw new Error(`${name} is an entry field`);
@@ -93,6 +94,7 @@ export function rollupRawVisitsSql(
 
   // The straddlers, rebuilt from their events in range (a handful of visits per edge).
   const scanned = new Set(['ts', 'session_id', 'visitor_id', 'event_type', 'pathname']);
+  if (sessionNames.includes('quiet_customs')) scanned.add('interactive');
   for (const [, column] of entries) scanned.add(column);
   const columns = [...scanned].map((c) =>
     c === 'session_id' || c === 'visitor_id' ? `${d.hashId(c)} AS ${c}` : c,

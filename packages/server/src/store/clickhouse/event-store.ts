@@ -298,6 +298,7 @@ function valuesTuple({ key, row }: { key: string; row: EventRow }): string {
     sqlInt(precedenceBase - ts),
     sqlIntText(row.revenueE4 ?? '0'),
     sqlString(row.revenueCurrency ?? ''),
+    sqlInt(row.interactive === false ? 0 : 1),
   ].join(',')})`;
 }
 
@@ -331,6 +332,7 @@ function rowFromJson(row: Record<string, unknown>): EventRow & { rowKey: string 
     eventId: s('event_id'),
     revenueE4: s('revenue_e4'),
     revenueCurrency: s('revenue_currency'),
+    interactive: Number(row.interactive) !== 0,
     rowKey: s('row_key'),
   };
 }

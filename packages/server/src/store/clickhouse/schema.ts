@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from './client.ts';
 import { engagementStatements } from './engagement.ts';
 import { sqlIdentifier, sqlString } from './sql.ts';
-import { visitBucketStatements, visitBucketsExist } from './visit-buckets.ts';
+import { upgradeVisitBuckets, visitBucketStatements, visitBucketsExist } from './visit-buckets.ts';
 
 /** Cluster name in remote_servers (scripts/services/service.sh writes it). */
 export const clusterName = 'zenovay';
@@ -39,12 +39,15 @@ export const eventColumns: ReadonlyArray<readonly [string, string]> = [
   // Revenue (ingest/revenue.ts): exact ten-thousandths of the currency unit; '' = no revenue.
   ['revenue_e4', 'Int64'],
   ['revenue_currency', 'String'],
+  // 0 for an event sent with `interactive: false` (a custom event that does not end a bounce).
+  ['interactive', 'UInt8'],
 ];
 
 /** Columns added after the first release, with their defaults: tables made before get them by ALTER. */
 const addedColumns: ReadonlyArray<readonly [string, string]> = [
   ['revenue_e4', 'Int64 DEFAULT 0'],
   ['revenue_currency', "String DEFAULT ''"],
+  ['interactive', 'UInt8 DEFAULT 1'],
 ];
 
 /**
@@ -126,6 +129,7 @@ export async function ensureSchema(shards: readonly ClickHouseClient[], database
     for (const statement of schemaStatements(database, shards.length)) await shard.exec(statement);
     const tables = shards.length > 1 ? ['events_local', 'events'] : ['events'];
     for (const table of tables) await addMissingColumns(shard, database, table);
+    if (hadRollup) await upgradeVisitBuckets(shard, database, shards.length);
     for (const statement of visitBucketStatements(database, shards.length, clusterName))
       await shard.exec(statement);
     if (!hadRollup) newRollups.push(index);

@@ -60,6 +60,13 @@ export const entryOrder = 'ts_ms * 1024 + cityHash64(row_key) % 1024';
 
 const pageview = "toUInt8(event_type = 'pageview')";
 
+/**
+ * Custom events sent with `interactive: false`, which do not end a bounce (stats/fields.ts). Added
+ * after the first release of the rollup (`upgradeVisitBuckets`); a row stored before holds the
+ * empty state, a sum of 0, which is right: every event before the flag was interactive.
+ */
+const quietCustomsType = 'AggregateFunction(sum, UInt64)';
+
 /** Table, Distributed table (sharded) and the materialized view that fills the local one. */
 export function visitBucketStatements(database: string, shards: number, clusterName: string): string[] {
   const db = sqlIdentifier(database);
@@ -77,7 +84,8 @@ ${groupEntries.map(([group, columns]) => `  entry_${group} AggregateFunction(arg
   entry_page AggregateFunction(argMinIf, String, UInt64, UInt8),
   exit_page AggregateFunction(argMaxIf, String, UInt64, UInt8),
   pageviews AggregateFunction(sum, UInt64),
-  customs AggregateFunction(sum, UInt64)
+  customs AggregateFunction(sum, UInt64),
+  quiet_customs ${quietCustomsType}
 ) ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(toDateTime(bucket * ${visitBucketMs / 1000}, 'UTC'))
 ORDER BY (site_id, bucket, session)`,
@@ -101,7 +109,8 @@ ${groupEntries.map(([group, columns]) => `  argMinState(tuple(${columns.join(', 
   argMinIfState(pathname, ts_ms, ${pageview}) AS entry_page,
   argMaxIfState(pathname, ts_ms, ${pageview}) AS exit_page,
   sumState(toUInt64(${pageview})) AS pageviews,
-  sumState(toUInt64(1 - ${pageview})) AS customs
+  sumState(toUInt64(1 - ${pageview})) AS customs,
+  sumState(toUInt64((1 - ${pageview}) * (1 - interactive))) AS quiet_customs
 FROM ${source} GROUP BY site_id, bucket, session`;
 }
 
@@ -115,6 +124,40 @@ export async function visitBucketsExist(
     `SELECT count() AS n FROM system.tables WHERE database = ${sqlString(database)} AND name = ${sqlString(shards > 1 ? 'visit_buckets_local' : 'visit_buckets')}`,
   );
   return Number(rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * Before `visitBucketStatements` on a shard whose rollup exists: a rollup made by a release before
+ * `quiet_customs` gets the column (its old rows read the empty state, 0), and its view, which does
+ * not fill it, is dropped so that `visitBucketStatements` creates it anew. The view goes first: a
+ * start interrupted anywhere leaves either the column missing (done again) or the view missing
+ * (created). Like the fill, this wants no insert meanwhile: this node's inserts wait for the schema
+ * step, and with several nodes one node on the new release starts first.
+ */
+export async function upgradeVisitBuckets(
+  shard: ClickHouseClient,
+  database: string,
+  shards: number,
+): Promise<void> {
+  const local = shards > 1 ? 'visit_buckets_local' : 'visit_buckets';
+  const tables = shards > 1 ? [local, 'visit_buckets'] : [local];
+  const present = await shard.rows<{ table: string }>(
+    `SELECT table FROM system.columns WHERE database = ${sqlString(database)} AND name = 'quiet_customs' AND table IN (${tables.map(sqlString).join(', ')})`,
+  );
+  const having = new Set(present.map((row) => row.table));
+  const db = sqlIdentifier(database);
+  if (!having.has(local)) {
+    await shard.exec(`DROP TABLE IF EXISTS ${db}.visit_buckets_mv`);
+    await shard.exec(`ALTER TABLE ${db}.${local} ADD COLUMN quiet_customs ${quietCustomsType}`);
+  }
+  // The Distributed table of a sharded rollup, when it exists (it is created after the local one).
+  if (shards > 1 && !having.has('visit_buckets')) {
+    const exists = await shard.rows<{ n: string }>(
+      `SELECT count() AS n FROM system.tables WHERE database = ${sqlString(database)} AND name = 'visit_buckets'`,
+    );
+    if (Number(exists[0]?.n ?? 0) > 0)
+      await shard.exec(`ALTER TABLE ${db}.visit_buckets ADD COLUMN quiet_customs ${quietCustomsType}`);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   BIGINT,
+  BOOLEAN,
   type DuckDBAppender,
   type DuckDBConnection,
   DuckDBDataChunk,
@@ -28,6 +29,7 @@ const columnTypes = [
   VARCHAR,
   BIGINT,
   VARCHAR,
+  BOOLEAN,
 ];
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
@@ -200,6 +202,7 @@ function toChunk(rows: readonly EventRow[]): DuckDBDataChunk {
       row.eventId,
       BigInt(row.revenueE4 ?? '0'),
       row.revenueCurrency ?? '',
+      row.interactive !== false,
     ]),
   );
   return chunk;

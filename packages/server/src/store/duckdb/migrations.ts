@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { engagementMigrationSql } from './engagement-merge.ts';
-import { visitRollupMigrationSql } from './visit-rollup.ts';
+import { interactiveMigrationSql, visitRollupMigrationSql } from './visit-rollup.ts';
 
 /**
  * Versioned schema steps, applied in order and recorded in `schema_migrations`. Append new steps;
@@ -277,6 +277,12 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
         PRIMARY KEY (subscription_id, period_start)
       );
     `,
+  },
+  {
+    // Plausible's `interactive: false` (issue 20): the flag per event and the visits' count of
+    // non-interactive custom events, which do not end a bounce (store/duckdb/visit-rollup.ts).
+    version: 17,
+    sql: interactiveMigrationSql,
   },
 ];
 

@@ -40,8 +40,8 @@ const entryKeys: Record<(typeof entryColumns)[number], keyof EventRow> = {
   os: 'os',
 };
 
-/** Column order of `visits` and `visit_batch` (the appender writes by position). */
-const columns = [
+/** The columns migration 11 created `visits` and `visit_batch` with (never changed: it is applied). */
+const firstColumns = [
   ['site_id', VARCHAR],
   ['session_id', VARCHAR],
   ['first_ts', TIMESTAMP],
@@ -55,7 +55,14 @@ const columns = [
   ['customs', BIGINT],
 ] as const;
 
-const tableColumnsSql = columns
+/**
+ * Column order of `visits` and `visit_batch` (the appender writes by position): migration 11's,
+ * then `quiet_customs` (migration 17), the visit's custom events sent with `interactive: false`,
+ * which do not end a bounce (0 for every visit loaded before: all its events were interactive).
+ */
+const columns = [...firstColumns, ['quiet_customs', BIGINT]] as const;
+
+const tableColumnsSql = firstColumns
   .map(([name, type]) => {
     const sqlType = type === VARCHAR ? 'VARCHAR' : type === BIGINT ? 'BIGINT' : 'TIMESTAMP';
     const nullable =
@@ -78,6 +85,17 @@ CREATE TABLE rollup_state (name VARCHAR PRIMARY KEY, built BOOLEAN NOT NULL);
 INSERT INTO rollup_state SELECT 'visits', NOT EXISTS (SELECT 1 FROM events);
 `;
 
+/**
+ * Migration 17: whether each event was sent as interactive (`false` only from `interactive:
+ * false`), and the visits' count of non-interactive custom events. Added at the end (the appenders
+ * write by position), with defaults that describe every row stored before.
+ */
+export const interactiveMigrationSql = `
+ALTER TABLE events ADD COLUMN interactive BOOLEAN DEFAULT true;
+ALTER TABLE visits ADD COLUMN quiet_customs BIGINT DEFAULT 0;
+ALTER TABLE visit_batch ADD COLUMN quiet_customs BIGINT DEFAULT 0;
+`;
+
 interface Partial {
   siteId: string;
   sessionId: string;
@@ -88,6 +106,7 @@ interface Partial {
   exitPv: { ms: number; page: string } | null;
   pageviews: number;
   customs: number;
+  quietCustoms: number;
 }
 
 /** One partial visit row per (site, session) of a batch, in the batch's order. */
@@ -96,6 +115,7 @@ export function visitPartials(rows: readonly EventRow[]): Partial[] {
   for (const row of rows) {
     const key = `${row.siteId}\u0000${row.sessionId}`;
     const pageview = row.eventType === 'pageview';
+    const quiet = !pageview && row.interactive === false;
     const visit = byVisit.get(key);
     if (!visit) {
       byVisit.set(key, {
@@ -108,6 +128,7 @@ export function visitPartials(rows: readonly EventRow[]): Partial[] {
         exitPv: pageview ? { ms: row.ts, page: row.pathname } : null,
         pageviews: pageview ? 1 : 0,
         customs: pageview ? 0 : 1,
+        quietCustoms: quiet ? 1 : 0,
       });
       continue;
     }
@@ -121,6 +142,7 @@ export function visitPartials(rows: readonly EventRow[]): Partial[] {
       if (!visit.entryPv || row.ts < visit.entryPv.ms) visit.entryPv = { ms: row.ts, page: row.pathname };
       if (!visit.exitPv || row.ts >= visit.exitPv.ms) visit.exitPv = { ms: row.ts, page: row.pathname };
     } else visit.customs += 1;
+    if (quiet) visit.quietCustoms += 1;
   }
   return [...byVisit.values()];
 }
@@ -145,6 +167,7 @@ function toChunk(partials: readonly Partial[]): DuckDBDataChunk {
       visit.exitPv?.page ?? null,
       BigInt(visit.pageviews),
       BigInt(visit.customs),
+      BigInt(visit.quietCustoms),
     ]),
   );
   return chunk;
@@ -161,7 +184,8 @@ ON CONFLICT (site_id, session_id) DO UPDATE SET
   exit_page = CASE WHEN visits.exit_pv_ts IS NULL OR excluded.exit_pv_ts >= visits.exit_pv_ts THEN coalesce(excluded.exit_page, visits.exit_page) ELSE visits.exit_page END,
   exit_pv_ts = CASE WHEN visits.exit_pv_ts IS NULL OR excluded.exit_pv_ts >= visits.exit_pv_ts THEN coalesce(excluded.exit_pv_ts, visits.exit_pv_ts) ELSE visits.exit_pv_ts END,
   pageviews = visits.pageviews + excluded.pageviews,
-  customs = visits.customs + excluded.customs`;
+  customs = visits.customs + excluded.customs,
+  quiet_customs = visits.quiet_customs + excluded.quiet_customs`;
 
 /**
  * Folds a batch of events into the rollup. Runs inside the caller's transaction, on the connection
@@ -189,11 +213,12 @@ export async function mergeIntoVisits(
 /** The rollup's row for every visit, recomputed from `source` (a table or subquery of events). */
 export function visitsFromEventsSql(source: string): string {
   const pv = "event_type = 'pageview'";
+  const quiet = `NOT (${pv}) AND interactive = false`;
   return `SELECT site_id, session_id, min(ts), max(ts),
     ${entryColumns.map((name) => `arg_min(${name}, ts)`).join(', ')},
     min(ts) FILTER (WHERE ${pv}), arg_min(pathname, ts) FILTER (WHERE ${pv}),
     max(ts) FILTER (WHERE ${pv}), arg_max(pathname, ts) FILTER (WHERE ${pv}),
-    count(*) FILTER (WHERE ${pv}), count(*) FILTER (WHERE NOT (${pv}))
+    count(*) FILTER (WHERE ${pv}), count(*) FILTER (WHERE NOT (${pv})), count(*) FILTER (WHERE ${quiet})
   FROM ${source} GROUP BY site_id, session_id`;
 }
 
