@@ -9,7 +9,7 @@ import { measureDiskFloor, printDiskFloor } from './disk-floor.ts';
 import { printTargets, runIssueTargets } from './issue-targets.ts';
 import { cpuPressureUs, processCpuMs } from './process-cpu.ts';
 import type { LoadPlan, LoadResult } from './protocol.ts';
-import { type Measured, printReport } from './report.ts';
+import { type Measured, printReport, type TargetKind } from './report.ts';
 import { abandonTargets, startBareTarget, startFullTarget, type Target } from './targets.ts';
 
 const usage = `npm run bench:ingest -- [options]
@@ -21,8 +21,10 @@ with the full Zenovay pipeline (B: validation, bot filter, geo, visitor hash, du
   --warmup S        unmeasured warm-up seconds         (env BENCH_WARMUP_S, default 2)
   --connections N   concurrent keep-alive connections  (env BENCH_CONNECTIONS, default 64)
   --per-address N   requests per source address, <= 60 (env BENCH_PER_ADDRESS, default 50)
-  --rounds N        repeat A then B this many times    (env BENCH_ROUNDS, default 1)
-  --only bare|full  run one target only
+  --rounds N        repeat A, B and C this many times  (env BENCH_ROUNDS, default 1)
+  --only bare|full|no-rollup  run one target only
+  C, no-rollup: B with ZENOVAY_VISIT_ROLLUP=off, the loader not maintaining the visit rollup; the
+  report prints B/C (issue 16: ingest with the rollup at least 0.9 of ingest without it).
   --rate R          open loop for the rounds: R requests per second in total, on a fixed schedule
   --cpu-prof DIR    write a V8 CPU profile of the full server into DIR
                     (summarise: node --import tsx bench/ingest/profile-summary.ts DIR/<file>)
@@ -78,10 +80,10 @@ const connections = Math.floor(positive(values.connections, 'BENCH_CONNECTIONS',
 // The server allows 60 requests per 10 s per address; staying under it means the limiter never caps the run.
 const requestsPerAddress = Math.min(60, Math.floor(positive(values['per-address'], 'BENCH_PER_ADDRESS', 50)));
 const rounds = Math.floor(positive(values.rounds, 'BENCH_ROUNDS', 1));
-if (values.only !== undefined && values.only !== 'bare' && values.only !== 'full') {
-  throw new Error('--only takes bare or full');
-}
-const kinds: Array<'bare' | 'full'> = values.only ? [values.only] : ['bare', 'full'];
+const allKinds: readonly TargetKind[] = ['bare', 'full', 'no-rollup'];
+const only = values.only as TargetKind | undefined;
+if (only !== undefined && !allKinds.includes(only)) throw new Error('--only takes bare, full or no-rollup');
+const kinds: readonly TargetKind[] = only ? [only] : allKinds;
 const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
 
 /** Runs the load generator in its own process (its own event loop and core) against one target. */
@@ -112,7 +114,7 @@ function drive(
   });
 }
 
-async function measure(kind: 'bare' | 'full', round: number): Promise<Measured> {
+async function measure(kind: TargetKind, round: number): Promise<Measured> {
   const port = await freePort();
   const target =
     kind === 'bare'
@@ -122,9 +124,10 @@ async function measure(kind: 'bare' | 'full', round: number): Promise<Measured> 
           cpuProfDir,
           keepData: values['keep-data'],
           entry: values['server-entry'],
+          ...(kind === 'no-rollup' ? { env: { ZENOVAY_VISIT_ROLLUP: 'off' } } : {}),
         });
   // Disjoint source-address ranges per run, so no address is ever reused against a limiter.
-  const firstAddress = (round * 2 + (kind === 'bare' ? 0 : 1)) * 250_000;
+  const firstAddress = (round * allKinds.length + allKinds.indexOf(kind)) * 250_000;
   // Sample the server's CPU at the edges of the measured window (the generator keeps the same clock).
   let cpuAtStart: number | null = null;
   let pressureAtStart: number | null = null;
@@ -195,7 +198,7 @@ const fullRates = results
   .filter((m) => m.kind === 'full')
   .map((m) => m.load.requests / (m.load.durationMs / 1000))
   .sort((a, b) => a - b);
-if (kinds.length === 2) {
+if (kinds.includes('bare') && kinds.includes('full')) {
   // The loader takes what gathered during its delay: at the full rate, this many events per load.
   const perLoad = Math.max(
     1,

@@ -77,6 +77,8 @@ export interface FullTargetOptions {
   readonly entry: string;
   /** A DuckDB file from `npm run bench:query` to start from (copied; the original is not touched). */
   readonly dataset?: string;
+  /** More environment for the server (e.g. `ZENOVAY_VISIT_ROLLUP: 'off'`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function startFullTarget(options: FullTargetOptions): Promise<Targe
     // The probes poll the REST API far more often than a person would.
     ZENOVAY_API_RATE_LIMIT: '1000000000',
     ZENOVAY_API_MONTHLY_LIMIT: '1000000000000',
+    ...options.env,
   };
   const database = path.join(dataDir, 'zenovay.duckdb');
   if (options.dataset) fs.copyFileSync(options.dataset, database);

@@ -58,6 +58,13 @@ export interface Config {
    * them alone): dashboard queries yield the CPU to requests (thread-priority.ts).
    */
   readonly backgroundNice: number;
+  /**
+   * Embedded mode: whether the loader maintains the visit rollup (`ZENOVAY_VISIT_ROLLUP`, `on` or
+   * `off`). Off, visits are rebuilt from events by every read (exact, slower) and the rollup is
+   * dropped; turned on again it is rebuilt from the events at start. For comparisons
+   * (`npm run bench:ingest`) and as a way out; ClickHouse always maintains its rollup.
+   */
+  readonly visitRollup: boolean;
   readonly logLevel: LogLevel;
   /** Scale-out (see docs/scale-out.md): all null runs the embedded default. */
   readonly scale: ScaleConfig;
@@ -116,6 +123,7 @@ export const defaultConfig: Config = Object.freeze({
   batchMaxPastMs: 24 * HOUR_MS,
   retentionDays: 0,
   backgroundNice: 10,
+  visitRollup: true,
   logLevel: 'info',
   scale: Object.freeze({
     clickhouseUrl: null,
@@ -176,6 +184,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
     batchMaxPastMs: intFrom(env, 'ZENOVAY_BATCH_MAX_PAST_HOURS', 24, 0, 47) * HOUR_MS,
     retentionDays: intFrom(env, 'ZENOVAY_RETENTION_DAYS', 0, 0, 36_500),
     backgroundNice: intFrom(env, 'ZENOVAY_BACKGROUND_NICE', defaultConfig.backgroundNice, 0, 19),
+    visitRollup: switchFrom(env, 'ZENOVAY_VISIT_ROLLUP', defaultConfig.visitRollup),
     logLevel: logLevelFrom(env.ZENOVAY_LOG_LEVEL),
     scale: scaleFrom(env),
     mail: mailConfigFrom(env),
@@ -192,6 +201,14 @@ function intFrom(env: Env, name: string, fallback: number, min: number, max: num
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function switchFrom(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be on or off, got "${raw}"`);
 }
 
 function listFrom(env: Env, name: string): string[] {

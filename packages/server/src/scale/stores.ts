@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Redis } from 'ioredis';
 import { DuckDbAccountStore } from '../accounts/duckdb-account-store.ts';
 import type { AccountStore } from '../accounts/types.ts';
@@ -40,7 +40,7 @@ import { DuckDbMetadataStore } from '../store/duckdb/metadata-store.ts';
 import { openDuckDb } from '../store/duckdb/open.ts';
 import { DuckDbReportStore } from '../store/duckdb/report-store.ts';
 import { DuckDbSharedLinkStore } from '../store/duckdb/shared-link-store.ts';
-import { buildVisitRollup } from '../store/duckdb/visit-rollup.ts';
+import { buildVisitRollup, dropVisitRollup } from '../store/duckdb/visit-rollup.ts';
 import type { EventReader } from '../store/event-reader.ts';
 import { PostgresMetadataStore } from '../store/postgres/metadata-store.ts';
 import type { MetadataStore } from '../store/types.ts';
@@ -114,9 +114,14 @@ export async function openStores(
   const loaded = () => log?.caughtUp(shutdownDrainMs);
   if (clickhouseUrl === null || databaseUrl === null) {
     const metadata = await DuckDbMetadataStore.open(deps.duckdb, { beforeDeleteSite: async () => loaded() });
-    const store = await DuckDbEventStore.open(deps.duckdb);
+    const store = await DuckDbEventStore.open(deps.duckdb, { maintainVisitRollup: config.visitRollup });
     // An upgraded file builds its visit rollup first; requests are acknowledged into the log meanwhile.
-    const events = await openLog(store, buildRollupInBackground(deps.duckdb, deps.log));
+    // With the rollup off it is dropped before anything is loaded: reads must never see it stale.
+    if (!config.visitRollup) await withConnection(deps.duckdb, dropVisitRollup);
+    const events = await openLog(
+      store,
+      config.visitRollup ? buildRollupInBackground(deps.duckdb, deps.log) : undefined,
+    );
     log = events;
     const fresh = () => events.caughtUp(freshReadWaitMs);
     const accounts = await DuckDbAccountStore.open(deps.duckdb);
@@ -229,6 +234,18 @@ export async function openStores(
       redis?.disconnect();
     },
   };
+}
+
+async function withConnection(
+  instance: DuckDBInstance,
+  work: (connection: DuckDBConnection) => Promise<void>,
+): Promise<void> {
+  const connection = await instance.connect();
+  try {
+    await work(connection);
+  } finally {
+    connection.closeSync();
+  }
 }
 
 function buildRollupInBackground(instance: DuckDBInstance, log: Logger): Promise<void> {

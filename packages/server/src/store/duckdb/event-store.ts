@@ -19,6 +19,7 @@ import type { EventStore } from '../types.ts';
 import { mergeIntoEngagement } from './engagement-merge.ts';
 import { SerialQueue } from './serial.ts';
 import { mergeIntoVisits } from './visit-rollup.ts';
+import { yieldToEventLoop } from './yield.ts';
 
 /** Column order of the `events` table; the appender writes by position. */
 const columnTypes = [
@@ -32,8 +33,14 @@ const columnTypes = [
   BOOLEAN,
 ];
 
-/** DuckDB's vector size: the most rows one data chunk holds. */
-const rowsPerChunk = 2_048;
+/**
+ * Rows handed to DuckDB per slice. Building a chunk, appending and flushing it run on the event
+ * loop (the appender's calls are synchronous): 43–54 ms of it per 4,000-row load, the loader's
+ * batch at full load (`node --import tsx bench/ingest/store-commit.ts 4000 100`), which held
+ * every request arriving meanwhile. Slices of 256 rows (~3 ms each) with a yield between them let
+ * those requests through; the extra flushes cost within that bench's noise (±10 %).
+ */
+const rowsPerSlice = 256;
 
 /**
  * Appends events through DuckDB's appender inside one explicit transaction per batch, so a whole
@@ -47,10 +54,19 @@ export class DuckDbEventStore implements EventStore, LogSink {
   private constructor(
     private readonly writeConnection: DuckDBConnection,
     private readonly readConnection: DuckDBConnection,
+    private readonly maintainVisitRollup: boolean,
   ) {}
 
-  static async open(instance: DuckDBInstance): Promise<DuckDbEventStore> {
-    return new DuckDbEventStore(await instance.connect(), await instance.connect());
+  /** `maintainVisitRollup` false (`ZENOVAY_VISIT_ROLLUP=off`): batches leave `visits` alone. */
+  static async open(
+    instance: DuckDBInstance,
+    options: { maintainVisitRollup?: boolean } = {},
+  ): Promise<DuckDbEventStore> {
+    return new DuckDbEventStore(
+      await instance.connect(),
+      await instance.connect(),
+      options.maintainVisitRollup ?? true,
+    );
   }
 
   append(rows: readonly LogRow[]): Promise<void> {
@@ -97,11 +113,12 @@ export class DuckDbEventStore implements EventStore, LogSink {
     await this.writeConnection.run('BEGIN TRANSACTION');
     try {
       const appender = await this.currentAppender();
-      for (let start = 0; start < rows.length; start += rowsPerChunk) {
-        appender.appendDataChunk(toChunk(rows.slice(start, start + rowsPerChunk)));
+      for (let start = 0; start < rows.length; start += rowsPerSlice) {
+        appender.appendDataChunk(toChunk(rows.slice(start, start + rowsPerSlice)));
+        appender.flushSync();
+        await yieldToEventLoop();
       }
-      appender.flushSync();
-      await mergeIntoVisits(this.writeConnection, rows);
+      if (this.maintainVisitRollup) await mergeIntoVisits(this.writeConnection, rows);
       // Heartbeats fold into `engagement` in the same transaction as the events and the position.
       await mergeIntoEngagement(this.writeConnection, heartbeats);
       if (batch) {

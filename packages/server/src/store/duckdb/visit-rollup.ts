@@ -9,6 +9,7 @@ import {
 import type { EventRow } from '../../ingest/types.ts';
 import type { Logger } from '../../log.ts';
 import { visitEntryColumns } from '../visit-entry-columns.ts';
+import { yieldToEventLoop } from './yield.ts';
 
 /**
  * The visit rollup (issue 16): one row per visit (site, session id), maintained by the loader in
@@ -200,10 +201,13 @@ export async function mergeIntoVisits(
   await connection.run('DELETE FROM visit_batch');
   const appender = await connection.createAppender('visit_batch');
   try {
-    for (let start = 0; start < partials.length; start += 2_048) {
-      appender.appendDataChunk(toChunk(partials.slice(start, start + 2_048)));
+    // In slices with a yield between them, as the events are (event-store.ts): the appender's
+    // calls hold the event loop.
+    for (let start = 0; start < partials.length; start += 256) {
+      appender.appendDataChunk(toChunk(partials.slice(start, start + 256)));
+      appender.flushSync();
+      await yieldToEventLoop();
     }
-    appender.flushSync();
   } finally {
     appender.closeSync();
   }
@@ -254,4 +258,21 @@ export async function buildVisitRollup(connection: DuckDBConnection, log: Logger
     log.info('visit rollup progress', { events: done, of: total, percent: Math.round((done / total) * 100) });
   }
   await connection.run("UPDATE rollup_state SET built = true WHERE name = 'visits'");
+}
+
+/**
+ * `ZENOVAY_VISIT_ROLLUP=off`: the loader stops maintaining the rollup, so it is dropped and marked
+ * unbuilt — reads then rebuild visits from events, and a later start with the rollup on builds it
+ * again from them (`buildVisitRollup`).
+ */
+export async function dropVisitRollup(connection: DuckDBConnection): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run("UPDATE rollup_state SET built = false WHERE name = 'visits'");
+    await connection.run('DELETE FROM visits');
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
