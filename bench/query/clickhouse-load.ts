@@ -3,7 +3,7 @@
  * own schema: `ClickHouseEventStore.open` creates the database as a node does at its first start
  * (store/clickhouse/schema.ts, with the visit rollup's table and materialized view,
  * store/clickhouse/visit-buckets.ts, marked built while still empty), then the events go in as
- * TabSeparated in one streamed INSERT, every column as the loader writes it (event-store.ts
+ * TabSeparated, 1M rows per INSERT, every column as the loader writes it (event-store.ts
  * `valuesTuple`: ts, ts_ms, a content key `h:…` as row_key, precedence 10^13 - ts_ms), so the
  * materialized view fills the rollup from the insert's blocks as it does from the loader's
  * batches. Then `OPTIMIZE … FINAL` on both tables: the merged state background merges reach.
@@ -17,6 +17,9 @@ import { ClickHouseEventStore } from '../../packages/server/src/store/clickhouse
 import type { ClickHouseHttp } from '../../packages/server/src/store/clickhouse/http-client.ts';
 import { eventColumns } from '../../packages/server/src/store/clickhouse/schema.ts';
 import { visitBucketsBuilt } from '../../packages/server/src/store/clickhouse/visit-buckets.ts';
+
+/** Rows per INSERT statement. */
+const insertSlice = 1_000_000;
 
 /** Earlier rows get a larger precedence (as event-store.ts). */
 const precedenceBase = 10_000_000_000_000;
@@ -47,6 +50,8 @@ function exportExpression(column: string, duckColumns: ReadonlySet<string>): str
 function postFile(baseUrl: string, query: string, file: string): Promise<void> {
   const url = new URL(baseUrl);
   url.searchParams.set('query', query);
+  // Smaller blocks than the default 1M rows: each is sorted, and folded by the rollup's view.
+  url.searchParams.set('max_insert_block_size', '262144');
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: 'POST' }, (response) => {
       let body = '';
@@ -99,17 +104,28 @@ export async function loadIntoClickHouse(
       .map((row) => String(row.column_name)),
   );
   const names = eventColumns.map(([name]) => name);
+  const select = names.map((name) => exportExpression(name, duckColumns)).join(', ');
+  const insert = `INSERT INTO ${database}.events (${names.join(', ')}) FORMAT TabSeparated`;
   const file = path.join(os.tmpdir(), `zenovay-bench-query-${database}-${process.pid}.tsv`);
+  // In slices of rowids: one INSERT of 10M rows goes over 18.16's 2 GB per-query memory limit.
+  const range = (
+    await duck.runAndReadAll('SELECT min(rowid) AS lo, max(rowid) AS hi FROM events')
+  ).getRowObjectsJS()[0];
+  const [lo, hi] = [Number(range?.lo ?? 0), Number(range?.hi ?? -1)];
+  const started = performance.now();
+  let exporting = 0;
   try {
-    const started = performance.now();
-    await duck.run(
-      `COPY (SELECT ${names.map((name) => exportExpression(name, duckColumns)).join(', ')} FROM events)
-       TO '${file}' (FORMAT CSV, DELIMITER '\t', HEADER false, QUOTE '', ESCAPE '', NULLSTR '\\N')`,
-    );
-    const exported = performance.now();
-    await postFile(url, `INSERT INTO ${database}.events (${names.join(', ')}) FORMAT TabSeparated`, file);
+    for (let from = lo; from <= hi; from += insertSlice) {
+      const sliceStarted = performance.now();
+      await duck.run(
+        `COPY (SELECT ${select} FROM events WHERE rowid >= ${from} AND rowid < ${from + insertSlice})
+         TO '${file}' (FORMAT CSV, DELIMITER '\t', HEADER false, QUOTE '', ESCAPE '', NULLSTR '\\N')`,
+      );
+      exporting += performance.now() - sliceStarted;
+      await postFile(url, insert, file);
+    }
     console.log(
-      `${label} ClickHouse: ${events.toLocaleString('en')} events exported in ${seconds(started)}, inserted (with the rollup's view) in ${seconds(exported)}`,
+      `${label} ClickHouse: ${events.toLocaleString('en')} events inserted (with the rollup's view) in ${seconds(started)}, ${(exporting / 1000).toFixed(1)} s of it exporting from DuckDB`,
     );
   } finally {
     fs.rmSync(file, { force: true });

@@ -84,6 +84,8 @@ interface Row {
   engine: EngineName;
   times: Record<Column, number>;
   answers: Record<Column, string>;
+  /** Why a page failed, when it did. */
+  errors: Partial<Record<Column, string>>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -120,7 +122,7 @@ async function timePages(
   engine: StatsEngine,
   biggest: string,
   typical: string,
-): Promise<Pick<Row, 'times' | 'answers'>> {
+): Promise<Pick<Row, 'times' | 'answers' | 'errors'>> {
   const pages: Record<Column, () => Promise<unknown>> = {
     days30: dashboardPage(engine, { site: siteRecord(biggest), nowMs, preset: '30d' }),
     months12: dashboardPage(engine, { site: siteRecord(biggest), nowMs, preset: '12mo' }),
@@ -128,12 +130,23 @@ async function timePages(
   };
   const times = {} as Record<Column, number>;
   const answers = {} as Record<Column, string>;
+  const errors: Partial<Record<Column, string>> = {};
   for (const column of Object.keys(pages) as Column[]) {
-    const result = await warm(pages[column]);
-    times[column] = result.ms;
-    answers[column] = result.answer;
+    try {
+      const result = await warm(pages[column]);
+      times[column] = result.ms;
+      answers[column] = result.answer;
+    } catch (error) {
+      // A page the engine cannot answer (e.g. over ClickHouse's per-query memory limit) is a
+      // result too: the table says why, and the other pages are still timed.
+      const message = error instanceof Error ? error.message : String(error);
+      times[column] = Number.NaN;
+      answers[column] = '';
+      errors[column] = /Memory limit/.test(message) ? 'memory limit' : message.slice(0, 60);
+      console.log(`  ${column}: failed: ${message.slice(0, 300)}`);
+    }
   }
-  return { times, answers };
+  return { times, answers, errors };
 }
 
 function describe(dataset: Dataset, biggest: string, typical: string): string {
@@ -146,7 +159,8 @@ function describe(dataset: Dataset, biggest: string, typical: string): string {
 }
 
 function table(rows: readonly Row[]): string {
-  const cell = (column: Column, ms: number) => {
+  const cell = (column: Column, ms: number, error?: string) => {
+    if (error !== undefined) return `failed: ${error} (not met)`;
     const target = targets[column];
     const shown = ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
     return `${shown} (${ms <= target ? 'met' : 'not met'})`;
@@ -157,7 +171,7 @@ function table(rows: readonly Row[]): string {
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.shape} | ${row.engine} | ${cell('days30', row.times.days30)} | ${cell('months12', row.times.months12)} | ${cell('typical', row.times.typical)} |`,
+      `| ${row.shape} | ${row.engine} | ${cell('days30', row.times.days30, row.errors.days30)} | ${cell('months12', row.times.months12, row.errors.months12)} | ${cell('typical', row.times.typical, row.errors.typical)} |`,
     );
   }
   return lines.join('\n');
@@ -225,7 +239,9 @@ async function main(): Promise<void> {
         }
         const [duck, click] = [rows.find((r) => r.shape === shape && r.engine === 'duckdb'), rows.at(-1)];
         if (duck && click && click.engine === 'clickhouse') {
-          const same = (Object.keys(targets) as Column[]).filter((c) => duck.answers[c] === click.answers[c]);
+          const same = (Object.keys(targets) as Column[]).filter(
+            (c) => duck.answers[c] !== '' && duck.answers[c] === click.answers[c],
+          );
           console.log(
             `${shape}: same answers on both engines: ${same.length === 3 ? 'yes' : `only ${same.join(', ') || 'none'}`}`,
           );
