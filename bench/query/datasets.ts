@@ -7,8 +7,8 @@
  *   site-0 gets ~17%), generated in arrival order and compacted by the server's code.
  * - big: one site (site-0) with `bigEvents` events in its last 30 days, and `events` more over
  *   `days` days of 199 other sites (site-1 …), generated in the layout the compaction leaves
- *   (compacting 20M rows here takes ~10 min of a 2-core box; the result is the same rows in the
- *   same order).
+ *   (compacting 20M rows would take ~5 CPU-minutes; the result is the same rows in the same
+ *   order).
  */
 import fs from 'node:fs';
 import os from 'node:os';
