@@ -5,14 +5,12 @@
  * has_not_done), one by one and in a batch. Hand-computed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { EventRow } from '../packages/server/src/ingest/types.ts';
 import {
-  chdbFixtures,
-  clickHouseFixtures,
+  describeOnEveryEngine,
   nowMs,
   type OpenFixture,
-  openFixture,
   q,
   type StatsFixture,
   siteA,
@@ -95,16 +93,4 @@ function contract(open: OpenFixture): void {
   });
 }
 
-describe('on DuckDB', () => contract(openFixture));
-
-const clickhouse = clickHouseFixtures();
-describe('on ClickHouse', { skip: clickhouse.skip }, () => {
-  contract(clickhouse.open);
-  after(() => clickhouse.stop());
-});
-
-const chdb = chdbFixtures();
-describe('on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
-  contract(chdb.open);
-  after(() => chdb.stop());
-});
+describeOnEveryEngine('', contract);

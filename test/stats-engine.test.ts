@@ -8,11 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { overviewQueries, type StatsQueryError } from '../packages/server/src/stats/index.ts';
 import { dimensionsContract, table } from './stats-engine-dimensions.ts';
 import {
-  chdbFixtures,
-  clickHouseFixtures,
+  describeOnEveryEngine,
   nowMs,
   type OpenFixture,
-  openFixture,
   q,
   type StatsFixture,
   siteA,
@@ -350,16 +348,4 @@ function statsEngineContract(open: OpenFixture): void {
   });
 }
 
-describe('on DuckDB', () => statsEngineContract(openFixture));
-
-const clickhouse = clickHouseFixtures();
-describe('on ClickHouse', { skip: clickhouse.skip }, () => {
-  statsEngineContract(clickhouse.open);
-  after(() => clickhouse.stop());
-});
-
-const chdb = chdbFixtures();
-describe('on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
-  statsEngineContract(chdb.open);
-  after(() => chdb.stop());
-});
+describeOnEveryEngine('', statsEngineContract);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, describe } from 'node:test';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Goal } from '../packages/server/src/goals/types.ts';
 import type { EventRow } from '../packages/server/src/ingest/types.ts';
@@ -171,6 +172,26 @@ export function chdbFixtures(): {
       await server?.close();
     },
   };
+}
+
+/**
+ * Runs one engine contract on every engine: DuckDB, ClickHouse 18.16 (a throwaway server, skipped
+ * where it is not installed) and current ClickHouse in process (chdb). `title` prefixes the suites'
+ * names (`"<title> on DuckDB"`, …).
+ */
+export function describeOnEveryEngine(title: string, contract: (open: OpenFixture) => void): void {
+  const named = (engine: string) => (title === '' ? `on ${engine}` : `${title}, on ${engine}`);
+  describe(named('DuckDB'), () => contract(openFixture));
+  const clickhouse = clickHouseFixtures();
+  describe(named('ClickHouse 18.16'), { skip: clickhouse.skip }, () => {
+    contract(clickhouse.open);
+    after(() => clickhouse.stop());
+  });
+  const chdb = chdbFixtures();
+  describe(named('ClickHouse 26 in process (chdb)'), { skip: chdb.skip }, () => {
+    contract(chdb.open);
+    after(() => chdb.stop());
+  });
 }
 
 async function openOnClickHouse(

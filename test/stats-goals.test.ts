@@ -10,16 +10,14 @@
  * Rates (units per EUR): USD 1.07 on 03-03, 1.08 on 03-04, 1.09 on 03-06 and (carried) 03-07.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Goal } from '../packages/server/src/goals/types.ts';
 import type { StatsQueryError } from '../packages/server/src/stats/index.ts';
 import {
-  chdbFixtures,
-  clickHouseFixtures,
+  describeOnEveryEngine,
   event,
   nowMs,
   type OpenFixture,
-  openFixture,
   q,
   type StatsFixture,
   siteA,
@@ -262,16 +260,4 @@ function goalsContract(open: OpenFixture): void {
   });
 }
 
-describe('goals and revenue on DuckDB', () => goalsContract(openFixture));
-
-const clickhouse = clickHouseFixtures();
-describe('goals and revenue on ClickHouse', { skip: clickhouse.skip }, () => {
-  goalsContract(clickhouse.open);
-  after(() => clickhouse.stop());
-});
-
-const chdb = chdbFixtures();
-describe('goals and revenue on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
-  goalsContract(chdb.open);
-  after(() => chdb.stop());
-});
+describeOnEveryEngine('goals and revenue', goalsContract);

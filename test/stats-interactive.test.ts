@@ -6,17 +6,15 @@
  * and rebuilt from events (`visit:referrer`, which no rollup keeps). Hand-computed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Goal } from '../packages/server/src/goals/types.ts';
 import type { EventRow } from '../packages/server/src/ingest/types.ts';
 import type { StatsQuery, StatsResultRow } from '../packages/server/src/stats/index.ts';
 import {
-  chdbFixtures,
-  clickHouseFixtures,
+  describeOnEveryEngine,
   event,
   nowMs,
   type OpenFixture,
-  openFixture,
   q,
   type StatsFixture,
   siteAUtc,
@@ -133,16 +131,4 @@ function contract(open: OpenFixture): void {
   });
 }
 
-describe('interactive: false, on DuckDB (visit rollup)', () => contract(openFixture));
-
-const clickhouse = clickHouseFixtures();
-describe('interactive: false, on ClickHouse 18.16 (visit buckets)', { skip: clickhouse.skip }, () => {
-  contract(clickhouse.open);
-  after(() => clickhouse.stop());
-});
-
-const chdb = chdbFixtures();
-describe('interactive: false, on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
-  contract(chdb.open);
-  after(() => chdb.stop());
-});
+describeOnEveryEngine('interactive: false', contract);

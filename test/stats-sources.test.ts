@@ -2,12 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  chdbFixtures,
-  clickHouseFixtures,
+  describeOnEveryEngine,
   event,
   nowMs,
   type OpenFixture,
-  openFixture,
   q,
   type StatsFixture,
   siteA,
@@ -86,16 +84,4 @@ function sourcesContract(open: OpenFixture): void {
   });
 }
 
-describe('on DuckDB', () => sourcesContract(openFixture));
-
-const clickhouse = clickHouseFixtures();
-describe('on ClickHouse', { skip: clickhouse.skip }, () => {
-  sourcesContract(clickhouse.open);
-  after(() => clickhouse.stop());
-});
-
-const chdb = chdbFixtures();
-describe('on ClickHouse 26 in process (chdb)', { skip: chdb.skip }, () => {
-  sourcesContract(chdb.open);
-  after(() => chdb.stop());
-});
+describeOnEveryEngine('', sourcesContract);

@@ -51,7 +51,11 @@ const overviewSchema = {
         unique_visitors: { type: 'integer', description: 'Distinct visitors over the whole range.' },
         total_page_views: { type: 'integer' },
         total_visits: { type: 'integer' },
-        bounce_rate: { type: 'number', description: 'Percent of visits with one pageview and no interactive custom event (one sent with `interactive: false` does not end a bounce).' },
+        bounce_rate: {
+          type: 'number',
+          description:
+            'Percent of visits with one pageview and no interactive custom event (one sent with `interactive: false` does not end a bounce).',
+        },
         avg_visit_duration: {
           type: 'number',
           description:
